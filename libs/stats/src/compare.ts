@@ -1,0 +1,260 @@
+import { chooseMethod } from './auto-method.js';
+import { categoricalBins, numericBins, type AlignedCounts } from './binning.js';
+import {
+  DEFAULT_BINS,
+  DEFAULT_THRESHOLDS,
+  P_VALUE_METHODS,
+  type CompareOptions,
+  type ConcreteDriftMethod,
+  type DriftMethod,
+  type DriftResult,
+  type Sample,
+  type SignalKind,
+} from './drift-result.js';
+import {
+  chiSquareHomogeneity,
+  hellingerDistance,
+  jensenShannonDistance,
+  populationStabilityIndex,
+} from './methods/binned-distances.js';
+import { ksTwoSample } from './methods/kolmogorov-smirnov.js';
+import { twoProportionZTest } from './methods/proportion-z-test.js';
+import { MIN_NORMALISING_SD, sampleStandardDeviation, wassersteinDistance } from './methods/wasserstein.js';
+import { categoryCounts, detectKind, sortedNumbers } from './sample-input.js';
+import { StatsInputError } from './stats-input.error.js';
+
+const METHODS: readonly DriftMethod[] = [
+  'auto', 'ks', 'chi2', 'psi', 'jensenshannon', 'wasserstein', 'wasserstein_norm', 'hellinger', 'ztest',
+];
+
+/**
+ * Both samples, converted once and shared between methods: numeric input is sorted a single time,
+ * categories are counted a single time.
+ */
+export class PreparedPair {
+  readonly kind: SignalKind;
+  readonly nReference: number;
+  readonly nCurrent: number;
+  private sortedCache?: [Float64Array, Float64Array];
+  private countsCache?: [Map<string, number>, Map<string, number>];
+  private referenceSdCache?: number;
+
+  constructor(
+    private readonly reference: Sample,
+    private readonly current: Sample,
+    kind?: SignalKind,
+  ) {
+    this.kind = detectKind(reference, current, kind);
+    this.nReference = reference.length;
+    this.nCurrent = current.length;
+    if (this.kind === 'numeric') this.sorted();
+    else this.counts();
+  }
+
+  sorted(): [Float64Array, Float64Array] {
+    if (this.kind !== 'numeric') {
+      throw new StatsInputError('this method needs numeric values, but the signal is categorical');
+    }
+    this.sortedCache ??= [sortedNumbers(this.reference, 'reference'), sortedNumbers(this.current, 'current')];
+    return this.sortedCache;
+  }
+
+  counts(): [Map<string, number>, Map<string, number>] {
+    if (!this.countsCache) {
+      if (this.kind === 'numeric') {
+        const [a, b] = this.sorted();
+        this.countsCache = [countSorted(a), countSorted(b)];
+      } else {
+        this.countsCache = [categoryCounts(this.reference, 'reference').counts, categoryCounts(this.current, 'current').counts];
+      }
+    }
+    return this.countsCache;
+  }
+
+  referenceSd(): number {
+    this.referenceSdCache ??= sampleStandardDeviation(this.sorted()[0]);
+    return this.referenceSdCache;
+  }
+
+  distinctReference(): number {
+    return this.kind === 'numeric' ? countDistinct(this.sorted()[0]) : this.counts()[0].size;
+  }
+
+  distinctCombined(): number {
+    const [a, b] = this.counts();
+    let extra = 0;
+    for (const key of b.keys()) if (!a.has(key)) extra++;
+    return a.size + extra;
+  }
+}
+
+function countDistinct(sorted: Float64Array): number {
+  let distinct = sorted.length > 0 ? 1 : 0;
+  for (let i = 1; i < sorted.length; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
+  return distinct;
+}
+
+function countSorted(sorted: Float64Array): Map<string, number> {
+  const counts = new Map<string, number>();
+  let i = 0;
+  while (i < sorted.length) {
+    let j = i;
+    while (j < sorted.length && sorted[j] === sorted[i]) j++;
+    counts.set(String(sorted[i]), j - i);
+    i = j;
+  }
+  return counts;
+}
+
+/** Compares a current sample with a reference sample by one drift method (or `auto`). */
+export function compare(reference: Sample, current: Sample, options: CompareOptions = {}): DriftResult {
+  return compareMany(reference, current, [options.method ?? 'auto'], options)[0]!;
+}
+
+/** Runs several methods over the same pair, converting and sorting the input only once. */
+export function compareMany(
+  reference: Sample,
+  current: Sample,
+  methods: readonly DriftMethod[],
+  options: Omit<CompareOptions, 'method'> = {},
+): DriftResult[] {
+  for (const method of methods) validateMethod(method);
+  validateOptions(options);
+  const pair = new PreparedPair(reference, current, options.kind);
+  return methods.map((method) => runMethod(pair, method, options));
+}
+
+export function validateMethod(method: unknown): asserts method is DriftMethod {
+  if (!METHODS.includes(method as DriftMethod)) {
+    throw new StatsInputError(`method must be one of ${METHODS.join(', ')}; got ${String(method)}`);
+  }
+}
+
+export function validateOptions(options: Omit<CompareOptions, 'method'>): void {
+  if (options.threshold !== undefined && !(Number.isFinite(options.threshold) && options.threshold >= 0)) {
+    throw new StatsInputError(`threshold must be a finite number >= 0, got ${String(options.threshold)}`);
+  }
+  if (options.bins !== undefined && !(Number.isInteger(options.bins) && options.bins >= 2 && options.bins <= 1000)) {
+    throw new StatsInputError(`bins must be an integer from 2 to 1000, got ${String(options.bins)}`);
+  }
+}
+
+function runMethod(pair: PreparedPair, requested: DriftMethod, options: Omit<CompareOptions, 'method'>): DriftResult {
+  let method: ConcreteDriftMethod;
+  let asCategories = pair.kind === 'categorical';
+  let prefix = '';
+  if (requested === 'auto') {
+    const choice = chooseMethod({
+      kind: pair.kind,
+      nReference: pair.nReference,
+      distinctReference: pair.distinctReference(),
+      distinctCombined: pair.distinctCombined(),
+    });
+    method = choice.method;
+    asCategories = choice.asCategories;
+    prefix = `${choice.reason}. `;
+  } else {
+    method = requested;
+    if (method === 'chi2' || method === 'ztest') asCategories = true;
+  }
+  const base = { nReference: pair.nReference, nCurrent: pair.nCurrent, exact: true, errorBound: null };
+  const binned = (): AlignedCounts => {
+    if (asCategories) return categoricalBins(...pair.counts());
+    const [a, b] = pair.sorted();
+    return numericBins(a, b, options.bins ?? DEFAULT_BINS);
+  };
+  const measured = measure(pair, method, binned, asCategories);
+  let threshold = options.threshold ?? DEFAULT_THRESHOLDS[method];
+  if (method === 'wasserstein' && options.threshold === undefined) {
+    threshold = DEFAULT_THRESHOLDS.wasserstein * Math.max(pair.referenceSd(), MIN_NORMALISING_SD);
+  }
+  return verdict({ ...base, ...measured, method, threshold }, prefix);
+}
+
+export interface Measurement {
+  statistic: number;
+  pValue: number | null;
+  effectSize: number | null;
+  detail: string;
+  degreesOfFreedom?: number;
+}
+
+function measure(
+  pair: PreparedPair,
+  method: ConcreteDriftMethod,
+  binned: () => AlignedCounts,
+  asCategories: boolean,
+): Measurement {
+  switch (method) {
+    case 'ks': {
+      const [a, b] = pair.sorted();
+      const ks = ksTwoSample(a, b);
+      return { statistic: ks.statistic, pValue: ks.pValue, effectSize: ks.statistic, detail: `${ks.pValueMethod} p-value` };
+    }
+    case 'wasserstein':
+    case 'wasserstein_norm': {
+      const [a, b] = pair.sorted();
+      const distance = wassersteinDistance(a, b);
+      const sd = pair.referenceSd();
+      const normalised = distance / Math.max(sd, MIN_NORMALISING_SD);
+      const note = sd < MIN_NORMALISING_SD ? ` (reference sd ${sd} floored to ${MIN_NORMALISING_SD})` : '';
+      return method === 'wasserstein'
+        ? { statistic: distance, pValue: null, effectSize: normalised, detail: `effect size is the distance in reference sds${note}` }
+        : { statistic: normalised, pValue: null, effectSize: normalised, detail: `distance ${distance} over reference sd${note}` };
+    }
+    case 'chi2': {
+      const bins = binned();
+      const chi = chiSquareHomogeneity(bins.reference, bins.current);
+      return {
+        statistic: chi.statistic,
+        pValue: chi.pValue,
+        effectSize: chi.cramersV,
+        degreesOfFreedom: chi.degreesOfFreedom,
+        detail: `${chi.degreesOfFreedom} degrees of freedom; effect size is Cramér's V`,
+      };
+    }
+    case 'ztest': {
+      const bins = binned();
+      if (bins.labels.length > 2) {
+        throw new StatsInputError(`ztest needs a binary signal, but the samples hold ${bins.labels.length} distinct values`);
+      }
+      const successIndex = bins.labels.includes('true') ? bins.labels.indexOf('true') : 0;
+      const label = bins.labels[successIndex]!;
+      const z = twoProportionZTest(bins.reference[successIndex]!, pair.nReference, bins.current[successIndex]!, pair.nCurrent);
+      return {
+        statistic: z.statistic,
+        pValue: z.pValue,
+        effectSize: z.difference,
+        detail: `proportion of "${label}"; effect size is current minus reference proportion`,
+      };
+    }
+    case 'psi':
+    case 'jensenshannon':
+    case 'hellinger': {
+      const bins = binned();
+      const fn = method === 'psi' ? populationStabilityIndex : method === 'jensenshannon' ? jensenShannonDistance : hellingerDistance;
+      const statistic = fn(bins.reference, bins.current);
+      const binning = asCategories ? `${bins.labels.length} categories` : `${bins.labels.length} reference-quantile bins`;
+      return { statistic, pValue: null, effectSize: statistic, detail: binning };
+    }
+  }
+}
+
+export function verdict(
+  partial: Omit<DriftResult, 'drifted' | 'reason'> & { detail: string },
+  prefix: string,
+): DriftResult {
+  const { detail, ...result } = partial;
+  const usesPValue = P_VALUE_METHODS.has(result.method);
+  const drifted = usesPValue ? (result.pValue ?? 1) < result.threshold : result.statistic >= result.threshold;
+  const test = usesPValue
+    ? `p = ${fmt(result.pValue ?? 1)} ${drifted ? '<' : '>='} ${fmt(result.threshold)}`
+    : `${result.method} = ${fmt(result.statistic)} ${drifted ? '>=' : '<'} ${fmt(result.threshold)}`;
+  const approximation = result.exact ? '' : `; computed from sketches, statistic within ±${fmt(result.errorBound ?? 0)}`;
+  const reason = `${prefix}${drifted ? 'drift' : 'no drift'}: ${test} (${detail}${approximation})`;
+  return { ...result, drifted, reason };
+}
+
+function fmt(x: number): string {
+  return String(Number(x.toPrecision(4)));
+}
