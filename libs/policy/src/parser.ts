@@ -1,6 +1,6 @@
 import { aggregateKey, type AggregateShape } from './format.js';
 import { Lexer, type Token } from './lexer.js';
-import { PolicyParseError } from './policy-parse-error.js';
+import { lineStartOf, PolicyParseError } from './policy-parse-error.js';
 import type { AggregateFn, AggregateSource, ComparisonOperator, Expression, Literal, PolicyRule, Predicate } from './policy-rule.js';
 
 export const MAX_RULE_LENGTH = 2000;
@@ -295,7 +295,7 @@ class RuleParser {
   }
 
   private columnOf(token: Token): number {
-    return token.start - (this.text.lastIndexOf('\n', token.start - 1) + 1) + 1;
+    return token.start - lineStartOf(this.text, token.start) + 1;
   }
 
   private unexpected(token: Token, expected: string): PolicyParseError {

@@ -16,7 +16,7 @@ export class PolicyParseError extends Error {
     readonly position: number,
   ) {
     super(message);
-    const lineStart = rule.lastIndexOf('\n', position - 1) + 1;
+    const lineStart = lineStartOf(rule, position);
     const newline = rule.indexOf('\n', position);
     const lineEnd = newline === -1 ? rule.length : newline;
     this.line = countNewlines(rule, lineStart) + 1;
@@ -27,6 +27,11 @@ export class PolicyParseError extends Error {
   override toString(): string {
     return `${this.name}: ${this.message} (line ${this.line}, column ${this.column})\n${this.pointer}`;
   }
+}
+
+// lastIndexOf clamps a negative start to 0 and would find a newline at offset 0 itself.
+export function lineStartOf(text: string, position: number): number {
+  return position === 0 ? 0 : text.lastIndexOf('\n', position - 1) + 1;
 }
 
 function countNewlines(text: string, end: number): number {
