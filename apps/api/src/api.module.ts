@@ -1,0 +1,14 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CoreModule, type Runtime } from '@assay/common';
+import { DiagnosticsModule } from './diagnostics/diagnostics.module.js';
+import { KeysModule } from './keys/keys.module.js';
+import { ProjectsModule } from './projects/projects.module.js';
+
+export const API_FEATURES = [ProjectsModule, KeysModule, DiagnosticsModule];
+
+@Module({})
+export class ApiModule {
+  static forRoot(runtime: Runtime): DynamicModule {
+    return { module: ApiModule, imports: [CoreModule.forRoot(runtime, { consumeQueues: false }), ...API_FEATURES] };
+  }
+}

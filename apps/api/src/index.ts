@@ -1,0 +1,2 @@
+export * from './api.app.js';
+export * from './api.module.js';

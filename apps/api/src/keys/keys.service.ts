@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { ApiKeyRepository, ProjectRepository, Role, type ApiKeyEntity } from '@assay/db';
+import { ApiKeyService, DomainError, ErrorCode, badInput, notFound, type Principal } from '@assay/common';
+
+@Injectable()
+export class KeysService {
+  constructor(
+    private readonly keys: ApiKeyRepository,
+    private readonly projects: ProjectRepository,
+    private readonly issuer: ApiKeyService,
+  ) {}
+
+  async create(principal: Principal, input: { projectId?: string; role: Role; name: string }): Promise<{ key: ApiKeyEntity; secret: string }> {
+    if (principal.role !== Role.Admin && input.role === Role.Admin) {
+      throw new DomainError(ErrorCode.Forbidden, 'only an admin key can create admin keys');
+    }
+    if (input.role !== Role.Admin && !input.projectId) throw badInput('projectId is required for a non-admin key');
+    if (input.role === Role.Admin && input.projectId) throw badInput('admin keys are not scoped to a project; omit projectId');
+    const projectId = input.projectId ?? null;
+    if (projectId !== null) {
+      const visible = principal.role === Role.Admin || principal.projectId === projectId;
+      if (!visible || !(await this.projects.findById(projectId))) throw notFound(`project ${projectId}`);
+    }
+    return this.issuer.issue({ projectId, role: input.role, name: input.name });
+  }
+
+  list(principal: Principal, projectId?: string): Promise<ApiKeyEntity[]> {
+    if (principal.role === Role.Admin) return this.keys.list(projectId ?? null);
+    if (projectId && projectId !== principal.projectId) throw notFound(`project ${projectId}`);
+    return this.keys.list(principal.projectId);
+  }
+
+  async revoke(principal: Principal, id: string): Promise<ApiKeyEntity> {
+    const key = await this.keys.findById(id);
+    if (!key || (principal.role !== Role.Admin && key.projectId !== principal.projectId)) throw notFound(`key ${id}`);
+    if (key.isBootstrap) throw new DomainError(ErrorCode.Conflict, 'the bootstrap admin key is replaced through ASSAY_ADMIN_KEY, not revoked');
+    return (await this.keys.revoke(id))!;
+  }
+}

@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { DuplicateNameError, ProjectRepository, Role, type ProjectEntity, type ProjectSettings } from '@assay/db';
+import { DomainError, ErrorCode, notFound, type Principal } from '@assay/common';
+
+@Injectable()
+export class ProjectsService {
+  constructor(private readonly projects: ProjectRepository) {}
+
+  async create(name: string, settings: ProjectSettings = {}): Promise<ProjectEntity> {
+    try {
+      return await this.projects.create(name, settings);
+    } catch (error) {
+      if (error instanceof DuplicateNameError) throw new DomainError(ErrorCode.Conflict, error.message);
+      throw error;
+    }
+  }
+
+  async list(principal: Principal): Promise<ProjectEntity[]> {
+    if (principal.role === Role.Admin) return this.projects.listAll();
+    const own = principal.projectId ? await this.projects.findById(principal.projectId) : null;
+    return own ? [own] : [];
+  }
+
+  async visible(principal: Principal, id: string): Promise<ProjectEntity> {
+    const project = principal.role === Role.Admin || principal.projectId === id ? await this.projects.findById(id) : null;
+    if (!project) throw notFound(`project ${id}`);
+    return project;
+  }
+
+  async updateSettings(principal: Principal, id: string, settings: ProjectSettings): Promise<ProjectEntity> {
+    const project = await this.visible(principal, id);
+    return (await this.projects.updateSettings(project.id, { ...project.settings, ...settings }))!;
+  }
+}

@@ -1,0 +1,4 @@
+import { serveFromEnv } from '@assay/common';
+import { createIngestApp } from './ingest.app.js';
+
+await serveFromEnv({ ingest: createIngestApp });

@@ -1,0 +1,2 @@
+export * from './worker.app.js';
+export * from './worker.module.js';

@@ -1,0 +1,43 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { ConfigModule } from '@assay/config';
+import { DbModule } from '@assay/db';
+import { QueueModule } from '@assay/queue';
+import { ApiKeyGuard } from './auth/api-key.guard.js';
+import { ApiKeyService } from './auth/api-key.service.js';
+import { HealthModule } from './health/health.module.js';
+import type { Runtime } from './runtime.js';
+
+export const LOGGER = Symbol('LOGGER');
+
+export interface CoreOptions {
+  consumeQueues: boolean;
+}
+
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(runtime: Runtime, options: CoreOptions): DynamicModule {
+    return {
+      module: CoreModule,
+      imports: [
+        DiscoveryModule,
+        ConfigModule.forRoot(runtime.config),
+        DbModule.forRoot(runtime.dataSource),
+        QueueModule.forRoot({
+          redisUrl: runtime.redisUrl,
+          prefix: runtime.config.queue.prefix,
+          consume: options.consumeQueues ? runtime.config.worker.queues : 'none',
+          concurrency: runtime.config.worker.concurrency,
+        }),
+        HealthModule,
+      ],
+      providers: [
+        { provide: LOGGER, useValue: runtime.logger },
+        ApiKeyService,
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+      ],
+      exports: [LOGGER, ApiKeyService],
+    };
+  }
+}

@@ -1,0 +1,53 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConfigError, loadConfig } from './config.loader.js';
+
+describe(loadConfig.name, () => {
+  it('applies the documented defaults to an empty environment', () => {
+    const sut = loadConfig({}, '/srv/assay');
+    assert.equal(sut.api.port, 3000);
+    assert.equal(sut.ingest.port, 4318);
+    assert.equal(sut.database.url, null);
+    assert.equal(sut.redis.url, null);
+    assert.equal(sut.dataDir, '/srv/assay/.assay');
+    assert.equal(sut.worker.queues, 'all');
+    assert.equal(sut.ingest.maxBodyBytes, 32 << 20);
+  });
+
+  it('names every bad variable and why in one error', () => {
+    let error: unknown;
+    try {
+      loadConfig({ REDIS_URL: 'notaurl', ASSAY_API_PORT: '70000', ASSAY_LOG_LEVEL: 'loud' });
+    } catch (e) {
+      error = e;
+    }
+    assert.ok(error instanceof ConfigError);
+    assert.deepEqual(
+      error.problems.map((p) => p.variable),
+      ['REDIS_URL', 'ASSAY_API_PORT', 'ASSAY_LOG_LEVEL'],
+    );
+    assert.match(error.message, /REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL \(got "notaurl"\)/);
+  });
+
+  it('never echoes a database password in its message', () => {
+    assert.throws(
+      () => loadConfig({ DATABASE_URL: 'mysql://app:hunter2@db/x' }),
+      (e: Error) => e.message.includes('app:***@') && !e.message.includes('hunter2'),
+    );
+  });
+
+  it('parses sizes with units and lists', () => {
+    const sut = loadConfig({
+      ASSAY_INGEST_MAX_BODY: '8MiB',
+      ASSAY_WORKER_QUEUES: 'drift-check, alert-delivery',
+      ASSAY_WEBHOOK_ALLOW: '127.0.0.1,localhost',
+    });
+    assert.equal(sut.ingest.maxBodyBytes, 8 << 20);
+    assert.deepEqual(sut.worker.queues, ['drift-check', 'alert-delivery']);
+    assert.deepEqual(sut.webhooks.allow, ['127.0.0.1', 'localhost']);
+  });
+
+  it('refuses a short admin key', () => {
+    assert.throws(() => loadConfig({ ASSAY_ADMIN_KEY: 'short' }), /ASSAY_ADMIN_KEY: must be at least 24/);
+  });
+});

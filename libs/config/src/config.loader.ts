@@ -1,0 +1,170 @@
+import path from 'node:path';
+import type { AppConfig, QueueSelection } from './config.types.js';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: ReadonlyArray<{ variable: string; reason: string }>) {
+    super(
+      `Invalid environment:\n${problems.map((p) => `  ${p.variable}: ${p.reason}`).join('\n')}`,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+class EnvReader {
+  readonly problems: Array<{ variable: string; reason: string }> = [];
+
+  constructor(private readonly env: Env) {}
+
+  raw(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback;
+  }
+
+  optional(name: string): string | null {
+    return this.raw(name) ?? null;
+  }
+
+  port(name: string, fallback: number): number {
+    return this.integer(name, fallback, 0, 65535);
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      this.fail(name, `must be a whole number from ${min} to ${max} (got "${value}")`);
+      return fallback;
+    }
+    return Number(value);
+  }
+
+  bytes(name: string, fallback: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const match = /^(\d+)\s*(b|kb|kib|mb|mib|gb|gib)?$/i.exec(value);
+    const units: Record<string, number> = { b: 1, kb: 1000, kib: 1024, mb: 1e6, mib: 1 << 20, gb: 1e9, gib: 1 << 30 };
+    const bytes = match ? Number(match[1]) * units[(match[2] ?? 'b').toLowerCase()] : NaN;
+    if (!Number.isFinite(bytes) || bytes < 1024 || bytes > max) {
+      this.fail(name, `must be a size from 1KiB to ${max} bytes, e.g. "16MiB" (got "${value}")`);
+      return fallback;
+    }
+    return bytes;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (/^(1|true|yes|on)$/i.test(value)) return true;
+    if (/^(0|false|no|off)$/i.test(value)) return false;
+    this.fail(name, `must be true or false (got "${value}")`);
+    return fallback;
+  }
+
+  url(name: string, protocols: string[], hint: string): string | null {
+    const value = this.raw(name);
+    if (value === undefined) return null;
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(value);
+    } catch {
+      parsed = null;
+    }
+    if (!parsed || !protocols.includes(parsed.protocol) || !parsed.hostname) {
+      this.fail(name, `must be ${hint} (got "${redactUrl(value)}")`);
+      return null;
+    }
+    return value;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(value)) {
+      this.fail(name, `must be one of ${allowed.join(', ')} (got "${value}")`);
+      return fallback;
+    }
+    return value as T;
+  }
+
+  list(name: string): string[] {
+    const value = this.raw(name);
+    return value === undefined ? [] : value.split(',').map((s) => s.trim()).filter(Boolean);
+  }
+
+  fail(variable: string, reason: string): void {
+    this.problems.push({ variable, reason });
+  }
+}
+
+function redactUrl(value: string): string {
+  return value.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
+}
+
+function queueSelection(reader: EnvReader): QueueSelection {
+  const names = reader.list('ASSAY_WORKER_QUEUES');
+  if (names.length === 0 || (names.length === 1 && names[0] === 'all')) return 'all';
+  return names;
+}
+
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConfig {
+  const read = new EnvReader(env);
+  const dataDir = path.resolve(cwd, read.string('ASSAY_DATA_DIR', '.assay'));
+  const adminKey = read.optional('ASSAY_ADMIN_KEY');
+  if (adminKey !== null && adminKey.length < 24) {
+    read.fail('ASSAY_ADMIN_KEY', 'must be at least 24 characters so that it cannot be guessed');
+  }
+  const prefix = read.string('ASSAY_QUEUE_PREFIX', 'assay');
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(prefix)) {
+    read.fail('ASSAY_QUEUE_PREFIX', 'must be 1-64 letters, digits, "_", "." or "-"');
+  }
+  const allow = read.list('ASSAY_WEBHOOK_ALLOW');
+  for (const entry of allow) {
+    if (!/^[A-Za-z0-9_.:\-[\]/*]+$/.test(entry)) {
+      read.fail('ASSAY_WEBHOOK_ALLOW', `"${entry}" is not a host name, an IP address or a CIDR range`);
+    }
+  }
+  const config: AppConfig = {
+    dataDir,
+    database: {
+      url: read.url('DATABASE_URL', ['postgres:', 'postgresql:'], 'a postgres:// URL'),
+      embeddedPort: read.port('ASSAY_EMBEDDED_PG_PORT', 54329),
+      poolSize: read.integer('ASSAY_DB_POOL_SIZE', 10, 1, 200),
+    },
+    redis: {
+      url: read.url('REDIS_URL', ['redis:', 'rediss:'], 'a redis:// or rediss:// URL'),
+      autoStart: read.boolean('ASSAY_REDIS_AUTOSTART', true),
+    },
+    queue: { prefix },
+    api: {
+      port: read.port('ASSAY_API_PORT', 3000),
+      bodyLimitBytes: read.bytes('ASSAY_API_BODY_LIMIT', 1 << 20, 256 << 20),
+    },
+    ingest: {
+      port: read.port('ASSAY_INGEST_PORT', 4318),
+      maxBodyBytes: read.bytes('ASSAY_INGEST_MAX_BODY', 32 << 20, 64 << 20),
+    },
+    worker: {
+      port: read.port('ASSAY_WORKER_PORT', 3001),
+      queues: queueSelection(read),
+      concurrency: read.integer('ASSAY_WORKER_CONCURRENCY', 4, 1, 256),
+    },
+    auth: { adminKey },
+    signing: { keyFile: read.optional('ASSAY_SIGNING_KEY_FILE') },
+    webhooks: { allow },
+    log: { level: read.oneOf('ASSAY_LOG_LEVEL', LOG_LEVELS, 'info') },
+    otel: {
+      endpoint: read.url('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:'], 'an http:// or https:// URL'),
+      serviceName: read.string('OTEL_SERVICE_NAME', 'assay'),
+    },
+  };
+  if (read.problems.length > 0) throw new ConfigError(read.problems);
+  return config;
+}

@@ -1,0 +1,46 @@
+export type QueueSelection = 'all' | string[];
+
+export interface AppConfig {
+  dataDir: string;
+  database: {
+    url: string | null;
+    embeddedPort: number;
+    poolSize: number;
+  };
+  redis: {
+    url: string | null;
+    autoStart: boolean;
+  };
+  queue: {
+    prefix: string;
+  };
+  api: {
+    port: number;
+    bodyLimitBytes: number;
+  };
+  ingest: {
+    port: number;
+    maxBodyBytes: number;
+  };
+  worker: {
+    port: number;
+    queues: QueueSelection;
+    concurrency: number;
+  };
+  auth: {
+    adminKey: string | null;
+  };
+  signing: {
+    keyFile: string | null;
+  };
+  webhooks: {
+    allow: string[];
+  };
+  log: {
+    level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  };
+  otel: {
+    endpoint: string | null;
+    serviceName: string;
+  };
+}

@@ -1,0 +1,3 @@
+export * from './config.types.js';
+export * from './config.loader.js';
+export * from './config.module.js';

@@ -1,0 +1,46 @@
+import { MIGRATIONS } from '@assay/migrations';
+import { DataSource } from 'typeorm';
+import { ENTITIES } from './entities/index.js';
+
+export function createDataSource(url: string, poolSize = 10): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    synchronize: false,
+    logging: false,
+    extra: {
+      max: poolSize,
+      connectionTimeoutMillis: 5000,
+      idleTimeoutMillis: 30000,
+      application_name: 'assay',
+    },
+  });
+}
+
+// Held while migrating and bootstrapping, so that processes starting together do it once.
+const STARTUP_LOCK = 0x61737361;
+
+export async function withStartupLock<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [STARTUP_LOCK]);
+    try {
+      return await work();
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [STARTUP_LOCK]);
+    }
+  } finally {
+    await runner.release();
+  }
+}
+
+export async function runMigrations(dataSource: DataSource): Promise<string[]> {
+  return withStartupLock(dataSource, async () => {
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    return applied.map((m) => m.name);
+  });
+}

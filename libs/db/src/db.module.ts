@@ -1,0 +1,19 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ApiKeyRepository } from './repositories/api-key.repository.js';
+import { JobRunRepository } from './repositories/job-run.repository.js';
+import { ProjectRepository } from './repositories/project.repository.js';
+
+const REPOSITORIES = [ProjectRepository, ApiKeyRepository, JobRunRepository];
+
+@Global()
+@Module({})
+export class DbModule {
+  static forRoot(dataSource: DataSource): DynamicModule {
+    return {
+      module: DbModule,
+      providers: [{ provide: DataSource, useValue: dataSource }, ...REPOSITORIES],
+      exports: [DataSource, ...REPOSITORIES],
+    };
+  }
+}

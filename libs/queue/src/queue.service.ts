@@ -1,0 +1,52 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Queue, type JobsOptions } from 'bullmq';
+import { JOB_QUEUE, QueueName, type JobItem } from './queue-names.js';
+import { QUEUE_OPTIONS, type QueueModuleOptions } from './queue.tokens.js';
+
+export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { age: 24 * 3600, count: 10000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+@Injectable()
+export class QueueService implements OnModuleDestroy {
+  private readonly queues = new Map<QueueName, Queue>();
+
+  constructor(@Inject(QUEUE_OPTIONS) private readonly options: QueueModuleOptions) {}
+
+  queue(name: QueueName): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, {
+        connection: { url: this.options.redisUrl, enableOfflineQueue: false, maxRetriesPerRequest: 1 },
+        prefix: this.options.prefix,
+        defaultJobOptions: DEFAULT_JOB_OPTIONS,
+      });
+      queue.on('error', () => undefined);
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  async enqueue(item: JobItem, options: JobsOptions = {}): Promise<string> {
+    const job = await this.queue(JOB_QUEUE[item.name]).add(item.name, item.data, options);
+    return job.id ?? '';
+  }
+
+  async depths(): Promise<Record<string, number>> {
+    const entries = await Promise.all(
+      Object.values(QueueName).map(async (name) => {
+        const counts = await this.queue(name).getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+        return [name, Object.values(counts).reduce((a, b) => a + b, 0)] as const;
+      }),
+    );
+    return Object.fromEntries(entries);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
+    this.queues.clear();
+  }
+}

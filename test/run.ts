@@ -1,0 +1,140 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import { createDataSource, runMigrations, startEmbeddedPostgres } from '@assay/db';
+import { resolveRedis } from '@assay/queue';
+
+type Tier = 'unit' | 'integration' | 'e2e';
+const TIERS: Record<Tier, { roots: string[]; suffix: string }> = {
+  unit: { roots: ['dist/libs', 'dist/apps'], suffix: '.spec.js' },
+  integration: { roots: ['dist/test/integration'], suffix: '.int-spec.js' },
+  e2e: { roots: ['dist/test/e2e'], suffix: '.e2e-spec.js' },
+};
+
+function findFiles(root: string, suffix: string): string[] {
+  if (!fs.existsSync(root)) return [];
+  return fs.readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith(suffix))
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .sort();
+}
+
+async function canConnect(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+// A server the test run may create and drop databases on: the one named by TEST_DATABASE_URL, the
+// machine's PostgreSQL on 5432, or else an embedded one.
+async function resolvePostgresAdmin(): Promise<{ adminUrl: string; stop: () => Promise<void> }> {
+  const candidates = [process.env.TEST_DATABASE_URL, 'postgres://postgres@127.0.0.1:5432/postgres'].filter(
+    (u): u is string => Boolean(u),
+  );
+  for (const url of candidates) if (await canConnect(url)) return { adminUrl: url, stop: async () => undefined };
+  process.stdout.write('# no PostgreSQL on 127.0.0.1:5432; starting an embedded one for the tests\n');
+  const embedded = await startEmbeddedPostgres(path.resolve('.assay/test'), 54339, () => undefined);
+  const adminUrl = embedded.url.replace(/\/assay$/, '/postgres');
+  return { adminUrl, stop: embedded.stop };
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+async function clearRedisPrefix(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function main(): Promise<number> {
+  const arg = process.argv[2] ?? 'all';
+  const tiers: Tier[] = arg === 'all' ? ['unit', 'integration', 'e2e'] : [arg as Tier];
+  if (!tiers.every((t) => t in TIERS)) {
+    process.stderr.write(`usage: run.js [unit|integration|e2e|all] (got "${arg}")\n`);
+    return 2;
+  }
+  const files = tiers.flatMap((t) => findFiles(TIERS[t].roots[0], TIERS[t].suffix).concat(
+    ...TIERS[t].roots.slice(1).map((r) => findFiles(r, TIERS[t].suffix)),
+  ));
+  if (files.length === 0) {
+    process.stderr.write('no test files found; run the build first\n');
+    return 1;
+  }
+  const needsServices = tiers.some((t) => t !== 'unit');
+  const runId = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ASSAY_TEST_RUN: runId,
+    ASSAY_TEST_ADMIN_KEY: process.env.ASSAY_TEST_ADMIN_KEY ?? `assay_admin_test_${randomBytes(24).toString('base64url')}`,
+  };
+  let cleanup: () => Promise<void> = async () => undefined;
+  if (needsServices) {
+    const postgres = await resolvePostgresAdmin();
+    const database = `assay_test_${runId}`;
+    const admin = new pg.Client({ connectionString: postgres.adminUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${database}`);
+    await admin.end();
+    const databaseUrl = withDatabase(postgres.adminUrl, database);
+    const dataSource = createDataSource(databaseUrl, 2);
+    await dataSource.initialize();
+    await runMigrations(dataSource);
+    await dataSource.destroy();
+    const redis = await resolveRedis(
+      { url: process.env.REDIS_URL ?? null, autoStart: true, dataDir: path.resolve('.assay') },
+      (m) => process.stdout.write(`# ${m}\n`),
+    );
+    const prefix = `assay-test-${runId}`;
+    Object.assign(env, {
+      DATABASE_URL: databaseUrl,
+      ASSAY_TEST_PG_ADMIN_URL: postgres.adminUrl,
+      REDIS_URL: redis.url,
+      ASSAY_QUEUE_PREFIX: prefix,
+    });
+    process.stdout.write(`# test database ${database}, Redis prefix ${prefix}\n`);
+    cleanup = async () => {
+      const client = new pg.Client({ connectionString: postgres.adminUrl });
+      await client.connect();
+      const leftovers = await client.query<{ datname: string }>(
+        `SELECT datname FROM pg_database WHERE datname LIKE $1`,
+        [`${database}%`],
+      );
+      for (const row of leftovers.rows) await client.query(`DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`);
+      await client.end();
+      await clearRedisPrefix(redis.url, prefix);
+      await postgres.stop();
+    };
+  }
+  const concurrency = process.env.ASSAY_TEST_CONCURRENCY ?? '3';
+  const child = spawn(process.execPath, ['--test', `--test-concurrency=${concurrency}`, ...files], {
+    env,
+    stdio: 'inherit',
+  });
+  const code = await new Promise<number>((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
+  await cleanup().catch((error: Error) => process.stderr.write(`# cleanup failed: ${error.message}\n`));
+  return code;
+}
+
+process.exitCode = await main();

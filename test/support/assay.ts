@@ -1,0 +1,71 @@
+import { Writable } from 'node:stream';
+import type { Type } from '@nestjs/common';
+import { loadConfig } from '@assay/config';
+import { createRootLogger, startAssay, type AppFactory, type AppName, type RunningAssay } from '@assay/common';
+import { createApiApp } from '@assay/api';
+import { createIngestApp } from '@assay/ingest';
+import { createWorkerApp } from '@assay/worker';
+
+export interface TestAssay {
+  running: RunningAssay;
+  apiUrl: string;
+  ingestUrl: string;
+  workerUrl: string;
+  adminKey: string;
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export interface TestAssayOptions {
+  apps?: AppName[];
+  env?: Record<string, string | undefined>;
+  processors?: Type[];
+}
+
+export function testAdminKey(): string {
+  const key = process.env.ASSAY_TEST_ADMIN_KEY;
+  if (!key) throw new Error('run the tests through `npm test` (dist/test/run.js), which prepares the services');
+  return key;
+}
+
+// Boots the real apps in this process against the run's database and Redis, on free ports.
+export async function startTestAssay(options: TestAssayOptions = {}): Promise<TestAssay> {
+  const env = {
+    ...process.env,
+    ASSAY_API_PORT: '0',
+    ASSAY_INGEST_PORT: '0',
+    ASSAY_WORKER_PORT: '0',
+    ASSAY_ADMIN_KEY: testAdminKey(),
+    ASSAY_LOG_LEVEL: process.env.ASSAY_TEST_LOG_LEVEL ?? 'info',
+    ASSAY_WEBHOOK_ALLOW: '127.0.0.1,localhost,::1',
+    ...options.env,
+  };
+  const config = loadConfig(env);
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const logger = createRootLogger(config.log.level, sink);
+  const all: Record<AppName, AppFactory> = {
+    api: createApiApp,
+    ingest: createIngestApp,
+    worker: (runtime) => createWorkerApp(runtime, options.processors),
+  };
+  const names = options.apps ?? ['api', 'ingest', 'worker'];
+  const running = await startAssay(Object.fromEntries(names.map((n) => [n, all[n]])), config, logger, {
+    announce: (m) => logs.push(m),
+  });
+  const url = (name: AppName): string => (running.ports[name] ? `http://127.0.0.1:${running.ports[name]}` : '');
+  return {
+    running,
+    apiUrl: url('api'),
+    ingestUrl: url('ingest'),
+    workerUrl: url('worker'),
+    adminKey: config.auth.adminKey!,
+    logs,
+    close: () => running.close(),
+  };
+}
