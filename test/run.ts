@@ -72,12 +72,13 @@ async function main(): Promise<number> {
   const arg = process.argv[2] ?? 'all';
   const tiers: Tier[] = arg === 'all' ? ['unit', 'integration', 'e2e'] : [arg as Tier];
   if (!tiers.every((t) => t in TIERS)) {
-    process.stderr.write(`usage: run.js [unit|integration|e2e|all] (got "${arg}")\n`);
+    process.stderr.write(`usage: run.js [unit|integration|e2e|all] [path-fragment...] (got "${arg}")\n`);
     return 2;
   }
-  const files = tiers.flatMap((t) => findFiles(TIERS[t].roots[0], TIERS[t].suffix).concat(
-    ...TIERS[t].roots.slice(1).map((r) => findFiles(r, TIERS[t].suffix)),
-  ));
+  const filters = process.argv.slice(3);
+  const files = tiers
+    .flatMap((t) => TIERS[t].roots.flatMap((root) => findFiles(root, TIERS[t].suffix)))
+    .filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)));
   if (files.length === 0) {
     process.stderr.write('no test files found; run the build first\n');
     return 1;
