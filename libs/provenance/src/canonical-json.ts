@@ -12,6 +12,8 @@ export class CanonicalizationError extends TypeError {
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// Strings without these need neither escaping nor the surrogate check, and most keys and labels are such.
+const NEEDS_CARE = /["\\\u0000-\u001f\uD800-\uDFFF]/;
 
 /**
  * Serialises a JSON value the RFC 8785 way: object keys sorted by UTF-16 code units, numbers in
@@ -24,9 +26,12 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * surrogates (not I-JSON), Maps, Sets, typed arrays and other non-plain objects, and cycles.
  */
 export function canonicalize(value: unknown): string {
-  const parts: string[] = [];
-  write(value, '$', parts, new Set());
-  return parts.join('');
+  try {
+    return write(value, new Set());
+  } catch (error) {
+    if (error instanceof Refusal) throw new CanonicalizationError(`$${error.path.reverse().join('')}`, error.reason);
+    throw error;
+  }
 }
 
 export function canonicalBytes(value: unknown): Uint8Array {
@@ -35,75 +40,81 @@ export function canonicalBytes(value: unknown): Uint8Array {
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-function write(value: unknown, path: string, out: string[], ancestors: Set<object>): void {
+/** Thrown inside the walk; the path is collected while unwinding so the happy path builds no path strings. */
+class Refusal {
+  readonly path: string[] = [];
+
+  constructor(readonly reason: string) {}
+}
+
+function write(value: unknown, ancestors: Set<object>): string {
   switch (typeof value) {
     case 'string':
-      if (LONE_SURROGATE.test(value)) throw new CanonicalizationError(path, 'string holds a lone surrogate');
-      out.push(JSON.stringify(value));
-      return;
+      return quote(value, 'string');
     case 'number':
-      if (!Number.isFinite(value)) throw new CanonicalizationError(path, `${value} is not a JSON number`);
+      if (!Number.isFinite(value)) throw new Refusal(`${value} is not a JSON number`);
       // String(-0) is "0", as RFC 8785 wants; every other finite double is already ES-serialised.
-      out.push(String(value));
-      return;
+      return String(value);
     case 'boolean':
-      out.push(value ? 'true' : 'false');
-      return;
+      return value ? 'true' : 'false';
     case 'undefined':
-      throw new CanonicalizationError(path, 'undefined is not a JSON value');
+      throw new Refusal('undefined is not a JSON value');
     case 'bigint':
-      throw new CanonicalizationError(path, 'bigint is not a JSON number; convert it to a string or number first');
+      throw new Refusal('bigint is not a JSON number; convert it to a string or number first');
     case 'function':
     case 'symbol':
-      throw new CanonicalizationError(path, `${typeof value} is not a JSON value`);
+      throw new Refusal(`${typeof value} is not a JSON value`);
     case 'object':
       break;
   }
-  if (value === null) {
-    out.push('null');
-    return;
-  }
+  if (value === null) return 'null';
   const object = value as object;
-  if (hasToJson(object)) {
-    write(object.toJSON(), path, out, ancestors);
-    return;
-  }
-  if (ancestors.has(object)) throw new CanonicalizationError(path, 'cycle');
+  if (hasToJson(object)) return write(object.toJSON(), ancestors);
+  if (ancestors.has(object)) throw new Refusal('cycle');
   ancestors.add(object);
-  if (Array.isArray(object)) writeArray(object, path, out, ancestors);
-  else if (isPlainObject(object)) writeObject(object, path, out, ancestors);
-  else throw new CanonicalizationError(path, `${object.constructor?.name ?? 'object'} is not a plain JSON object`);
+  let text: string;
+  if (Array.isArray(object)) text = writeArray(object, ancestors);
+  else if (isPlainObject(object)) text = writeObject(object, ancestors);
+  else throw new Refusal(`${object.constructor?.name ?? 'object'} is not a plain JSON object`);
   ancestors.delete(object);
+  return text;
 }
 
-function writeArray(array: readonly unknown[], path: string, out: string[], ancestors: Set<object>): void {
-  out.push('[');
+function writeArray(array: readonly unknown[], ancestors: Set<object>): string {
+  let text = '[';
   for (let i = 0; i < array.length; i++) {
-    if (i > 0) out.push(',');
-    write(array[i], `${path}[${i}]`, out, ancestors);
+    if (i > 0) text += ',';
+    try {
+      text += write(array[i], ancestors);
+    } catch (error) {
+      if (error instanceof Refusal) error.path.push(`[${i}]`);
+      throw error;
+    }
   }
-  out.push(']');
+  return `${text}]`;
 }
 
-function writeObject(
-  object: Readonly<Record<string, unknown>>,
-  path: string,
-  out: string[],
-  ancestors: Set<object>,
-): void {
+function writeObject(object: Readonly<Record<string, unknown>>, ancestors: Set<object>): string {
   // Array.prototype.sort without a comparator orders by UTF-16 code units, which is RFC 8785 §3.2.3.
-  const keys = Object.keys(object)
-    .filter((key) => object[key] !== undefined)
-    .sort();
-  out.push('{');
-  keys.forEach((key, i) => {
-    if (i > 0) out.push(',');
-    const memberPath = `${path}.${key}`;
-    if (LONE_SURROGATE.test(key)) throw new CanonicalizationError(memberPath, 'key holds a lone surrogate');
-    out.push(JSON.stringify(key), ':');
-    write(object[key], memberPath, out, ancestors);
-  });
-  out.push('}');
+  const keys = Object.keys(object).sort();
+  let text = '{';
+  for (const key of keys) {
+    const member = object[key];
+    if (member === undefined) continue;
+    try {
+      text += `${text.length > 1 ? ',' : ''}${quote(key, 'key')}:${write(member, ancestors)}`;
+    } catch (error) {
+      if (error instanceof Refusal) error.path.push(`.${key}`);
+      throw error;
+    }
+  }
+  return `${text}}`;
+}
+
+function quote(text: string, what: 'string' | 'key'): string {
+  if (!NEEDS_CARE.test(text)) return `"${text}"`;
+  if (LONE_SURROGATE.test(text)) throw new Refusal(`${what} holds a lone surrogate`);
+  return JSON.stringify(text);
 }
 
 function hasToJson(object: object): object is { toJSON(): unknown } {

@@ -1,7 +1,8 @@
 // DSSE v1 envelopes (secure-systems-lab/dsse protocol.md, envelope.md).
-import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { verify, type KeyObject } from 'node:crypto';
 import { asPlainBytes, fromAnyBase64, toBase64 } from './bytes.js';
-import { keyIdOf, type Signer } from './signer.js';
+import { loadPublicKey } from './public-keys.js';
+import type { Signer } from './signer.js';
 import { VerificationError, VerificationFailure } from './verification-error.js';
 
 export interface DsseSignature {
@@ -101,11 +102,11 @@ function readEnvelope(envelope: unknown): { payloadType: string; payload: Uint8A
 }
 
 function loadTrustedKey(key: TrustedKey): { keyId: string; publicKey: KeyObject } {
-  const publicKey = createPublicKey(key.publicKeyPem);
-  if (publicKey.asymmetricKeyType !== 'ed25519') {
-    throw new TypeError(`trusted key ${key.keyId ?? ''} is ${publicKey.asymmetricKeyType}, only Ed25519 is supported`);
+  const loaded = loadPublicKey(key.publicKeyPem);
+  if (loaded.key.asymmetricKeyType !== 'ed25519') {
+    throw new TypeError(`trusted key ${key.keyId ?? ''} is ${loaded.key.asymmetricKeyType}, only Ed25519 is supported`);
   }
-  return { keyId: key.keyId ?? keyIdOf(key.publicKeyPem), publicKey };
+  return { keyId: key.keyId ?? loaded.keyId, publicKey: loaded.key };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -2,6 +2,7 @@
 import { verify } from 'node:crypto';
 import { bytesEqual, concatBytes, fromStandardBase64, toBase64, toHex } from './bytes.js';
 import { sha256 } from './digest.js';
+import { loadPublicKey } from './public-keys.js';
 import { ed25519PublicKeyPem, ed25519PublicKeyRaw, type Signer } from './signer.js';
 import { VerificationError, VerificationFailure } from './verification-error.js';
 
@@ -107,7 +108,7 @@ export function verifyNote(note: string, key: NoteKey): string {
   }
   const textBytes = Buffer.from(text, 'utf8');
   for (const sig of ours) {
-    if (!verify(null, textBytes, key.publicKeyPem, sig.signature)) {
+    if (!verify(null, textBytes, loadPublicKey(key.publicKeyPem).key, sig.signature)) {
       throw new VerificationError(VerificationFailure.BadSignature, `signature by ${key.keyName} does not verify`);
     }
   }

@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { asPlainBytes, concatBytes } from './bytes.js';
-import { sha256Hex } from './digest.js';
+import { describePublicKey, loadPublicKey } from './public-keys.js';
 
 /**
  * Anything that can sign for Assay. Asynchronous so that a cloud KMS can stand behind it;
@@ -21,19 +21,14 @@ const ED25519_SPKI_PREFIX = Uint8Array.from([0x30, 0x2a, 0x30, 0x05, 0x06, 0x03,
  * key's DER SubjectPublicKeyInfo. Stable across PEM re-wrapping, since it hashes the DER.
  */
 export function keyIdOf(publicKeyPem: string): string {
-  return keyIdOfKey(createPublicKey(publicKeyPem));
-}
-
-function keyIdOfKey(publicKey: KeyObject): string {
-  return sha256Hex(publicKey.export({ type: 'spki', format: 'der' })).slice(0, 16);
+  return loadPublicKey(publicKeyPem).keyId;
 }
 
 /** The 32-byte RFC 8032 encoding of an Ed25519 public key given as PEM. */
 export function ed25519PublicKeyRaw(publicKeyPem: string): Uint8Array {
-  const key = createPublicKey(publicKeyPem);
+  const { key, spki } = loadPublicKey(publicKeyPem);
   assertEd25519(key);
-  const der = key.export({ type: 'spki', format: 'der' });
-  return asPlainBytes(der.subarray(ED25519_SPKI_PREFIX.length));
+  return spki.slice(ED25519_SPKI_PREFIX.length);
 }
 
 export function ed25519PublicKeyPem(publicKeyRaw: Uint8Array): string {
@@ -53,7 +48,7 @@ export class Ed25519Signer implements Signer {
     this.#privateKey = privateKey;
     const publicKey = createPublicKey(privateKey);
     this.publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    this.keyId = keyIdOfKey(publicKey);
+    this.keyId = describePublicKey(publicKey).keyId;
   }
 
   /** Reads a PKCS#8 PEM private key (`-----BEGIN PRIVATE KEY-----`, as `openssl genpkey -algorithm ed25519` writes). */
