@@ -1,10 +1,16 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CoreModule, type Runtime } from '@assay/common';
 import { DiagnosticsModule } from './diagnostics/diagnostics.module.js';
+import { DriftModule } from './drift/drift.module.js';
 import { KeysModule } from './keys/keys.module.js';
 import { ProjectsModule } from './projects/projects.module.js';
 
-export const API_FEATURES = [ProjectsModule, KeysModule, DiagnosticsModule];
+export const API_FEATURES = [
+  ProjectsModule,
+  KeysModule,
+  DiagnosticsModule,
+  DriftModule,
+];
 
 @Module({})
 export class ApiModule {

@@ -145,7 +145,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     queue: { prefix },
     api: {
       port: read.port('ASSAY_API_PORT', 3000),
-      bodyLimitBytes: read.bytes('ASSAY_API_BODY_LIMIT', 1 << 20, 256 << 20),
+      bodyLimitBytes: read.bytes('ASSAY_API_BODY_LIMIT', 8 << 20, 256 << 20),
     },
     ingest: {
       port: read.port('ASSAY_INGEST_PORT', 4318),
