@@ -27,11 +27,27 @@ const METHODS: readonly DriftMethod[] = [
   'auto', 'ks', 'chi2', 'psi', 'jensenshannon', 'wasserstein', 'wasserstein_norm', 'hellinger', 'ztest',
 ];
 
+/** What a drift method needs from a reference/current pair, whether raw samples, counts or sketches. */
+export interface ComparablePair {
+  readonly kind: SignalKind;
+  readonly nReference: number;
+  readonly nCurrent: number;
+  counts(): [Map<string, number>, Map<string, number>];
+  referenceSd(): number;
+  distinctReference(): number;
+  distinctCombined(): number;
+  /** Numeric methods on numeric data (ks, wasserstein*, and binned distances on quantile bins). */
+  measureNumeric(method: ConcreteDriftMethod, bins: number): Measurement;
+  /** Set when the pair summarises rather than holds its data. */
+  readonly errorBound: number | null;
+}
+
 /**
  * Both samples, converted once and shared between methods: numeric input is sorted a single time,
  * categories are counted a single time.
  */
-export class PreparedPair {
+export class PreparedPair implements ComparablePair {
+  readonly errorBound = null;
   readonly kind: SignalKind;
   readonly nReference: number;
   readonly nCurrent: number;
@@ -81,11 +97,44 @@ export class PreparedPair {
   }
 
   distinctCombined(): number {
-    const [a, b] = this.counts();
-    let extra = 0;
-    for (const key of b.keys()) if (!a.has(key)) extra++;
-    return a.size + extra;
+    return combinedSize(...this.counts());
   }
+
+  measureNumeric(method: ConcreteDriftMethod, bins: number): Measurement {
+    const [a, b] = this.sorted();
+    switch (method) {
+      case 'ks': {
+        const ks = ksTwoSample(a, b);
+        return { statistic: ks.statistic, pValue: ks.pValue, effectSize: ks.statistic, detail: `${ks.pValueMethod} p-value` };
+      }
+      case 'wasserstein':
+      case 'wasserstein_norm':
+        return wassersteinMeasurement(method, wassersteinDistance(a, b), this.referenceSd());
+      default:
+        return binnedMeasurement(method, numericBins(a, b, bins), false);
+    }
+  }
+}
+
+export function combinedSize(a: Map<string, number>, b: Map<string, number>): number {
+  let extra = 0;
+  for (const key of b.keys()) if (!a.has(key)) extra++;
+  return a.size + extra;
+}
+
+export function wassersteinMeasurement(method: 'wasserstein' | 'wasserstein_norm', distance: number, sd: number): Measurement {
+  const normalised = distance / Math.max(sd, MIN_NORMALISING_SD);
+  const note = sd < MIN_NORMALISING_SD ? ` (reference sd ${sd} floored to ${MIN_NORMALISING_SD})` : '';
+  return method === 'wasserstein'
+    ? { statistic: distance, pValue: null, effectSize: normalised, detail: `effect size is the distance in reference sds${note}` }
+    : { statistic: normalised, pValue: null, effectSize: normalised, detail: `distance ${distance} over reference sd${note}` };
+}
+
+export function binnedMeasurement(method: ConcreteDriftMethod, bins: AlignedCounts, asCategories: boolean): Measurement {
+  const fn = method === 'psi' ? populationStabilityIndex : method === 'jensenshannon' ? jensenShannonDistance : hellingerDistance;
+  const statistic = fn(bins.reference, bins.current);
+  const binning = asCategories ? `${bins.labels.length} categories` : `${bins.labels.length} reference-quantile bins`;
+  return { statistic, pValue: null, effectSize: statistic, detail: binning };
 }
 
 function countDistinct(sorted: Float64Array): number {
@@ -139,7 +188,7 @@ export function validateOptions(options: Omit<CompareOptions, 'method'>): void {
   }
 }
 
-function runMethod(pair: PreparedPair, requested: DriftMethod, options: Omit<CompareOptions, 'method'>): DriftResult {
+export function runMethod(pair: ComparablePair, requested: DriftMethod, options: Omit<CompareOptions, 'method'>): DriftResult {
   let method: ConcreteDriftMethod;
   let asCategories = pair.kind === 'categorical';
   let prefix = '';
@@ -157,13 +206,19 @@ function runMethod(pair: PreparedPair, requested: DriftMethod, options: Omit<Com
     method = requested;
     if (method === 'chi2' || method === 'ztest') asCategories = true;
   }
-  const base = { nReference: pair.nReference, nCurrent: pair.nCurrent, exact: true, errorBound: null };
-  const binned = (): AlignedCounts => {
-    if (asCategories) return categoricalBins(...pair.counts());
-    const [a, b] = pair.sorted();
-    return numericBins(a, b, options.bins ?? DEFAULT_BINS);
+  const base: { nReference: number; nCurrent: number; exact: boolean; errorBound: number | null } = {
+    nReference: pair.nReference,
+    nCurrent: pair.nCurrent,
+    exact: pair.errorBound === null,
+    errorBound: pair.errorBound,
   };
-  const measured = measure(pair, method, binned, asCategories);
+  if (!asCategories && pair.kind === 'categorical') {
+    throw new StatsInputError(`${method} needs numeric values, but the signal is categorical`);
+  }
+  const { errorBound, ...measured } = asCategories
+    ? measureCategories(pair, method)
+    : pair.measureNumeric(method, options.bins ?? DEFAULT_BINS);
+  if (errorBound !== undefined) base.errorBound = errorBound;
   let threshold = options.threshold ?? DEFAULT_THRESHOLDS[method];
   if (method === 'wasserstein' && options.threshold === undefined) {
     threshold = DEFAULT_THRESHOLDS.wasserstein * Math.max(pair.referenceSd(), MIN_NORMALISING_SD);
@@ -177,33 +232,14 @@ export interface Measurement {
   effectSize: number | null;
   detail: string;
   degreesOfFreedom?: number;
+  /** Overrides the pair's rank-error bound when the statistic is in other units. */
+  errorBound?: number;
 }
 
-function measure(
-  pair: PreparedPair,
-  method: ConcreteDriftMethod,
-  binned: () => AlignedCounts,
-  asCategories: boolean,
-): Measurement {
+function measureCategories(pair: ComparablePair, method: ConcreteDriftMethod): Measurement {
+  const bins = categoricalBins(...pair.counts());
   switch (method) {
-    case 'ks': {
-      const [a, b] = pair.sorted();
-      const ks = ksTwoSample(a, b);
-      return { statistic: ks.statistic, pValue: ks.pValue, effectSize: ks.statistic, detail: `${ks.pValueMethod} p-value` };
-    }
-    case 'wasserstein':
-    case 'wasserstein_norm': {
-      const [a, b] = pair.sorted();
-      const distance = wassersteinDistance(a, b);
-      const sd = pair.referenceSd();
-      const normalised = distance / Math.max(sd, MIN_NORMALISING_SD);
-      const note = sd < MIN_NORMALISING_SD ? ` (reference sd ${sd} floored to ${MIN_NORMALISING_SD})` : '';
-      return method === 'wasserstein'
-        ? { statistic: distance, pValue: null, effectSize: normalised, detail: `effect size is the distance in reference sds${note}` }
-        : { statistic: normalised, pValue: null, effectSize: normalised, detail: `distance ${distance} over reference sd${note}` };
-    }
     case 'chi2': {
-      const bins = binned();
       const chi = chiSquareHomogeneity(bins.reference, bins.current);
       return {
         statistic: chi.statistic,
@@ -214,7 +250,6 @@ function measure(
       };
     }
     case 'ztest': {
-      const bins = binned();
       if (bins.labels.length > 2) {
         throw new StatsInputError(`ztest needs a binary signal, but the samples hold ${bins.labels.length} distinct values`);
       }
@@ -230,13 +265,10 @@ function measure(
     }
     case 'psi':
     case 'jensenshannon':
-    case 'hellinger': {
-      const bins = binned();
-      const fn = method === 'psi' ? populationStabilityIndex : method === 'jensenshannon' ? jensenShannonDistance : hellingerDistance;
-      const statistic = fn(bins.reference, bins.current);
-      const binning = asCategories ? `${bins.labels.length} categories` : `${bins.labels.length} reference-quantile bins`;
-      return { statistic, pValue: null, effectSize: statistic, detail: binning };
-    }
+    case 'hellinger':
+      return binnedMeasurement(method, bins, true);
+    default:
+      throw new StatsInputError(`${method} needs numeric values, but the signal is categorical`);
   }
 }
 
@@ -250,7 +282,7 @@ export function verdict(
   const test = usesPValue
     ? `p = ${fmt(result.pValue ?? 1)} ${drifted ? '<' : '>='} ${fmt(result.threshold)}`
     : `${result.method} = ${fmt(result.statistic)} ${drifted ? '>=' : '<'} ${fmt(result.threshold)}`;
-  const approximation = result.exact ? '' : `; computed from sketches, statistic within ±${fmt(result.errorBound ?? 0)}`;
+  const approximation = result.exact ? '' : `; approximate, error bound ${fmt(result.errorBound ?? 0)}`;
   const reason = `${prefix}${drifted ? 'drift' : 'no drift'}: ${test} (${detail}${approximation})`;
   return { ...result, drifted, reason };
 }

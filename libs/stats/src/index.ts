@@ -15,3 +15,13 @@ export { adjustPValues, type PValueAdjustment } from './adjust-p-values.js';
 export { AUTO_SMALL_REFERENCE_MAX, AUTO_MAX_DISTINCT_FOR_CATEGORICAL } from './auto-method.js';
 export { PSI_EMPTY_BIN_PROPORTION } from './methods/binned-distances.js';
 export { KS_EXACT_MAX_N } from './methods/kolmogorov-smirnov.js';
+export { compareProfiles } from './compare-profiles.js';
+export {
+  SignalProfile,
+  DEFAULT_MAX_CATEGORIES,
+  DEFAULT_RESERVOIR_SIZE,
+  OTHER_CATEGORY,
+  type SignalProfileJSON,
+  type SignalProfileOptions,
+} from './signal-profile.js';
+export { QuantileSketch, DEFAULT_SKETCH_K, SKETCH_ERROR_SIGMAS, type QuantileSketchJSON } from './sketch/quantile-sketch.js';
