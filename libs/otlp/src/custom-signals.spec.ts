@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  catastrophicBacktrackingRisk,
+  compileCustomSignals,
+  InvalidCustomSignalError,
+  validateCustomSignal,
+  type CustomSignalSpec,
+} from './custom-signals.js';
+import { extractInferences } from './extract-inferences.js';
+import type { InferenceRecord } from './inference-record.js';
+import { CHAT_ATTRIBUTES, event, requestOf, span } from './test-support/spans.js';
+
+function record(overrides: Partial<InferenceRecord> = {}): InferenceRecord {
+  const chat = span({
+    attributes: { ...CHAT_ATTRIBUTES, 'app.tenant': 'acme', 'app.retries': '2', 'app.cached': true },
+    events: [event('guardrail', { 'guardrail.action': 'block', 'guardrail.score': 0.97 })],
+  });
+  const [inference] = extractInferences(requestOf([chat], { 'service.name': 'svc', 'cloud.region': 'eu-west-1' })).inferences;
+  return { ...inference, ...overrides };
+}
+
+function rejects(spec: unknown, reason: RegExp): void {
+  assert.throws(
+    () => validateCustomSignal(spec as CustomSignalSpec),
+    (error: unknown) => error instanceof InvalidCustomSignalError && reason.test(error.message),
+  );
+}
+
+describe(compileCustomSignals.name, () => {
+  it('reads span, resource and event attributes', () => {
+    const signals = compileCustomSignals([
+      { name: 'tenant', kind: 'categorical', source: { type: 'span_attribute', key: 'app.tenant' } },
+      { name: 'region', kind: 'categorical', source: { type: 'resource_attribute', key: 'cloud.region' } },
+      { name: 'guardrail_action', kind: 'categorical', source: { type: 'event_attribute', event: 'guardrail', key: 'guardrail.action' } },
+      { name: 'guardrail_score', kind: 'numeric', source: { type: 'event_attribute', event: 'guardrail', key: 'guardrail.score' } },
+    ]);
+    assert.deepEqual(signals(record()), { tenant: 'acme', region: 'eu-west-1', guardrail_action: 'block', guardrail_score: 0.97 });
+  });
+
+  it('coerces numeric strings and booleans to numbers for numeric signals', () => {
+    const signals = compileCustomSignals([
+      { name: 'retries', kind: 'numeric', source: { type: 'span_attribute', key: 'app.retries' } },
+      { name: 'cached', kind: 'numeric', source: { type: 'span_attribute', key: 'app.cached' } },
+    ]);
+    assert.deepEqual(signals(record()), { retries: 2, cached: 1 });
+  });
+
+  it('leaves out a numeric signal whose attribute is not a number', () => {
+    const signals = compileCustomSignals([{ name: 'tenant_number', kind: 'numeric', source: { type: 'span_attribute', key: 'app.tenant' } }]);
+    assert.deepEqual(signals(record()), {});
+  });
+
+  it('leaves out signals whose attribute is missing', () => {
+    const signals = compileCustomSignals([{ name: 'missing', kind: 'categorical', source: { type: 'span_attribute', key: 'nope' } }]);
+    assert.deepEqual(signals(record()), {});
+  });
+
+  it('matches a regular expression on the output text, as 1/0 or "true"/"false"', () => {
+    const signals = compileCustomSignals([
+      { name: 'has_phone', kind: 'numeric', source: { type: 'regex_match', pattern: '\\b\\d{3}-\\d{4}\\b', target: 'output_text' } },
+      { name: 'mentions_refund', kind: 'categorical', source: { type: 'regex_match', pattern: 'REFUND', flags: 'i', target: 'input_text' } },
+    ]);
+    assert.deepEqual(signals(record({ outputText: 'Call 555-0100 today', inputText: 'no' })), { has_phone: 1, mentions_refund: 'false' });
+  });
+
+  it('gives no regex signal when the content was not captured', () => {
+    const signals = compileCustomSignals([{ name: 'pii', kind: 'numeric', source: { type: 'regex_match', pattern: '@', target: 'output_text' } }]);
+    assert.deepEqual(signals(record({ outputText: null })), {});
+  });
+
+  it('measures the output length in characters', () => {
+    const signals = compileCustomSignals([{ name: 'answer_length', kind: 'numeric', source: { type: 'output_length' } }]);
+    assert.deepEqual(signals(record({ outputText: 'héllo' })), { answer_length: 5 });
+  });
+
+  it('refuses two signals of the same name', () => {
+    const spec: CustomSignalSpec = { name: 'tenant', kind: 'categorical', source: { type: 'span_attribute', key: 'a' } };
+    assert.throws(() => compileCustomSignals([spec, spec]), /custom signal "tenant": defined twice/);
+  });
+});
+
+describe(validateCustomSignal.name, () => {
+  it('accepts a well-formed spec', () => {
+    assert.doesNotThrow(() => validateCustomSignal({ name: 'pii.email', kind: 'numeric', source: { type: 'regex_match', pattern: '[\\w.]+@[\\w.]+', target: 'output_text' } }));
+  });
+
+  it('refuses a malformed name', () => {
+    rejects({ name: 'Bad Name', kind: 'numeric', source: { type: 'output_length' } }, /name must be/);
+  });
+
+  it('refuses built-in names', () => {
+    rejects({ name: 'latency_ms', kind: 'numeric', source: { type: 'output_length' } }, /taken by a built-in signal/);
+  });
+
+  it('refuses names in the eval. namespace', () => {
+    rejects({ name: 'eval.mine.score', kind: 'numeric', source: { type: 'output_length' } }, /taken by a built-in signal/);
+  });
+
+  it('refuses an unknown kind', () => {
+    rejects({ name: 'x', kind: 'ordinal', source: { type: 'output_length' } }, /kind must be/);
+  });
+
+  it('refuses an unknown source type', () => {
+    rejects({ name: 'x', kind: 'numeric', source: { type: 'sql' } }, /source.type must be/);
+  });
+
+  it('refuses an empty attribute key', () => {
+    rejects({ name: 'x', kind: 'numeric', source: { type: 'span_attribute', key: '' } }, /source.key must be/);
+  });
+
+  it('refuses a categorical output length', () => {
+    rejects({ name: 'x', kind: 'categorical', source: { type: 'output_length' } }, /output_length signal is numeric/);
+  });
+
+  it('refuses an invalid regular expression', () => {
+    rejects({ name: 'x', kind: 'numeric', source: { type: 'regex_match', pattern: '(', target: 'output_text' } }, /not a valid regular expression/);
+  });
+
+  it('refuses a pattern that is too long', () => {
+    rejects({ name: 'x', kind: 'numeric', source: { type: 'regex_match', pattern: 'a'.repeat(257), target: 'output_text' } }, /at most 256/);
+  });
+
+  it('refuses the stateful g and y flags', () => {
+    rejects({ name: 'x', kind: 'numeric', source: { type: 'regex_match', pattern: 'a', flags: 'g', target: 'output_text' } }, /flags may only/);
+  });
+
+  it('refuses nested quantifiers', () => {
+    rejects({ name: 'x', kind: 'numeric', source: { type: 'regex_match', pattern: '^(a+)+$', target: 'output_text' } }, /nested quantifiers/);
+  });
+});
+
+describe(catastrophicBacktrackingRisk.name, () => {
+  for (const pattern of ['(a+)+', '(\\w*)*b', '(a|aa)+', '((ab)*c)+', '(x+x+){2,}', '(a)\\1', '(?<q>a)\\k<q>']) {
+    it(`flags ${pattern}`, () => {
+      assert.notEqual(catastrophicBacktrackingRisk(pattern), null);
+    });
+  }
+
+  for (const pattern of ['\\d{3}-\\d{2}-\\d{4}', '(\\d{1,3}\\.){3}\\d{1,3}', '[(a+)+]', '\\(a+\\)+', '(?:foo|bar)', '(ab)+', 'a+b*c?']) {
+    it(`allows ${pattern}`, () => {
+      assert.equal(catastrophicBacktrackingRisk(pattern), null);
+    });
+  }
+});
