@@ -132,6 +132,12 @@ describe(verifyEnvelope.name, () => {
     assert.equal(failureOf(() => verifyEnvelope(empty, [{ publicKeyPem: signer.publicKeyPem }])), VerificationFailure.Malformed);
   });
 
+  it('rejects an envelope with more than 64 signatures', async () => {
+    const envelope = await signEnvelope(payload, payloadType, signer);
+    const crowded = { ...envelope, signatures: Array.from({ length: 65 }, () => envelope.signatures[0]!) };
+    assert.equal(failureOf(() => verifyEnvelope(crowded, [{ publicKeyPem: signer.publicKeyPem }])), VerificationFailure.Malformed);
+  });
+
   it('rejects something that is not an envelope', () => {
     assert.equal(failureOf(() => verifyEnvelope('{}', [{ publicKeyPem: signer.publicKeyPem }])), VerificationFailure.Malformed);
   });

@@ -5,6 +5,10 @@ import { loadPublicKey } from './public-keys.js';
 import type { Signer } from './signer.js';
 import { VerificationError, VerificationFailure } from './verification-error.js';
 
+// Each signature may be tried against every trusted key; a cap keeps a hostile envelope from
+// costing seconds of CPU. Real envelopes carry one or two.
+const MAX_SIGNATURES = 64;
+
 export interface DsseSignature {
   keyid: string;
   sig: string;
@@ -89,6 +93,7 @@ function readEnvelope(envelope: unknown): { payloadType: string; payload: Uint8A
   const payloadBytes = fromAnyBase64(payload);
   if (payloadBytes === undefined) throw malformed('payload is not base64');
   if (!Array.isArray(signatures) || signatures.length === 0) throw malformed('signatures is not a non-empty array');
+  if (signatures.length > MAX_SIGNATURES) throw malformed(`more than ${MAX_SIGNATURES} signatures`);
   const decoded = signatures.map((signature: unknown, i): DecodedSignature => {
     if (!isRecord(signature)) throw malformed(`signatures[${i}] is not an object`);
     const { keyid, sig } = signature;
