@@ -13,7 +13,7 @@ export interface AlignedCounts {
  */
 export function linearQuantile(sorted: ArrayLike<number>, q: number): number {
   const n = sorted.length;
-  const virtualIndex = n * q + (1 + q * (1 - 1 - 1)) - 1;
+  const virtualIndex = (n - 1) * q;
   const clamped = Math.min(Math.max(virtualIndex, 0), n - 1);
   const previousIndex = Math.floor(clamped);
   const nextIndex = Math.min(previousIndex + 1, n - 1);

@@ -60,9 +60,12 @@ export function sortedNumbers(sample: Sample, name: string): Float64Array {
     }
   }
   for (let i = 0; i < out.length; i++) {
-    if (!Number.isFinite(out[i]!)) {
-      throw new StatsInputError(`${name}[${i}] is ${out[i]}; drop or impute missing and infinite values first`);
+    const value = out[i]!;
+    if (!Number.isFinite(value)) {
+      throw new StatsInputError(`${name}[${i}] is ${value}; drop or impute missing and infinite values first`);
     }
+    // Typed-array sort orders -0 before 0; folding it keeps ties (and quantile edges) as numpy has them.
+    if (value === 0) out[i] = 0;
   }
   return out.sort();
 }
