@@ -3,8 +3,18 @@ import { DataSource } from 'typeorm';
 import { ApiKeyRepository } from './repositories/api-key.repository.js';
 import { JobRunRepository } from './repositories/job-run.repository.js';
 import { ProjectRepository } from './repositories/project.repository.js';
+import { BaselineRepository } from './repositories/baseline.repository.js';
+import { MonitorRepository } from './repositories/monitor.repository.js';
+import { CheckRunRepository } from './repositories/check-run.repository.js';
 
-const REPOSITORIES = [ProjectRepository, ApiKeyRepository, JobRunRepository];
+const REPOSITORIES = [
+  ProjectRepository,
+  ApiKeyRepository,
+  JobRunRepository,
+  BaselineRepository,
+  MonitorRepository,
+  CheckRunRepository,
+];
 
 @Global()
 @Module({})
