@@ -22,7 +22,7 @@ export class BaselineRepository {
       const ledgerIndex = await record(manager, { id });
       const saved = await manager.save(manager.create(BaselineEntity, { ...baseline, id, ledgerIndex }));
       if (signals.length > 0) {
-        await manager.insert(BaselineSignalEntity, signals.map((s) => ({ ...s, baselineId: id })));
+        await manager.save(signals.map((s) => manager.create(BaselineSignalEntity, { ...s, baselineId: id })));
       }
       return saved;
     });
