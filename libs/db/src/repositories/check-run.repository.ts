@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { CheckRunEntity, type MonitorKind, type Verdict } from '../entities/monitoring.entities.js';
 
 export type NewCheckRun = Omit<CheckRunEntity, 'id' | 'createdAt' | 'ledgerIndex'>;
@@ -33,7 +34,7 @@ export class CheckRunRepository {
           .createQueryBuilder()
           .insert()
           .into(CheckRunEntity)
-          .values(run)
+          .values(run as QueryDeepPartialEntity<CheckRunEntity>)
           .orIgnore()
           .returning('*')
           .execute();
