@@ -48,6 +48,10 @@ export class Lexer {
         return { type: char, start, end: this.offset };
       case "'":
         throw this.error('strings take double quotes, e.g. "content_filter"', start);
+      case '≤':
+      case '≥':
+      case '≠':
+        throw this.error(`unexpected character '${char}'; use ${{ '≤': "'<='", '≥': "'>='", '≠': "'!='" }[char]}`, start);
       default:
         throw this.error(`unexpected character '${this.text.slice(start, start + charLength(this.text, start))}'`, start);
     }

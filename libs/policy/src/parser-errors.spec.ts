@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { formatRule } from './format.js';
 import { MAX_NESTING_DEPTH, MAX_RULE_LENGTH, parsePolicyRule } from './parser.js';
 import { PolicyParseError } from './policy-parse-error.js';
 
@@ -59,6 +60,9 @@ const badRules: BadRule[] = [
   { rule: 'mean(x) < "1"', column: 11, message: 'found a string' },
   { rule: 'mean(and) < 1', column: 6, message: "expected a signal name in mean(...); found 'and'" },
   { rule: 'mean(x) # 1', column: 9, message: "unexpected character '#'" },
+  { rule: 'mean(x) < 1 and mean(y) < 2', column: 13, message: "'and' and 'or' join conditions inside rate(...)" },
+  { rule: 'p95(latency_ms) <= 1,500', column: 21, message: 'without thousands separators' },
+  { rule: 'p95(latency_ms) ≤ 1500', column: 17, message: "unexpected character '≤'; use '<='" },
   { rule: 'mean(x) < +1', column: 11, message: "expected a number, an aggregate such as mean(signal), or '('; found '+'" },
 ];
 
@@ -71,6 +75,39 @@ describe(parsePolicyRule.name, () => {
       assert.ok(sut.message.includes(bad.message), `message was: ${sut.message}`);
     });
   }
+
+  it('either parses and round-trips or refuses with a position inside the text, for mutated rules', () => {
+    const seeds = [
+      'p95(latency_ms) <= 1500',
+      'rate(finish_reason == "content_filter" or not (x in (1, "a\\"b"))) < 0.01',
+      'mean(cost_usd) <= 1.2 * baseline.mean(cost_usd) - -(count() / 2e3)',
+    ];
+    const pieces = ['mean(', 'baseline.', 'rate(', 'x', ')', '(', ' ', '<=', '=', '!', '-', '*', '1', '.5', 'e', '"', 'and ', 'not ', ' in ', ',', '\\'];
+    let state = 42;
+    const pick = (n: number): number => {
+      state = (state * 48271) % 2147483647;
+      return state % n;
+    };
+    let parsed = 0;
+    let refused = 0;
+    for (let i = 0; i < 3000; i++) {
+      let text = seeds[pick(seeds.length)]!;
+      for (let edits = 1 + pick(2); edits > 0; edits--) {
+        const at = pick(text.length + 1);
+        text = pick(2) === 0 ? text.slice(0, at) + pieces[pick(pieces.length)] + text.slice(at) : text.slice(0, at) + text.slice(at + 1 + pick(3));
+      }
+      try {
+        const rule = parsePolicyRule(text);
+        assert.deepEqual(parsePolicyRule(formatRule(rule)), rule, text);
+        parsed++;
+      } catch (error) {
+        assert.ok(error instanceof PolicyParseError, `${text}: ${String(error)}`);
+        assert.ok(error.position >= 0 && error.position <= text.length, text);
+        refused++;
+      }
+    }
+    assert.ok(parsed > 100 && refused > 100, `parsed ${parsed}, refused ${refused}`);
+  });
 
   it('reports the leftmost problem when a rule has several', () => {
     const sut = parseError('p100(x) < "unterminated');

@@ -57,6 +57,10 @@ class RuleParser {
       throw this.error('a rule has exactly one comparison; write each condition as its own rule', trailing);
     }
     if (trailing.type === ')') throw this.error("unexpected ')'; no '(' is open here", trailing);
+    if (this.isKeyword('and') || this.isKeyword('or')) {
+      throw this.error("a rule has exactly one comparison; 'and' and 'or' join conditions inside rate(...)", trailing);
+    }
+    if (trailing.type === ',') throw this.error('numbers are written without thousands separators', trailing);
     if (trailing.type !== 'end') throw this.unexpected(trailing, 'an arithmetic operator or the end of the rule');
     return { left, operator: comparison.operator, right };
   }
