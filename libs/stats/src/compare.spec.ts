@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { compare, compareMany } from './compare.js';
+import type { ConcreteDriftMethod, DriftResult } from './drift-result.js';
+import { StatsInputError } from './stats-input.error.js';
+
+const NUMERIC_METHODS: ConcreteDriftMethod[] = ['ks', 'psi', 'jensenshannon', 'wasserstein', 'wasserstein_norm', 'hellinger', 'chi2'];
+
+function assertNoNaN(result: DriftResult): void {
+  for (const key of ['statistic', 'pValue', 'threshold', 'effectSize', 'errorBound'] as const) {
+    const value = result[key];
+    assert.ok(value === null || Number.isFinite(value), `${result.method}.${key} is ${value}`);
+  }
+}
+
+function seeded(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return (s + 0.5) / 2 ** 32;
+  };
+}
+
+describe(compare.name, () => {
+  it('rejects an empty reference with a StatsInputError naming it', () => {
+    assert.throws(() => compare([], [1, 2]), (e: unknown) => e instanceof StatsInputError && /reference is empty/.test(e.message));
+  });
+
+  it('rejects an empty current sample', () => {
+    assert.throws(() => compare([1, 2], []), /current is empty/);
+  });
+
+  it('rejects NaN with the index of the offending value', () => {
+    assert.throws(() => compare([1, Number.NaN, 3], [1, 2]), /reference\[1\] is NaN/);
+  });
+
+  it('rejects Infinity in the current sample', () => {
+    assert.throws(() => compare([1, 2], [3, -Infinity]), /current\[1\] is -Infinity/);
+  });
+
+  it('rejects a mix of numbers and strings unless the kind is categorical', () => {
+    assert.throws(() => compare([1, 'a'], [2, 3]), /mixes numbers with strings/);
+  });
+
+  it('compares mixed numbers and strings as labels when told they are categorical', () => {
+    const sut = compare([1, 'a'], ['1', 'a'], { kind: 'categorical', method: 'chi2' });
+    assert.equal(sut.statistic, 0);
+  });
+
+  it('rejects null values', () => {
+    assert.throws(() => compare([1, null as unknown as number], [1]), /reference\[1\] is null/);
+  });
+
+  it('rejects an unknown method by listing the valid ones', () => {
+    assert.throws(() => compare([1], [1], { method: 'median' as 'ks' }), /method must be one of auto, ks/);
+  });
+
+  it('rejects a negative threshold', () => {
+    assert.throws(() => compare([1], [1], { threshold: -1 }), /threshold must be a finite number/);
+  });
+
+  it('rejects a numeric method on categorical data', () => {
+    assert.throws(() => compare(['a'], ['b'], { method: 'ks' }), /ks needs numeric values/);
+  });
+
+  it('rejects the z-test on more than two categories', () => {
+    assert.throws(() => compare(['a', 'b'], ['c'], { method: 'ztest' }), /ztest needs a binary signal/);
+  });
+
+  it('answers every method without NaN for single-element samples', () => {
+    for (const method of NUMERIC_METHODS) assertNoNaN(compare([1], [2], { method }));
+  });
+
+  it('answers every method without NaN when all values are equal', () => {
+    for (const method of NUMERIC_METHODS) {
+      const sut = compare([5, 5, 5], [5, 5], { method });
+      assertNoNaN(sut);
+      assert.equal(sut.drifted, false, method);
+    }
+  });
+
+  it('floors a zero reference standard deviation when normalising Wasserstein', () => {
+    const sut = compare([5, 5, 5], [5, 6], { method: 'wasserstein_norm' });
+    assert.equal(sut.statistic, 0.5 / 1e-3);
+    assert.match(sut.reason, /floored/);
+  });
+
+  it('finds no drift between identical samples under any method', () => {
+    const values = [0.1, 0.5, 0.9, 1.3, 2.2, 3.1, 4.5];
+    for (const method of NUMERIC_METHODS) assert.equal(compare(values, values, { method }).drifted, false, method);
+  });
+
+  it('keeps a category seen only in the current sample as its own bin', () => {
+    const sut = compare(['a', 'a', 'b'], ['a', 'b', 'new'], { method: 'jensenshannon' });
+    assert.ok(sut.statistic > 0);
+    assert.match(sut.reason, /3 categories/);
+  });
+
+  it('floors an empty reference bin at 1e-4 in PSI', () => {
+    const sut = compare(['a', 'a'], ['a', 'b'], { method: 'psi' });
+    assert.ok(Math.abs(sut.statistic - ((0.5 - 1) * Math.log(0.5) + (0.5 - 1e-4) * Math.log(0.5 / 1e-4))) < 1e-12);
+  });
+
+  it('judges p-value methods by p < threshold', () => {
+    const sut = compare([1, 2, 3, 4, 5, 6, 7, 8], [11, 12, 13, 14, 15, 16, 17, 18], { method: 'ks', threshold: 0.01 });
+    assert.equal(sut.threshold, 0.01);
+    assert.equal(sut.drifted, true);
+  });
+
+  it('judges distances by statistic >= threshold', () => {
+    const sut = compare(['a', 'b'], ['a', 'b'], { method: 'hellinger', threshold: 0 });
+    assert.equal(sut.drifted, true);
+  });
+
+  it('defaults the raw Wasserstein threshold to a tenth of the reference standard deviation', () => {
+    const sut = compare([1, 2, 3], [1, 2, 3], { method: 'wasserstein' });
+    assert.equal(sut.threshold, 0.1);
+  });
+
+  it('reports the reference and current sizes', () => {
+    const sut = compare([1, 2, 3], [4, 5], { method: 'ks' });
+    assert.deepEqual([sut.nReference, sut.nCurrent, sut.exact, sut.errorBound], [3, 2, true, null]);
+  });
+
+  it('accepts Float64Array input', () => {
+    assert.equal(compare(new Float64Array([1, 2, 3]), new Float64Array([1, 2, 3]), { method: 'ks' }).statistic, 0);
+  });
+
+  it('returns one result per requested method from compareMany', () => {
+    const results = compareMany([1, 2, 3, 4], [2, 3, 4, 5], ['ks', 'psi', 'wasserstein_norm']);
+    assert.deepEqual(results.map((r) => r.method), ['ks', 'psi', 'wasserstein_norm']);
+  });
+});
+
+describe('auto method choice', () => {
+  const random = seeded(3);
+  const numbers = (n: number, shift = 0): number[] => Array.from({ length: n }, () => random() + shift);
+
+  it('uses KS for a small numeric reference with many distinct values', () => {
+    const sut = compare(numbers(500), numbers(300));
+    assert.equal(sut.method, 'ks');
+    assert.match(sut.reason, /auto chose ks: reference of 500 values/);
+  });
+
+  it('uses chi-square for a small numeric reference with at most five distinct values', () => {
+    assert.equal(compare([1, 2, 3, 1, 2, 3], [1, 2, 3, 3]).method, 'chi2');
+  });
+
+  it('uses the z-test for a small binary signal', () => {
+    assert.equal(compare([true, false, true], [false, false]).method, 'ztest');
+  });
+
+  it('uses chi-square for a small categorical signal', () => {
+    assert.equal(compare(['a', 'b', 'c'], ['a', 'c']).method, 'chi2');
+  });
+
+  it('uses normalised Wasserstein at 0.1 for a large numeric reference', () => {
+    const sut = compare(numbers(1001), numbers(200, 0.5));
+    assert.deepEqual([sut.method, sut.threshold, sut.drifted], ['wasserstein_norm', 0.1, true]);
+  });
+
+  it('uses Jensen–Shannon at 0.1 for a large categorical reference', () => {
+    const reference = Array.from({ length: 2000 }, (_, i) => (i % 3 === 0 ? 'x' : 'y'));
+    const sut = compare(reference, ['x', 'y']);
+    assert.deepEqual([sut.method, sut.threshold], ['jensenshannon', 0.1]);
+  });
+});
