@@ -25,6 +25,7 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
 const HEX_ID = /^[0-9a-fA-F]*$/;
+const ALL_ZEROES = /^0+$/;
 const UNSIGNED_DECIMAL = /^[0-9]+$/;
 const SIGNED_DECIMAL = /^-?[0-9]+$/;
 const MAX_UINT64 = (1n << 64n) - 1n;
@@ -46,7 +47,7 @@ export function decodeJsonTraceRequest(body: Uint8Array, limit: AttributeValueLi
   } catch (error) {
     throw new OtlpError('bad_request', `invalid JSON: ${(error as Error).message}`);
   }
-  const request = asObject(root, '');
+  const request = asObject(root, 'request');
   let spanCount = 0;
   const resourceSpans = asArray(request.resourceSpans, 'resourceSpans').map((value, r): ResourceSpans => {
     const path = `resourceSpans[${r}]`;
@@ -133,7 +134,7 @@ function toId(value: Json | undefined, byteLength: number, path: string): string
   if (typeof value !== 'string' || value.length !== hexLength || !HEX_ID.test(value)) {
     throw badRequest(path, `not ${hexLength} hex characters`);
   }
-  if (/^0+$/.test(value)) throw badRequest(path, 'all zeroes');
+  if (ALL_ZEROES.test(value)) throw badRequest(path, 'all zeroes');
   return value.toLowerCase();
 }
 

@@ -151,6 +151,10 @@ describe(decodeTraceRequest.name, () => {
       assert.throws(() => decodeTraceRequest(body, 'json'), badRequestWith('resourceSpans[0].scopeSpans[0].spans[0].spanId: not 16 hex characters'));
     });
 
+    it('rejects a body that is not a JSON object', () => {
+      assert.throws(() => decodeTraceRequest(jsonBody([1]), 'json'), badRequestWith('request: not an object'));
+    });
+
     it('rejects a resourceSpans that is not an array', () => {
       assert.throws(() => decodeTraceRequest(jsonBody({ resourceSpans: {} }), 'json'), badRequestWith('resourceSpans: not an array'));
     });
