@@ -40,9 +40,10 @@ export function evaluateRuleOnSamples(
 
 function computeOne(ref: AggregateRef, samples: readonly Sample[], columns: SignalColumns): number | null {
   if (ref.fn === 'rate') return ref.predicate === undefined ? null : rate(ref.predicate, samples);
-  if (ref.signal === undefined) return ref.fn === 'count' ? samples.length : null;
-  if (ref.fn === 'count') return samples.reduce((n, sample) => (isPresent(sample[ref.signal!]) ? n + 1 : n), 0);
-  const values = columns.numbers(ref.signal);
+  const signal = ref.signal;
+  if (signal === undefined) return ref.fn === 'count' ? samples.length : null;
+  if (ref.fn === 'count') return samples.reduce((n, sample) => (isPresent(sample[signal]) ? n + 1 : n), 0);
+  const values = columns.numbers(signal);
   switch (ref.fn) {
     case 'sum':
       return compensatedSum(values);
@@ -53,10 +54,10 @@ function computeOne(ref: AggregateRef, samples: readonly Sample[], columns: Sign
     case 'min':
     case 'max':
     case 'quantile': {
-      const sorted = columns.sortedNumbers(ref.signal);
+      const sorted = columns.sortedNumbers(signal);
       if (sorted.length === 0) return null;
-      if (ref.fn === 'min') return sorted[0]!;
-      if (ref.fn === 'max') return sorted[sorted.length - 1]!;
+      if (ref.fn === 'min') return sorted[0];
+      if (ref.fn === 'max') return sorted[sorted.length - 1];
       return ref.q === undefined ? null : quantileOfSorted(sorted, ref.q);
     }
   }
@@ -123,13 +124,13 @@ function sampleStandardDeviation(values: readonly number[]): number | null {
 }
 
 /** numpy's default ('linear') quantile, including its two-sided interpolation. */
-export function quantileOfSorted(sorted: ArrayLike<number>, q: number): number {
+function quantileOfSorted(sorted: ArrayLike<number>, q: number): number {
   const index = (sorted.length - 1) * q;
   const below = Math.floor(index);
   const above = Math.min(below + 1, sorted.length - 1);
   const fraction = index - below;
-  const low = sorted[below]!;
-  const high = sorted[above]!;
+  const low = sorted[below];
+  const high = sorted[above];
   const difference = high - low;
   return fraction >= 0.5 ? high - difference * (1 - fraction) : low + difference * fraction;
 }

@@ -30,7 +30,7 @@ export class Lexer {
     this.skipWhitespace();
     const start = this.offset;
     if (start >= this.text.length) return { type: 'end', start, end: start };
-    const char = this.text[start]!;
+    const char = this.text[start];
     if (isDigit(char) || (char === '.' && isDigit(this.text[start + 1] ?? ''))) return this.readNumber();
     if (isNameStart(char)) return this.readName();
     if (char === '"') return this.readString();
@@ -58,7 +58,7 @@ export class Lexer {
   }
 
   private skipWhitespace(): void {
-    while (this.offset < this.text.length && /\s/.test(this.text[this.offset]!)) this.offset++;
+    while (this.offset < this.text.length && /\s/.test(this.text[this.offset])) this.offset++;
   }
 
   private readNumber(): Token {
@@ -106,7 +106,7 @@ export class Lexer {
     this.offset++;
     for (;;) {
       if (this.offset >= this.text.length) throw this.error('unterminated string', start);
-      const char = this.text[this.offset]!;
+      const char = this.text[this.offset];
       if (char === '"') break;
       if (char === '\\') {
         const escaped = this.text[this.offset + 1];
