@@ -3,6 +3,7 @@ import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { ConfigModule } from '@assay/config';
 import { DbModule } from '@assay/db';
 import { QueueModule } from '@assay/queue';
+import { LedgerModule } from '@assay/ledger';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { ApiKeyService } from './auth/api-key.service.js';
 import { HealthModule } from './health/health.module.js';
@@ -31,6 +32,7 @@ export class CoreModule {
           concurrency: runtime.config.worker.concurrency,
         }),
         HealthModule,
+        LedgerModule,
       ],
       providers: [
         { provide: LOGGER, useValue: runtime.logger },

@@ -158,7 +158,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     },
     auth: { adminKey },
     signing: { keyFile: read.optional('ASSAY_SIGNING_KEY_FILE') },
+    ledger: { origin: read.string('ASSAY_LEDGER_ORIGIN', 'assay.local/ledger'), checkpointIntervalMs: read.integer('ASSAY_CHECKPOINT_INTERVAL_MS', 5000, 100, 86_400_000) },
     webhooks: { allow },
+    monitoring: {
+      exactWindowMax: read.integer('ASSAY_EXACT_WINDOW_MAX', 20_000, 100, 5_000_000),
+    },
     log: { level: read.oneOf('ASSAY_LOG_LEVEL', LOG_LEVELS, 'info') },
     otel: {
       endpoint: read.url('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:'], 'an http:// or https:// URL'),

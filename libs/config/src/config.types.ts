@@ -33,8 +33,12 @@ export interface AppConfig {
   signing: {
     keyFile: string | null;
   };
+  ledger: { origin: string; checkpointIntervalMs: number };
   webhooks: {
     allow: string[];
+  };
+  monitoring: {
+    exactWindowMax: number;
   };
   log: {
     level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

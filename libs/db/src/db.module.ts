@@ -3,6 +3,8 @@ import { DataSource } from 'typeorm';
 import { ApiKeyRepository } from './repositories/api-key.repository.js';
 import { JobRunRepository } from './repositories/job-run.repository.js';
 import { ProjectRepository } from './repositories/project.repository.js';
+import { LedgerRepository } from './repositories/ledger.repository.js';
+import { SigningKeyRepository } from './repositories/signing-key.repository.js';
 import { BaselineRepository } from './repositories/baseline.repository.js';
 import { MonitorRepository } from './repositories/monitor.repository.js';
 import { CheckRunRepository } from './repositories/check-run.repository.js';
@@ -11,6 +13,8 @@ const REPOSITORIES = [
   ProjectRepository,
   ApiKeyRepository,
   JobRunRepository,
+  LedgerRepository,
+  SigningKeyRepository,
   BaselineRepository,
   MonitorRepository,
   CheckRunRepository,

@@ -2,6 +2,8 @@ export * from './entities/index.js';
 export * from './repositories/project.repository.js';
 export * from './repositories/api-key.repository.js';
 export * from './repositories/job-run.repository.js';
+export * from './repositories/ledger.repository.js';
+export * from './repositories/signing-key.repository.js';
 export * from './repositories/baseline.repository.js';
 export * from './repositories/monitor.repository.js';
 export * from './repositories/check-run.repository.js';

@@ -1,6 +1,7 @@
 import { ApiKeyEntity } from './api-key.entity.js';
 import { JobRunEntity } from './job-run.entity.js';
 import { ProjectEntity } from './project.entity.js';
+import { LedgerCheckpointEntity, LedgerEntryEntity, SigningKeyEntity } from './ledger.entities.js';
 import {
   BaselineEntity,
   BaselineSignalEntity,
@@ -12,12 +13,16 @@ import {
 export * from './api-key.entity.js';
 export * from './job-run.entity.js';
 export * from './project.entity.js';
+export * from './ledger.entities.js';
 export * from './monitoring.entities.js';
 
 export const ENTITIES = [
   ProjectEntity,
   ApiKeyEntity,
   JobRunEntity,
+  LedgerEntryEntity,
+  LedgerCheckpointEntity,
+  SigningKeyEntity,
   BaselineEntity,
   BaselineSignalEntity,
   ModelMonitoringEntity,
