@@ -4,12 +4,16 @@ import { DiagnosticsModule } from './diagnostics/diagnostics.module.js';
 import { DriftModule } from './drift/drift.module.js';
 import { KeysModule } from './keys/keys.module.js';
 import { ProjectsModule } from './projects/projects.module.js';
+import { LedgerApiModule } from './ledger/ledger.module.js';
+import { SigningKeysModule } from './signing-keys/signing-keys.module.js';
 
 export const API_FEATURES = [
   ProjectsModule,
   KeysModule,
   DiagnosticsModule,
   DriftModule,
+  LedgerApiModule,
+  SigningKeysModule,
 ];
 
 @Module({})

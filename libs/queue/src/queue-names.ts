@@ -11,14 +11,20 @@ export enum QueueName {
 
 export enum JobName {
   DiagnosticsRoundtrip = 'diagnostics.roundtrip',
+  LedgerCheckpoint = 'ledger.checkpoint',
+  LedgerVerify = 'ledger.verify',
 }
 
 export interface JobPayloads {
   [JobName.DiagnosticsRoundtrip]: { runId: string; projectId: string | null; requestedAt: string };
+  [JobName.LedgerCheckpoint]: Record<string, never>;
+  [JobName.LedgerVerify]: Record<string, never>;
 }
 
 export const JOB_QUEUE: { readonly [K in JobName]: QueueName } = {
   [JobName.DiagnosticsRoundtrip]: QueueName.Maintenance,
+  [JobName.LedgerCheckpoint]: QueueName.LedgerCheckpoint,
+  [JobName.LedgerVerify]: QueueName.LedgerCheckpoint,
 };
 
 export type JobItem = { [K in JobName]: { name: K; data: JobPayloads[K] } }[JobName];

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ApiKeyRepository, ProjectRepository, Role, type ApiKeyEntity } from '@assay/db';
 import { ApiKeyService, DomainError, ErrorCode, badInput, notFound, type Principal } from '@assay/common';
+import { LedgerKind, LedgerService } from '@assay/ledger';
 
 @Injectable()
 export class KeysService {
@@ -8,6 +9,7 @@ export class KeysService {
     private readonly keys: ApiKeyRepository,
     private readonly projects: ProjectRepository,
     private readonly issuer: ApiKeyService,
+    private readonly ledger: LedgerService,
   ) {}
 
   async create(principal: Principal, input: { projectId?: string; role: Role; name: string }): Promise<{ key: ApiKeyEntity; secret: string }> {
@@ -21,7 +23,9 @@ export class KeysService {
       const visible = principal.role === Role.Admin || principal.projectId === projectId;
       if (!visible || !(await this.projects.findById(projectId))) throw notFound(`project ${projectId}`);
     }
-    return this.issuer.issue({ projectId, role: input.role, name: input.name });
+    const issued = await this.issuer.issue({ projectId, role: input.role, name: input.name });
+    await this.ledger.append({ kind: LedgerKind.KeyEvent, projectId, subject: `api-key/${issued.key.id}`, body: { event: 'created', keyId: issued.key.id, role: issued.key.role, name: issued.key.name, by: principal.keyId } });
+    return issued;
   }
 
   list(principal: Principal, projectId?: string): Promise<ApiKeyEntity[]> {
@@ -34,6 +38,8 @@ export class KeysService {
     const key = await this.keys.findById(id);
     if (!key || (principal.role !== Role.Admin && key.projectId !== principal.projectId)) throw notFound(`key ${id}`);
     if (key.isBootstrap) throw new DomainError(ErrorCode.Conflict, 'the bootstrap admin key is replaced through ASSAY_ADMIN_KEY, not revoked');
-    return (await this.keys.revoke(id))!;
+    const revoked = (await this.keys.revoke(id))!;
+    await this.ledger.append({ kind: LedgerKind.KeyEvent, projectId: revoked.projectId, subject: `api-key/${id}`, body: { event: 'revoked', keyId: id, role: revoked.role, by: principal.keyId } });
+    return revoked;
   }
 }

@@ -1,14 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { DuplicateNameError, ProjectRepository, Role, type ProjectEntity, type ProjectSettings } from '@assay/db';
 import { DomainError, ErrorCode, notFound, type Principal } from '@assay/common';
+import { LedgerKind, LedgerService } from '@assay/ledger';
 
 @Injectable()
 export class ProjectsService {
-  constructor(private readonly projects: ProjectRepository) {}
+  constructor(
+    private readonly projects: ProjectRepository,
+    private readonly ledger: LedgerService,
+  ) {}
 
   async create(name: string, settings: ProjectSettings = {}): Promise<ProjectEntity> {
     try {
-      return await this.projects.create(name, settings);
+      const project = await this.projects.create(name, settings);
+      await this.ledger.append({ kind: LedgerKind.Project, projectId: project.id, subject: `project/${project.id}`, body: { event: 'created', name, settings: { ...settings } } });
+      return project;
     } catch (error) {
       if (error instanceof DuplicateNameError) throw new DomainError(ErrorCode.Conflict, error.message);
       throw error;

@@ -1,0 +1,19 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Role } from '@assay/db';
+import { SigningService } from '@assay/ledger';
+import { Roles } from '@assay/common';
+import { SigningKeyDto, SigningKeyListDto } from './signing-key.dto.js';
+
+@ApiTags('signing-keys')
+@Controller('v1/signing-keys')
+export class SigningKeysController {
+  constructor(private readonly signing: SigningService) {}
+
+  @Get()
+  @Roles(Role.Admin, Role.Owner, Role.Ci, Role.Auditor)
+  @ApiOkResponse({ type: SigningKeyListDto, description: 'every public key Assay has signed with, retired ones included' })
+  async list(): Promise<SigningKeyListDto> {
+    return { keys: (await this.signing.publicKeys()).map(SigningKeyDto.from) };
+  }
+}

@@ -1,0 +1,49 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@assay/config';
+import { CheckpointService, LedgerAuditService, type CheckpointOutcome, type LedgerAuditReport } from '@assay/ledger';
+import { JobName, OnJob, QueueName, QueueService } from '@assay/queue';
+import { gauge } from '@assay/common';
+
+export const CHECKPOINT_SCHEDULER_ID = 'ledger-checkpoint';
+export const VERIFY_SCHEDULER_ID = 'ledger-verify-daily';
+const DAILY_AT_03_17 = '17 3 * * *';
+
+const tamperGauge = gauge('assay_ledger_tamper_detected', '1 when the latest tamper check found an altered ledger entry', []);
+
+@Injectable()
+export class LedgerProcessor implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Ledger');
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly queues: QueueService,
+    private readonly checkpoints: CheckpointService,
+    private readonly audit: LedgerAuditService,
+  ) {}
+
+  // Job schedulers live in Redis: upserting them at every worker start is idempotent, survives
+  // restarts, and BullMQ runs each tick once however many workers there are.
+  async onApplicationBootstrap(): Promise<void> {
+    const queue = this.queues.queue(QueueName.LedgerCheckpoint);
+    const template = { opts: { attempts: 1, removeOnComplete: 100, removeOnFail: 1000 } };
+    await queue.upsertJobScheduler(
+      CHECKPOINT_SCHEDULER_ID,
+      { every: this.config.ledger.checkpointIntervalMs },
+      { name: JobName.LedgerCheckpoint, data: {}, ...template },
+    );
+    await queue.upsertJobScheduler(VERIFY_SCHEDULER_ID, { pattern: DAILY_AT_03_17, tz: 'UTC' }, { name: JobName.LedgerVerify, data: {}, ...template });
+  }
+
+  @OnJob(JobName.LedgerCheckpoint)
+  checkpoint(): Promise<CheckpointOutcome> {
+    return this.checkpoints.signIfGrown();
+  }
+
+  @OnJob(JobName.LedgerVerify)
+  async verify(): Promise<LedgerAuditReport> {
+    const report = await this.audit.verify();
+    tamperGauge.set(report.valid ? 0 : 1);
+    if (!report.valid) this.logger.error(`ledger tamper check failed at index ${report.firstBadIndex}: ${report.problem}`);
+    return report;
+  }
+}
