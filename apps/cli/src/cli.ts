@@ -3,6 +3,7 @@ import { createRootLogger, prepareRuntime, serveFromEnv, type AppFactory, type A
 import { createApiApp } from '@assay/api';
 import { createIngestApp } from '@assay/ingest';
 import { createWorkerApp } from '@assay/worker';
+import { runVerify } from './verify/verify.command.js';
 
 const FACTORIES: Record<AppName, AppFactory> = {
   api: createApiApp,
@@ -14,6 +15,7 @@ const USAGE = `usage: assay <command>
 
   serve [api] [ingest] [worker]   run the named apps (all three by default) in this process
   migrate                         apply pending database migrations and exit
+  verify ledger | entry INDEX     verify the signed ledger offline (assay verify --help)
 `;
 
 async function serve(args: string[]): Promise<number | null> {
@@ -48,6 +50,8 @@ export async function runCli(argv: string[]): Promise<number | undefined> {
       return (await serve(rest)) ?? undefined;
     case 'migrate':
       return migrate();
+    case 'verify':
+      return runVerify(rest);
     case undefined:
     case 'help':
     case '--help':
