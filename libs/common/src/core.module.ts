@@ -6,6 +6,7 @@ import { QueueModule } from '@assay/queue';
 import { LedgerModule } from '@assay/ledger';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { ApiKeyService } from './auth/api-key.service.js';
+import { RateLimiter } from './auth/rate-limiter.service.js';
 import { HealthModule } from './health/health.module.js';
 import type { Runtime } from './runtime.js';
 
@@ -37,9 +38,10 @@ export class CoreModule {
       providers: [
         { provide: LOGGER, useValue: runtime.logger },
         ApiKeyService,
+        RateLimiter,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
       ],
-      exports: [LOGGER, ApiKeyService],
+      exports: [LOGGER, ApiKeyService, RateLimiter],
     };
   }
 }

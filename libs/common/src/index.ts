@@ -6,6 +6,7 @@ export * from './auth/principal.js';
 export * from './auth/api-key.service.js';
 export * from './auth/auth.decorators.js';
 export * from './auth/api-key.guard.js';
+export * from './auth/rate-limiter.service.js';
 export * from './health/metrics.js';
 export * from './health/readiness.service.js';
 export * from './health/health.module.js';

@@ -40,6 +40,9 @@ export interface AppConfig {
   monitoring: {
     exactWindowMax: number;
   };
+  rateLimit: {
+    perMinute: number;
+  };
   log: {
     level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   };

@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import type { Role } from '@assay/db';
 import { DomainError, ErrorCode } from '../errors/domain-error.js';
 import { ApiKeyService } from './api-key.service.js';
+import { RateLimiter } from './rate-limiter.service.js';
 import { PUBLIC_KEY, ROLES_KEY } from './auth.decorators.js';
 import type { AuthenticatedRequest } from './principal.js';
 
@@ -18,6 +19,7 @@ export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly keys: ApiKeyService,
+    private readonly limiter: RateLimiter,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -31,6 +33,10 @@ export class ApiKeyGuard implements CanActivate {
     const principal = await this.keys.authenticate(secret);
     if (!principal) throw new DomainError(ErrorCode.Unauthenticated, 'unknown or revoked API key');
     request.principal = principal;
+    const decision = await this.limiter.consume(principal.keyId, 'api');
+    if (!decision.allowed) {
+      throw new DomainError(ErrorCode.RateLimited, 'too many requests for this API key; retry later', undefined, decision.retryAfterSeconds);
+    }
     if (!roles.includes(principal.role)) {
       throw new DomainError(ErrorCode.Forbidden, `this route requires one of the roles: ${roles.join(', ')}; the key has "${principal.role}"`);
     }
