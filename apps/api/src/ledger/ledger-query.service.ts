@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Role } from '@assay/db';
+import { Role, type LedgerCheckpointEntity } from '@assay/db';
 import { LedgerAuditService, LedgerProofService, type LedgerAuditReport } from '@assay/ledger';
 import { badInput, notFound, type Principal } from '@assay/common';
 import type { CheckpointDto, ConsistencyDto, LedgerEntryDto } from './ledger.dto.js';
@@ -22,13 +22,16 @@ export class LedgerQueryService {
   // Entries of other projects are 404 for project-scoped keys; entries with no project (keys,
   // projects, signing keys) are everyone's. The proof itself is only hashes.
   async entry(principal: Principal, index: number, requestedTreeSize?: number): Promise<LedgerEntryDto> {
-    const entry = await this.proofs.findEntry(index);
+    const [entry, size, latest] = await Promise.all([
+      this.proofs.findEntry(index),
+      this.proofs.size(),
+      requestedTreeSize === undefined ? this.proofs.latestCheckpoint() : null,
+    ]);
     const visible =
       entry !== null && (principal.role === Role.Admin || entry.projectId === null || entry.projectId === principal.projectId);
     if (!visible) throw notFound(`ledger entry ${index}`);
-    const treeSize = requestedTreeSize ?? (await this.defaultTreeSize(index));
+    const treeSize = requestedTreeSize ?? defaultTreeSize(index, latest);
     if (treeSize <= index) throw badInput(`treeSize must be above the index ${index}`);
-    const size = await this.proofs.size();
     if (treeSize > size) throw badInput(`treeSize ${treeSize} is beyond the current log size ${size}`);
     return {
       index: entry.index,
@@ -50,12 +53,11 @@ export class LedgerQueryService {
   verify(): Promise<LedgerAuditReport> {
     return this.audit.verify();
   }
+}
 
-  private async defaultTreeSize(index: number): Promise<number> {
-    const latest = await this.proofs.latestCheckpoint();
-    if (latest === null || latest.treeSize <= index) {
-      throw notFound(`ledger entry ${index} in a signed checkpoint (not covered yet; pass treeSize up to the current size)`);
-    }
-    return latest.treeSize;
+function defaultTreeSize(index: number, latest: LedgerCheckpointEntity | null): number {
+  if (latest === null || latest.treeSize <= index) {
+    throw notFound(`ledger entry ${index} in a signed checkpoint (not covered yet; pass treeSize up to the current size)`);
   }
+  return latest.treeSize;
 }
