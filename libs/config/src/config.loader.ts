@@ -163,6 +163,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     monitoring: {
       exactWindowMax: read.integer('ASSAY_EXACT_WINDOW_MAX', 20_000, 100, 5_000_000),
     },
+    retention: {
+      sampleDays: read.integer('ASSAY_RETENTION_DAYS', 30, 1, 3650),
+    },
     rateLimit: {
       perMinute: read.integer('ASSAY_RATE_LIMIT_PER_MINUTE', 1200, 0, 10_000_000),
     },

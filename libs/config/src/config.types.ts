@@ -40,6 +40,9 @@ export interface AppConfig {
   monitoring: {
     exactWindowMax: number;
   };
+  retention: {
+    sampleDays: number;
+  };
   rateLimit: {
     perMinute: number;
   };
