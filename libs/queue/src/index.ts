@@ -6,3 +6,4 @@ export * from './job.decorator.js';
 export * from './job-registry.js';
 export * from './worker.service.js';
 export * from './redis.resolver.js';
+export * from './schedule-keeper.service.js';

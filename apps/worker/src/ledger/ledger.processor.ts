@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@assay/config';
 import { CheckpointService, LedgerAuditService, type CheckpointOutcome, type LedgerAuditReport } from '@assay/ledger';
-import { JobName, OnJob, QueueName, QueueService } from '@assay/queue';
+import { JobName, OnJob, QueueName, QueueService, ScheduleKeeper } from '@assay/queue';
 import { gauge } from '@assay/common';
 
 export const CHECKPOINT_SCHEDULER_ID = 'ledger-checkpoint';
@@ -11,7 +11,7 @@ const DAILY_AT_03_17 = '17 3 * * *';
 const tamperGauge = gauge('assay_ledger_tamper_detected', '1 when the latest tamper check found an altered ledger entry', []);
 
 @Injectable()
-export class LedgerProcessor implements OnApplicationBootstrap {
+export class LedgerProcessor implements OnModuleInit {
   private readonly logger = new Logger('Ledger');
 
   constructor(
@@ -19,11 +19,14 @@ export class LedgerProcessor implements OnApplicationBootstrap {
     private readonly queues: QueueService,
     private readonly checkpoints: CheckpointService,
     private readonly audit: LedgerAuditService,
+    private readonly keeper: ScheduleKeeper,
   ) {}
 
-  // Job schedulers live in Redis: upserting them at every worker start is idempotent, survives
-  // restarts, and BullMQ runs each tick once however many workers there are.
-  async onApplicationBootstrap(): Promise<void> {
+  onModuleInit(): void {
+    this.keeper.ensure('ledger', () => this.upsertSchedules());
+  }
+
+  private async upsertSchedules(): Promise<void> {
     const queue = this.queues.queue(QueueName.LedgerCheckpoint);
     const template = { opts: { attempts: 1, removeOnComplete: 100, removeOnFail: 1000 } };
     await queue.upsertJobScheduler(

@@ -1,0 +1,34 @@
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Interval } from '@nestjs/schedule';
+
+export type EnsureSchedule = () => Promise<unknown>;
+
+/**
+ * Job schedulers live in Redis; a Redis that restarts without persistence forgets them. Every worker
+ * re-upserts them at start and then every half minute — upserts are idempotent, so replicas doing
+ * the same is harmless, and periodic work resumes on its own after such a restart.
+ */
+@Injectable()
+export class ScheduleKeeper implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Schedules');
+  private readonly schedules = new Map<string, EnsureSchedule>();
+
+  ensure(name: string, upsert: EnsureSchedule): void {
+    this.schedules.set(name, upsert);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.refresh();
+  }
+
+  @Interval(30_000)
+  async refresh(): Promise<void> {
+    for (const [name, upsert] of this.schedules) {
+      try {
+        await upsert();
+      } catch (error) {
+        this.logger.warn(`could not ensure the ${name} schedule: ${(error as Error).message}`);
+      }
+    }
+  }
+}
