@@ -1,0 +1,1 @@
+export * from './traffic/genai-traffic.js';
