@@ -1,8 +1,10 @@
 import { Foundation1764320000000 } from './1764320000000-Foundation.js';
+import { Models1764320010000 } from './1764320010000-Models.js';
 import { Ledger1764320020000 } from './1764320020000-Ledger.js';
 
 // Order matters: TypeORM runs pending migrations in timestamp order, and this list is what it knows.
 export const MIGRATIONS = [
   Foundation1764320000000,
+  Models1764320010000,
   Ledger1764320020000,
 ];

@@ -3,6 +3,12 @@ import { DataSource } from 'typeorm';
 import { ApiKeyRepository } from './repositories/api-key.repository.js';
 import { JobRunRepository } from './repositories/job-run.repository.js';
 import { ProjectRepository } from './repositories/project.repository.js';
+import { ModelRepository } from './repositories/model.repository.js';
+import { PriceCatalogRepository } from './repositories/price-catalog.repository.js';
+import { SampleRepository } from './repositories/sample.repository.js';
+import { SampleCountRepository } from './repositories/sample-count.repository.js';
+import { SignalProfileRepository } from './repositories/signal-profile.repository.js';
+import { IngestRepository } from './repositories/ingest.repository.js';
 import { LedgerRepository } from './repositories/ledger.repository.js';
 import { SigningKeyRepository } from './repositories/signing-key.repository.js';
 import { BaselineRepository } from './repositories/baseline.repository.js';
@@ -11,6 +17,12 @@ import { CheckRunRepository } from './repositories/check-run.repository.js';
 
 const REPOSITORIES = [
   ProjectRepository,
+  ModelRepository,
+  PriceCatalogRepository,
+  SampleRepository,
+  SampleCountRepository,
+  SignalProfileRepository,
+  IngestRepository,
   ApiKeyRepository,
   JobRunRepository,
   LedgerRepository,

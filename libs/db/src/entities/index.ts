@@ -1,6 +1,7 @@
 import { ApiKeyEntity } from './api-key.entity.js';
 import { JobRunEntity } from './job-run.entity.js';
 import { ProjectEntity } from './project.entity.js';
+import { ModelEntity, ModelVersionEntity, PriceEntity } from './model.entities.js';
 import { LedgerCheckpointEntity, LedgerEntryEntity, SigningKeyEntity } from './ledger.entities.js';
 import {
   BaselineEntity,
@@ -13,11 +14,15 @@ import {
 export * from './api-key.entity.js';
 export * from './job-run.entity.js';
 export * from './project.entity.js';
+export * from './model.entities.js';
 export * from './ledger.entities.js';
 export * from './monitoring.entities.js';
 
 export const ENTITIES = [
   ProjectEntity,
+  ModelEntity,
+  ModelVersionEntity,
+  PriceEntity,
   ApiKeyEntity,
   JobRunEntity,
   LedgerEntryEntity,

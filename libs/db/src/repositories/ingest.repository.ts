@@ -1,0 +1,373 @@
+import { Injectable } from '@nestjs/common';
+import type { Pool, PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
+import type { SampleSignals } from './sample.repository.js';
+
+export interface SampleToWrite {
+  modelId: string;
+  version: string;
+  /** Span start in microseconds since the epoch (timestamptz precision). */
+  timeMicros: bigint;
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | null;
+  responseId: string | null;
+  serviceName: string;
+  signals: SampleSignals;
+}
+
+export interface CountToWrite {
+  modelId: string;
+  version: string;
+  minuteMs: number;
+  seen: number;
+  sampled: number;
+}
+
+export interface UnmatchedToWrite {
+  serviceName: string;
+  minuteMs: number;
+  count: number;
+}
+
+/** An evaluation result not tied to an inference of its own request. */
+export interface LateEvaluation {
+  traceId: string;
+  parentSpanId: string | null;
+  responseId: string | null;
+  signals: SampleSignals;
+}
+
+/** Values of some signals of one stored sample, to be summarised into profile rows. */
+export interface ProfiledValues {
+  modelId: string;
+  version: string;
+  minuteMs: number;
+  signals: SampleSignals;
+}
+
+export interface ProfileToWrite {
+  modelId: string;
+  version: string;
+  signal: string;
+  minuteMs: number;
+  count: number;
+  profile: unknown;
+}
+
+export interface IngestBatch {
+  projectId: string;
+  /** The project's models: late evaluations are only attached to their samples. */
+  modelIds: string[];
+  samples: SampleToWrite[];
+  counts: CountToWrite[];
+  unmatched: UnmatchedToWrite[];
+  lateEvaluations: LateEvaluation[];
+  pendingTtlSeconds: number;
+  maxPendingPerProject: number;
+}
+
+export interface IngestWriteResult {
+  inserted: number;
+  duplicates: number;
+  evaluationsAttached: number;
+  evaluationsPending: number;
+}
+
+type Profiler = (values: ProfiledValues[]) => ProfileToWrite[];
+
+const MINUTE_MS = 60_000;
+// check_violation: raised when no partition accepts a row.
+const NO_PARTITION = '23514';
+const EPOCH_PLUS_MICROS = `'epoch'::timestamptz + m * interval '1 microsecond'`;
+const key = (traceId: string, spanId: string): string => `${traceId}:${spanId}`;
+const countKey = (modelId: string, version: string, minuteMs: number): string => `${modelId}\u0000${version}\u0000${minuteMs}`;
+
+function minuteOfMicros(micros: bigint): number {
+  const ms = Number(micros / 1000n);
+  return ms - (((ms % MINUTE_MS) + MINUTE_MS) % MINUTE_MS);
+}
+
+// The ingest's write path: raw pg on TypeORM's own pool (no entity per row), one transaction per
+// OTLP request, so that a 200 means everything of the request is stored and an error means nothing is.
+@Injectable()
+export class IngestRepository {
+  private readonly pool: Pool;
+  private readonly partitions = new Set<string>();
+
+  constructor(dataSource: DataSource) {
+    this.pool = (dataSource.driver as unknown as { master: Pool }).master;
+  }
+
+  /** Creates the daily partitions the samples need, outside the write transaction (DDL locks the parent). */
+  async ensurePartitions(samples: readonly SampleToWrite[]): Promise<void> {
+    let missing: Set<string> | null = null;
+    for (const sample of samples) {
+      const day = new Date(Number(sample.timeMicros / 1000n)).toISOString().slice(0, 10);
+      if (!this.partitions.has(day)) (missing ??= new Set()).add(day);
+    }
+    if (!missing) return;
+    for (const day of missing) {
+      await this.pool.query('SELECT ensure_sample_partition($1::date)', [day]);
+      this.partitions.add(day);
+    }
+  }
+
+  async write(batch: IngestBatch, profiler: Profiler): Promise<IngestWriteResult> {
+    try {
+      return await this.writeOnce(batch, profiler);
+    } catch (error) {
+      // Retention may have dropped a partition this process believed in: forget them and retry once.
+      if ((error as { code?: string }).code !== NO_PARTITION) throw error;
+      this.partitions.clear();
+      return this.writeOnce(batch, profiler);
+    }
+  }
+
+  private async writeOnce(batch: IngestBatch, profiler: Profiler): Promise<IngestWriteResult> {
+    await this.ensurePartitions(batch.samples);
+    const client = await this.pool.connect();
+    let released = false;
+    try {
+      await client.query('BEGIN');
+      const result = await this.writeInTransaction(client, batch, profiler);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {
+        // A broken connection must not go back to the pool.
+        client.release(error as Error);
+        released = true;
+      });
+      throw error;
+    } finally {
+      if (!released) client.release();
+    }
+  }
+
+  async purgeExpiredEvaluations(): Promise<number> {
+    const result = await this.pool.query('DELETE FROM pending_evaluations WHERE expires_at < now()');
+    return result.rowCount ?? 0;
+  }
+
+  private async writeInTransaction(client: PoolClient, batch: IngestBatch, profiler: Profiler): Promise<IngestWriteResult> {
+    const { samples } = batch;
+    const profiled: ProfiledValues[] = [];
+    let inserted = 0;
+    let duplicates = 0;
+    const counts = new Map<string, CountToWrite>();
+    for (const count of batch.counts) counts.set(countKey(count.modelId, count.version, count.minuteMs), { ...count });
+
+    if (samples.length > 0) {
+      const early = await this.takePendingFor(client, batch.projectId, samples);
+      const result = await client.query<{ trace_id: string; span_id: string; model_id: string }>(
+        `INSERT INTO samples (project_id, model_id, version, time, trace_id, span_id, parent_span_id, response_id, service_name, signals)
+         SELECT $1, mo, v, ${EPOCH_PLUS_MICROS}, t, s, p, r, sn, sig
+           FROM unnest($2::uuid[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::jsonb[])
+             AS x(mo, v, m, t, s, p, r, sn, sig)
+         ON CONFLICT DO NOTHING
+         RETURNING trace_id, span_id, model_id`,
+        [
+          batch.projectId,
+          samples.map((x) => x.modelId),
+          samples.map((x) => x.version),
+          samples.map((x) => x.timeMicros.toString()),
+          samples.map((x) => x.traceId),
+          samples.map((x) => x.spanId),
+          samples.map((x) => x.parentSpanId),
+          samples.map((x) => x.responseId),
+          samples.map((x) => x.serviceName),
+          samples.map((x) => JSON.stringify(x.signals)),
+        ],
+      );
+      inserted = result.rowCount ?? result.rows.length;
+      const stored = inserted === samples.length ? null : new Set(result.rows.map((r) => `${r.model_id}:${key(r.trace_id, r.span_id)}`));
+      const redelivered: SampleToWrite[] = [];
+      for (const sample of samples) {
+        if (stored === null || stored.has(`${sample.modelId}:${key(sample.traceId, sample.spanId)}`)) {
+          profiled.push({ modelId: sample.modelId, version: sample.version, minuteMs: minuteOfMicros(sample.timeMicros), signals: sample.signals });
+          continue;
+        }
+        redelivered.push(sample);
+        // A span stored by an earlier delivery was counted then; it is not seen or sampled twice.
+        const count = counts.get(countKey(sample.modelId, sample.version, minuteOfMicros(sample.timeMicros)));
+        if (count) {
+          count.seen = Math.max(0, count.seen - 1);
+          count.sampled = Math.max(0, count.sampled - 1);
+        }
+      }
+      duplicates = redelivered.length;
+      const redeliveredWithEvaluations = redelivered.filter((s) => early.has(s));
+      if (redeliveredWithEvaluations.length > 0) {
+        const attached = await this.attachBySpan(
+          client,
+          batch.modelIds,
+          redeliveredWithEvaluations.map((s) => ({ traceId: s.traceId, parentSpanId: s.spanId, responseId: null, signals: early.get(s)! })),
+        );
+        profiled.push(...attached.values);
+      }
+    }
+
+    let evaluationsAttached = 0;
+    let evaluationsPending = 0;
+    if (batch.lateEvaluations.length > 0) {
+      const bySpan = await this.attachBySpan(client, batch.modelIds, batch.lateEvaluations);
+      const rest = batch.lateEvaluations.filter((_, i) => !bySpan.matched.has(i));
+      const byResponse = await this.attachByResponse(client, batch.modelIds, rest);
+      const unattached = rest.filter((_, i) => !byResponse.matched.has(i));
+      profiled.push(...bySpan.values, ...byResponse.values);
+      evaluationsAttached = batch.lateEvaluations.length - unattached.length;
+      evaluationsPending = await this.keepPending(client, batch, unattached);
+    }
+
+    const profiles = profiler(profiled);
+    if (profiles.length > 0) {
+      await client.query(
+        `INSERT INTO signal_profiles (model_id, version, signal, minute, count, profile)
+         SELECT mo, v, s, 'epoch'::timestamptz + mi * interval '1 millisecond', c, p
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::jsonb[]) AS x(mo, v, s, mi, c, p)`,
+        [
+          profiles.map((p) => p.modelId),
+          profiles.map((p) => p.version),
+          profiles.map((p) => p.signal),
+          profiles.map((p) => p.minuteMs),
+          profiles.map((p) => p.count),
+          profiles.map((p) => JSON.stringify(p.profile)),
+        ],
+      );
+    }
+
+    // Counters last and in key order: their rows are the only ones concurrent requests share, so
+    // they are locked for the shortest time and always in the same order (no deadlocks).
+    if (batch.unmatched.length > 0) {
+      const unmatched = [...batch.unmatched].sort((a, b) => (a.serviceName < b.serviceName ? -1 : a.serviceName > b.serviceName ? 1 : a.minuteMs - b.minuteMs));
+      await client.query(
+        `INSERT INTO unmatched_spans (project_id, service_name, minute, count)
+         SELECT $1, s, 'epoch'::timestamptz + mi * interval '1 millisecond', c FROM unnest($2::text[], $3::bigint[], $4::bigint[]) AS x(s, mi, c)
+         ON CONFLICT (project_id, service_name, minute) DO UPDATE SET count = unmatched_spans.count + excluded.count`,
+        [batch.projectId, unmatched.map((u) => u.serviceName), unmatched.map((u) => u.minuteMs), unmatched.map((u) => u.count)],
+      );
+    }
+    const countRows = [...counts.values()].filter((c) => c.seen > 0 || c.sampled > 0);
+    if (countRows.length > 0) {
+      countRows.sort((a, b) => (a.modelId < b.modelId ? -1 : a.modelId > b.modelId ? 1 : a.version < b.version ? -1 : a.version > b.version ? 1 : a.minuteMs - b.minuteMs));
+      await client.query(
+        `INSERT INTO sample_counts (model_id, version, minute, seen, sampled)
+         SELECT mo, v, 'epoch'::timestamptz + mi * interval '1 millisecond', se, sa
+           FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[]) AS x(mo, v, mi, se, sa)
+         ON CONFLICT (model_id, version, minute) DO UPDATE SET
+           seen = sample_counts.seen + excluded.seen, sampled = sample_counts.sampled + excluded.sampled`,
+        [
+          countRows.map((c) => c.modelId),
+          countRows.map((c) => c.version),
+          countRows.map((c) => c.minuteMs),
+          countRows.map((c) => c.seen),
+          countRows.map((c) => c.sampled),
+        ],
+      );
+    }
+    return { inserted, duplicates, evaluationsAttached, evaluationsPending };
+  }
+
+  /** Takes the pending evaluations of the samples about to be stored and merges them into their signals. */
+  private async takePendingFor(client: PoolClient, projectId: string, samples: SampleToWrite[]): Promise<Map<SampleToWrite, SampleSignals>> {
+    const responseIds = samples.flatMap((s) => (s.responseId === null ? [] : [s.responseId]));
+    const result = await client.query<{ trace_id: string; parent_span_id: string | null; response_id: string | null; evaluation: { signals: SampleSignals } }>(
+      `DELETE FROM pending_evaluations
+        WHERE project_id = $1 AND expires_at > now()
+          AND ((trace_id, parent_span_id) IN (SELECT * FROM unnest($2::text[], $3::text[])) OR response_id = ANY($4::text[]))
+        RETURNING trace_id, parent_span_id, response_id, evaluation`,
+      [projectId, samples.map((s) => s.traceId), samples.map((s) => s.spanId), responseIds],
+    );
+    const merged = new Map<SampleToWrite, SampleSignals>();
+    if (result.rows.length === 0) return merged;
+    for (const sample of samples) {
+      for (const row of result.rows) {
+        const bySpan = row.trace_id === sample.traceId && row.parent_span_id === sample.spanId;
+        const byResponse = row.response_id !== null && row.response_id === sample.responseId;
+        if (!bySpan && !byResponse) continue;
+        Object.assign(sample.signals, row.evaluation.signals);
+        merged.set(sample, { ...(merged.get(sample) ?? {}), ...row.evaluation.signals });
+      }
+    }
+    return merged;
+  }
+
+  private async attachBySpan(
+    client: PoolClient,
+    modelIds: string[],
+    evaluations: LateEvaluation[],
+  ): Promise<{ matched: Set<number>; values: ProfiledValues[] }> {
+    const candidates = evaluations.map((e, i) => ({ e, i })).filter(({ e }) => e.parentSpanId !== null);
+    if (candidates.length === 0 || modelIds.length === 0) return { matched: new Set(), values: [] };
+    return this.attach(
+      client,
+      `s.trace_id = e.t AND s.span_id = e.k`,
+      modelIds,
+      candidates.map(({ i }) => i),
+      candidates.map(({ e }) => e.traceId),
+      candidates.map(({ e }) => e.parentSpanId!),
+      candidates.map(({ e }) => e.signals),
+    );
+  }
+
+  private async attachByResponse(
+    client: PoolClient,
+    modelIds: string[],
+    evaluations: LateEvaluation[],
+  ): Promise<{ matched: Set<number>; values: ProfiledValues[] }> {
+    const candidates = evaluations.map((e, i) => ({ e, i })).filter(({ e }) => e.responseId !== null);
+    if (candidates.length === 0 || modelIds.length === 0) return { matched: new Set(), values: [] };
+    return this.attach(
+      client,
+      `s.response_id = e.k`,
+      modelIds,
+      candidates.map(({ i }) => i),
+      candidates.map(({ e }) => e.traceId),
+      candidates.map(({ e }) => e.responseId!),
+      candidates.map(({ e }) => e.signals),
+    );
+  }
+
+  private async attach(
+    client: PoolClient,
+    condition: string,
+    modelIds: string[],
+    indexes: number[],
+    traceIds: string[],
+    keys: string[],
+    signals: SampleSignals[],
+  ): Promise<{ matched: Set<number>; values: ProfiledValues[] }> {
+    const result = await client.query<{ i: number; model_id: string; version: string; minute_ms: string; sig: SampleSignals }>(
+      `UPDATE samples s SET signals = s.signals || e.sig
+         FROM unnest($2::int[], $3::text[], $4::text[], $5::jsonb[]) AS e(i, t, k, sig)
+        WHERE s.model_id = ANY($1::uuid[]) AND ${condition}
+        RETURNING e.i, s.model_id, s.version, (extract(epoch FROM date_trunc('minute', s.time)) * 1000)::bigint AS minute_ms, e.sig`,
+      [modelIds, indexes, traceIds, keys, signals.map((s) => JSON.stringify(s))],
+    );
+    return {
+      matched: new Set(result.rows.map((r) => r.i)),
+      values: result.rows.map((r) => ({ modelId: r.model_id, version: r.version, minuteMs: Number(r.minute_ms), signals: r.sig })),
+    };
+  }
+
+  private async keepPending(client: PoolClient, batch: IngestBatch, evaluations: LateEvaluation[]): Promise<number> {
+    if (evaluations.length === 0) return 0;
+    const result = await client.query(
+      `INSERT INTO pending_evaluations (project_id, trace_id, parent_span_id, response_id, evaluation, expires_at)
+       SELECT $1, t, p, r, jsonb_build_object('signals', sig), now() + $6 * interval '1 second'
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::jsonb[]) AS x(t, p, r, sig)
+        WHERE (SELECT count(*) FROM pending_evaluations WHERE project_id = $1) + cardinality($2::text[]) <= $7`,
+      [
+        batch.projectId,
+        evaluations.map((e) => e.traceId),
+        evaluations.map((e) => e.parentSpanId),
+        evaluations.map((e) => e.responseId),
+        evaluations.map((e) => JSON.stringify(e.signals)),
+        batch.pendingTtlSeconds,
+        batch.maxPendingPerProject,
+      ],
+    );
+    return result.rowCount ?? 0;
+  }
+}

@@ -1,0 +1,133 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import {
+  createDataSource,
+  IngestRepository,
+  ModelRepository,
+  ProjectRepository,
+  SampleCountRepository,
+  SampleRepository,
+  type IngestBatch,
+  type ProfiledValues,
+  type SampleToWrite,
+} from '@assay/db';
+import type { DataSource } from 'typeorm';
+
+const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
+
+function sample(modelId: string, overrides: Partial<SampleToWrite> = {}): SampleToWrite {
+  return {
+    modelId,
+    version: 'v1',
+    timeMicros: BigInt(Date.now()) * 1000n + 123n,
+    traceId: hex(16),
+    spanId: hex(8),
+    parentSpanId: null,
+    responseId: null,
+    serviceName: 'checkout',
+    signals: { latency_ms: 120 },
+    ...overrides,
+  };
+}
+
+function batchOf(projectId: string, modelId: string, samples: SampleToWrite[], extra: Partial<IngestBatch> = {}): IngestBatch {
+  const minuteMs = Math.floor(Date.now() / 60_000) * 60_000;
+  return {
+    projectId,
+    modelIds: [modelId],
+    samples,
+    counts: [{ modelId, version: 'v1', minuteMs, seen: samples.length * 2, sampled: samples.length }],
+    unmatched: [],
+    lateEvaluations: [],
+    pendingTtlSeconds: 3600,
+    maxPendingPerProject: 100,
+    ...extra,
+  };
+}
+
+const profiled: ProfiledValues[][] = [];
+const recordingProfiler = (values: ProfiledValues[]) => {
+  profiled.push(values);
+  return [];
+};
+
+describe(IngestRepository.name, () => {
+  let dataSource: DataSource;
+  let sut: IngestRepository;
+  let samples: SampleRepository;
+  let counts: SampleCountRepository;
+  let projectId: string;
+  let modelId: string;
+
+  before(async () => {
+    dataSource = createDataSource(process.env.DATABASE_URL!, 4);
+    await dataSource.initialize();
+    sut = new IngestRepository(dataSource);
+    samples = new SampleRepository(dataSource);
+    counts = new SampleCountRepository(dataSource);
+    projectId = (await new ProjectRepository(dataSource).create(`ingest-repo-${hex(4)}`)).id;
+    modelId = (await new ModelRepository(dataSource).create({ projectId, name: 'gpt-4o' })).id;
+  });
+  after(async () => {
+    await dataSource.destroy();
+  });
+
+  it('stores a redelivered span once and counts it once', async () => {
+    const first = [sample(modelId), sample(modelId)];
+    const redelivery = first.map((s) => ({ ...s, signals: { ...s.signals } }));
+
+    const a = await sut.write(batchOf(projectId, modelId, first), recordingProfiler);
+    const b = await sut.write(batchOf(projectId, modelId, redelivery), recordingProfiler);
+
+    assert.deepEqual([a.inserted, a.duplicates, b.inserted, b.duplicates], [2, 0, 0, 2]);
+    const stored = await samples.listRecent(modelId, { limit: 10 });
+    assert.equal(stored.filter((s) => first.some((f) => f.spanId === s.spanId)).length, 2);
+    assert.deepEqual(await counts.totals(modelId, 'v1'), { seen: 2 * 2 + 2 * 2 - 2, sampled: 2 });
+  });
+
+  it('creates the partition of a day it has not seen', async () => {
+    const old = sample(modelId, { timeMicros: BigInt(Date.parse('2021-06-01T10:00:00Z')) * 1000n });
+    await sut.write(batchOf(projectId, modelId, [old], { counts: [] }), recordingProfiler);
+    const [row] = await dataSource.query(`SELECT to_regclass('samples_20210601')::text AS part`);
+    assert.equal(row.part, 'samples_20210601');
+  });
+
+  it('attaches a late evaluation by parent span, then one that came first when its span arrives', async () => {
+    const span = sample(modelId, { responseId: `resp-${hex(4)}` });
+    await sut.write(batchOf(projectId, modelId, [span], { counts: [] }), recordingProfiler);
+    const late = await sut.write(
+      batchOf(projectId, modelId, [], {
+        counts: [],
+        lateEvaluations: [{ traceId: span.traceId, parentSpanId: span.spanId, responseId: null, signals: { 'eval.relevance.score': 0.9 } }],
+      }),
+      recordingProfiler,
+    );
+    const early = sample(modelId, { responseId: `resp-${hex(4)}` });
+    const pending = await sut.write(
+      batchOf(projectId, modelId, [], {
+        counts: [],
+        lateEvaluations: [{ traceId: hex(16), parentSpanId: hex(8), responseId: early.responseId, signals: { 'eval.tone.label': 'polite' } }],
+      }),
+      recordingProfiler,
+    );
+    await sut.write(batchOf(projectId, modelId, [early], { counts: [] }), recordingProfiler);
+
+    assert.deepEqual([late.evaluationsAttached, pending.evaluationsAttached, pending.evaluationsPending], [1, 0, 1]);
+    const stored = await samples.listRecent(modelId, { limit: 50 });
+    assert.deepEqual(stored.find((s) => s.spanId === span.spanId)?.signals, { latency_ms: 120, 'eval.relevance.score': 0.9 });
+    assert.deepEqual(stored.find((s) => s.spanId === early.spanId)?.signals, { latency_ms: 120, 'eval.tone.label': 'polite' });
+    const [left] = await dataSource.query(`SELECT count(*)::int AS n FROM pending_evaluations WHERE project_id = $1`, [projectId]);
+    assert.equal(left.n, 0);
+  });
+
+  it('writes nothing of a batch whose insert fails', async () => {
+    const good = sample(modelId);
+    const bad = sample(modelId, { traceId: 'not-hex' });
+
+    await assert.rejects(sut.write(batchOf(projectId, modelId, [good, bad]), recordingProfiler), /check constraint/);
+
+    const stored = await samples.listRecent(modelId, { limit: 100 });
+    assert.equal(stored.some((s) => s.spanId === good.spanId), false);
+  });
+});
