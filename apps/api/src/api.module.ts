@@ -4,16 +4,20 @@ import { DiagnosticsModule } from './diagnostics/diagnostics.module.js';
 import { DriftModule } from './drift/drift.module.js';
 import { KeysModule } from './keys/keys.module.js';
 import { ProjectsModule } from './projects/projects.module.js';
+import { ModelsApiModule } from './models/models-api.module.js';
 import { LedgerApiModule } from './ledger/ledger.module.js';
 import { SigningKeysModule } from './signing-keys/signing-keys.module.js';
+import { MonitoringApiModule } from './monitoring/monitoring-api.module.js';
 
 export const API_FEATURES = [
   ProjectsModule,
+  ModelsApiModule,
   KeysModule,
   DiagnosticsModule,
   DriftModule,
   LedgerApiModule,
   SigningKeysModule,
+  MonitoringApiModule,
 ];
 
 @Module({})

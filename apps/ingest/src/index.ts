@@ -1,2 +1,4 @@
 export * from './ingest.app.js';
 export * from './ingest.module.js';
+export * from './ingest.service.js';
+export * from './otlp-receiver.js';

@@ -1,9 +1,15 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CoreModule, type Runtime } from '@assay/common';
+import { ModelsModule } from '@assay/models';
+import { IngestService } from './ingest.service.js';
 
 @Module({})
 export class IngestModule {
   static forRoot(runtime: Runtime): DynamicModule {
-    return { module: IngestModule, imports: [CoreModule.forRoot(runtime, { consumeQueues: false })] };
+    return {
+      module: IngestModule,
+      imports: [CoreModule.forRoot(runtime, { consumeQueues: false }), ModelsModule],
+      providers: [IngestService],
+    };
   }
 }

@@ -55,7 +55,9 @@ export class ModelRepository {
 
   async create(model: NewModel): Promise<ModelEntity> {
     try {
-      return await this.models.save(this.models.create({ ...model, updatedAt: new Date() }));
+      const saved = await this.models.save(this.models.create({ ...model, updatedAt: new Date() }));
+      // save() does not read back column defaults (match, sampling, ...): the stored row does.
+      return (await this.models.findOneBy({ id: saved.id }))!;
     } catch (error) {
       if (isUniqueViolation(error)) throw new DuplicateNameError(`a model named "${model.name}" already exists`);
       throw error;

@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { ModelsModule } from '@assay/models';
+import { ModelsController } from './models.controller.js';
+import { PricesController } from './prices.controller.js';
+
+@Module({ imports: [ModelsModule], controllers: [ModelsController, PricesController] })
+export class ModelsApiModule {}

@@ -1,0 +1,98 @@
+import { EventEmitter } from 'node:events';
+import { Injectable } from '@nestjs/common';
+import { compileCustomSignals, type TokenPrice } from '@assay/otlp';
+import { ModelRepository, PriceCatalogRepository, ProjectRepository, type ModelEntity } from '@assay/db';
+import type { CompiledSignals } from './inference-signals.js';
+import { SpanMatcher, type MatchableModel } from './span-matcher.js';
+
+export interface CompiledModel extends MatchableModel {
+  sampling: ModelEntity['sampling'];
+  energy: ModelEntity['energy'];
+  customSignals: CompiledSignals | null;
+}
+
+export interface ProjectCatalog {
+  models: CompiledModel[];
+  matcher: SpanMatcher<CompiledModel>;
+  /** Keyed `${provider}\u0000${model}`. */
+  prices: Map<string, TokenPrice>;
+  autoRegisterModels: boolean;
+}
+
+export const CATALOG_TTL_MS = 5_000;
+
+// Process-wide, so that an API and an ingest running in one process share invalidations even
+// though each Nest application has its own instances.
+const changes = new EventEmitter();
+changes.setMaxListeners(0);
+
+export function announceModelChange(projectId: string): void {
+  changes.emit('change', projectId);
+}
+
+export const priceKey = (provider: string, model: string): string => `${provider}\u0000${model}`;
+
+/**
+ * The ingest's view of a project's models and prices, cached for a few seconds: a change made
+ * through another process shows within CATALOG_TTL_MS, one made in this process at once.
+ */
+@Injectable()
+export class ModelCatalog {
+  private readonly cache = new Map<string, { at: number; catalog: Promise<ProjectCatalog> }>();
+  private readonly onChange = (projectId: string): void => {
+    this.cache.delete(projectId);
+  };
+
+  constructor(
+    private readonly models: ModelRepository,
+    private readonly prices: PriceCatalogRepository,
+    private readonly projects: ProjectRepository,
+  ) {
+    changes.on('change', this.onChange);
+  }
+
+  onModuleDestroy(): void {
+    changes.off('change', this.onChange);
+  }
+
+  forProject(projectId: string, now = Date.now()): Promise<ProjectCatalog> {
+    const cached = this.cache.get(projectId);
+    if (cached && now - cached.at < CATALOG_TTL_MS) return cached.catalog;
+    const catalog = this.load(projectId);
+    this.cache.set(projectId, { at: now, catalog });
+    catalog.catch(() => this.cache.delete(projectId));
+    return catalog;
+  }
+
+  invalidate(projectId: string): void {
+    this.cache.delete(projectId);
+  }
+
+  private async load(projectId: string): Promise<ProjectCatalog> {
+    const [models, prices, project] = await Promise.all([
+      this.models.listByProject(projectId),
+      this.prices.list(projectId),
+      this.projects.findById(projectId),
+    ]);
+    const compiled = models.map<CompiledModel>((m) => ({
+      id: m.id,
+      name: m.name,
+      match: m.match ?? {},
+      versionAttribute: m.versionAttribute,
+      sampling: m.sampling,
+      energy: m.energy,
+      customSignals: m.customSignals.length > 0 ? compileCustomSignals(m.customSignals) : null,
+    }));
+    return {
+      models: compiled,
+      matcher: new SpanMatcher(compiled),
+      prices: new Map(
+        prices.map((p) => [
+          priceKey(p.provider, p.model),
+          { inputPerMillion: p.inputPerMillion, outputPerMillion: p.outputPerMillion, ...(p.cachedInputPerMillion === null ? {} : { cachedInputPerMillion: p.cachedInputPerMillion }) },
+        ]),
+      ),
+      autoRegisterModels: project?.settings.autoRegisterModels === true,
+    };
+  }
+}

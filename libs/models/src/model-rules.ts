@@ -1,0 +1,48 @@
+import { InvalidCustomSignalError, validateCustomSignal, type CustomSignalSpec } from '@assay/otlp';
+import type { EnergyConfig, ModelMatch, SamplingConfig } from '@assay/db';
+
+export const MAX_CUSTOM_SIGNALS = 50;
+export const MAX_MATCH_ENTRIES = 50;
+
+/**
+ * The reason a model configuration cannot be used, or null. Checked here rather than by DTO
+ * decorators alone because the ingest and auto-registration must respect the same rules.
+ */
+export function modelConfigProblem(config: {
+  match?: ModelMatch;
+  sampling?: SamplingConfig;
+  customSignals?: CustomSignalSpec[];
+  energy?: EnergyConfig | null;
+}): string | null {
+  const { match, sampling, customSignals, energy } = config;
+  if (match) {
+    if ((match.modelNames?.length ?? 0) > MAX_MATCH_ENTRIES) return `match.modelNames: at most ${MAX_MATCH_ENTRIES} names`;
+    if (Object.keys(match.attributes ?? {}).length > MAX_MATCH_ENTRIES) return `match.attributes: at most ${MAX_MATCH_ENTRIES} keys`;
+    for (const [key, value] of Object.entries(match.attributes ?? {})) {
+      if (!['string', 'number', 'boolean'].includes(typeof value)) return `match.attributes.${key}: a string, number or boolean`;
+    }
+  }
+  if (sampling) {
+    if (!(sampling.probability >= 0 && sampling.probability <= 1)) return 'sampling.probability must be between 0 and 1';
+    if (sampling.maxPerMinute !== null && !(Number.isInteger(sampling.maxPerMinute) && sampling.maxPerMinute >= 1)) {
+      return 'sampling.maxPerMinute must be a positive integer or null';
+    }
+  }
+  if (energy && !(energy.whPerThousandTokens >= 0 && energy.gCo2ePerWh >= 0)) return 'energy factors must be zero or positive';
+  if (customSignals) {
+    if (customSignals.length > MAX_CUSTOM_SIGNALS) return `at most ${MAX_CUSTOM_SIGNALS} custom signals`;
+    const names = new Set<string>();
+    for (const spec of customSignals) {
+      try {
+        validateCustomSignal(spec);
+      } catch (error) {
+        if (error instanceof InvalidCustomSignalError) return error.message;
+        throw error;
+      }
+      if (names.has(spec.name)) return `custom signal "${spec.name}": defined twice`;
+      if (spec.name === 'energy_wh' || spec.name === 'co2e_g') return `custom signal "${spec.name}": name is taken by a built-in signal`;
+      names.add(spec.name);
+    }
+  }
+  return null;
+}

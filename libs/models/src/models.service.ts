@@ -1,0 +1,141 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, ErrorCode, badInput, notFound, type Principal } from '@assay/common';
+import {
+  DuplicateNameError,
+  LifecycleTransitionError,
+  ModelRepository,
+  SampleCountRepository,
+  SampleRepository,
+  type Lifecycle,
+  type ModelEntity,
+  type ModelPatch,
+  type ModelVersionEntity,
+  type NewModel,
+  type NewModelVersion,
+  type SampleTotals,
+  type StoredSample,
+} from '@assay/db';
+import { LedgerKind, LedgerService } from '@assay/ledger';
+import { announceModelChange } from './model-catalog.service.js';
+import { modelConfigProblem } from './model-rules.js';
+
+export type ModelInput = Omit<NewModel, 'projectId' | 'autoRegistered'>;
+
+export interface SamplePage extends SampleTotals {
+  items: StoredSample[];
+}
+
+@Injectable()
+export class ModelsService {
+  constructor(
+    private readonly models: ModelRepository,
+    private readonly samples: SampleRepository,
+    private readonly counts: SampleCountRepository,
+    private readonly ledger: LedgerService,
+  ) {}
+
+  async create(principal: Principal, input: ModelInput): Promise<ModelEntity> {
+    const projectId = projectOf(principal);
+    checkConfig(input);
+    const model = await this.translate(() => this.models.create({ ...input, projectId }));
+    await this.record(model, 'created');
+    announceModelChange(projectId);
+    return model;
+  }
+
+  list(principal: Principal): Promise<ModelEntity[]> {
+    return this.models.listByProject(projectOf(principal));
+  }
+
+  async get(principal: Principal, name: string): Promise<ModelEntity> {
+    const model = await this.models.findByName(projectOf(principal), name);
+    if (!model) throw notFound(`model ${name}`);
+    return model;
+  }
+
+  async update(principal: Principal, name: string, patch: ModelPatch): Promise<ModelEntity> {
+    const model = await this.get(principal, name);
+    checkConfig(patch);
+    const updated = await this.models.update(model.id, patch);
+    await this.record(updated, 'updated');
+    announceModelChange(model.projectId);
+    return updated;
+  }
+
+  async createVersion(principal: Principal, name: string, input: NewModelVersion): Promise<ModelVersionEntity> {
+    const model = await this.get(principal, name);
+    const version = await this.translate(() => this.models.createVersion(model.id, input));
+    await this.ledger.append({
+      kind: LedgerKind.ModelVersion,
+      projectId: model.projectId,
+      subject: `model/${model.id}/version/${version.version}`,
+      body: { event: 'created', model: model.name, version: version.version, artifactDigest: version.artifactDigest, lifecycle: version.lifecycle },
+    });
+    return version;
+  }
+
+  async listVersions(principal: Principal, name: string): Promise<ModelVersionEntity[]> {
+    return this.models.listVersions((await this.get(principal, name)).id);
+  }
+
+  async changeLifecycle(principal: Principal, name: string, versionName: string, lifecycle: Lifecycle): Promise<ModelVersionEntity> {
+    const model = await this.get(principal, name);
+    const change = await this.translate(() => this.models.changeLifecycle(model.id, versionName, lifecycle));
+    if (!change) throw notFound(`version ${versionName} of model ${name}`);
+    await this.ledger.append({
+      kind: LedgerKind.ModelVersion,
+      projectId: model.projectId,
+      subject: `model/${model.id}/version/${versionName}`,
+      body: { event: 'lifecycle', model: model.name, version: versionName, lifecycle, retired: change.retired },
+    });
+    return change.version;
+  }
+
+  async samplePage(principal: Principal, name: string, options: { limit: number; version: string | null }): Promise<SamplePage> {
+    const model = await this.get(principal, name);
+    const [items, totals] = await Promise.all([
+      this.samples.listRecent(model.id, { version: options.version, limit: options.limit }),
+      this.counts.totals(model.id, options.version),
+    ]);
+    return { items, ...totals };
+  }
+
+  private async record(model: ModelEntity, event: 'created' | 'updated'): Promise<void> {
+    await this.ledger.append({
+      kind: LedgerKind.Model,
+      projectId: model.projectId,
+      subject: `model/${model.id}`,
+      body: {
+        event,
+        name: model.name,
+        owner: model.owner,
+        riskTier: model.riskTier,
+        match: { ...model.match },
+        versionAttribute: model.versionAttribute,
+        sampling: { ...model.sampling },
+        customSignals: model.customSignals.map((s) => ({ ...s, source: { ...s.source } })),
+        energy: model.energy ? { ...model.energy } : null,
+      },
+    });
+  }
+
+  private async translate<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof DuplicateNameError) throw new DomainError(ErrorCode.Conflict, error.message);
+      if (error instanceof LifecycleTransitionError) throw new DomainError(ErrorCode.Conflict, error.message);
+      throw error;
+    }
+  }
+}
+
+export function projectOf(principal: Principal): string {
+  if (!principal.projectId) throw badInput('this route works on a project: use a key of the project (admin keys have none)');
+  return principal.projectId;
+}
+
+function checkConfig(config: Parameters<typeof modelConfigProblem>[0]): void {
+  const problem = modelConfigProblem(config);
+  if (problem) throw badInput(problem);
+}

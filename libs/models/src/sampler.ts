@@ -1,0 +1,37 @@
+import type { SamplingConfig } from '@assay/db';
+
+const MINUTE_MS = 60_000;
+
+/**
+ * Decides at ingest whether a matched span is kept: a coin with the model's probability, then the
+ * per-minute cap. The cap's counters live in this process (one ingest replica each), so N
+ * replicas keep up to N × maxPerMinute; seen and sampled are counted exactly either way, which is
+ * what unbiased rate estimates need.
+ */
+export class Sampler {
+  private readonly kept = new Map<string, number>();
+  private currentMinute = 0;
+
+  constructor(private readonly random: () => number = Math.random) {}
+
+  decide(modelId: string, version: string, minuteMs: number, sampling: SamplingConfig, nowMs = Date.now()): boolean {
+    if (sampling.probability < 1 && this.random() >= sampling.probability) return false;
+    if (sampling.maxPerMinute === null) return true;
+    this.forgetOldMinutes(nowMs);
+    const key = `${modelId}\u0000${version}\u0000${minuteMs}`;
+    const kept = this.kept.get(key) ?? 0;
+    if (kept >= sampling.maxPerMinute) return false;
+    this.kept.set(key, kept + 1);
+    return true;
+  }
+
+  private forgetOldMinutes(nowMs: number): void {
+    const minute = nowMs - (nowMs % MINUTE_MS);
+    if (minute === this.currentMinute) return;
+    this.currentMinute = minute;
+    // Spans arrive a little late; counters of the last few minutes stay, older ones go.
+    for (const key of this.kept.keys()) {
+      if (Number(key.slice(key.lastIndexOf('\u0000') + 1)) < minute - 10 * MINUTE_MS) this.kept.delete(key);
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import { attributeLookup, type AttrValue, type InferenceRecord } from '@assay/otlp';
+import type { ModelMatch } from '@assay/db';
+
+export interface MatchableModel {
+  id: string;
+  name: string;
+  match: ModelMatch;
+  versionAttribute: string;
+}
+
+export const UNKNOWN_VERSION = 'unknown';
+
+function sameValue(actual: AttrValue | undefined, expected: string | number | boolean): boolean {
+  if (actual === undefined || actual === null) return false;
+  if (typeof actual === typeof expected) return actual === expected;
+  return typeof actual !== 'object' && String(actual) === String(expected);
+}
+
+/**
+ * Span → model by the project's rules (DESIGN.md "Span matching"). Name rules are a map lookup, so
+ * matching costs the same with one model or hundreds; attribute rules are tried first, in name
+ * order, because they are the owner's explicit choice.
+ */
+export class SpanMatcher<M extends MatchableModel> {
+  private readonly byName = new Map<string, M[]>();
+  private readonly byAttributes: M[] = [];
+
+  constructor(models: readonly M[]) {
+    for (const model of [...models].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (model.match.attributes && Object.keys(model.match.attributes).length > 0) {
+        this.byAttributes.push(model);
+        continue;
+      }
+      for (const name of new Set([model.name, ...(model.match.modelNames ?? [])])) {
+        const list = this.byName.get(name) ?? [];
+        list.push(model);
+        this.byName.set(name, list);
+      }
+    }
+  }
+
+  match(record: InferenceRecord): M | null {
+    for (const model of this.byAttributes) if (this.serviceAllows(model, record) && this.attributesMatch(model, record)) return model;
+    for (const name of [record.requestModel, record.responseModel]) {
+      if (name === null) continue;
+      const candidates = this.byName.get(name);
+      if (!candidates) continue;
+      for (const model of candidates) if (this.serviceAllows(model, record)) return model;
+    }
+    return null;
+  }
+
+  /** The configured attribute (span, then resource), else the resource's `service.version`. */
+  static versionOf(model: MatchableModel, record: InferenceRecord): string {
+    const value = attributeLookup(record, model.versionAttribute);
+    if (value !== undefined && value !== null && typeof value !== 'object') return String(value).slice(0, 200) || UNKNOWN_VERSION;
+    return record.serviceVersion?.slice(0, 200) || UNKNOWN_VERSION;
+  }
+
+  private serviceAllows(model: M, record: InferenceRecord): boolean {
+    return model.match.serviceName === undefined || model.match.serviceName === record.serviceName;
+  }
+
+  private attributesMatch(model: M, record: InferenceRecord): boolean {
+    for (const [key, expected] of Object.entries(model.match.attributes!)) {
+      if (!sameValue(attributeLookup(record, key), expected)) return false;
+    }
+    return true;
+  }
+}
