@@ -6,6 +6,8 @@
 //   npm run bench:ingest   (BENCH_PG_ADMIN_URL, default postgres://postgres@127.0.0.1:5432/postgres; REDIS_URL;
 //                           BENCH_REQUESTS per phase, default 400; BENCH_CONCURRENCY, default 8)
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -157,6 +159,13 @@ async function main(): Promise<void> {
     const url = `http://127.0.0.1:${running.ports.ingest}/v1/traces`;
     try {
       await runLoad(url, secret, warm);
+      // BENCH_PROFILE=<file>: a CPU profile of the server's thread during the measured phases.
+      const profiler = process.env.BENCH_PROFILE ? new Session() : null;
+      if (profiler) {
+        profiler.connect();
+        await profiler.post('Profiler.enable');
+        await profiler.post('Profiler.start');
+      }
       const rows: string[] = [];
       for (const [label, bodies] of [['100% sampling', full], ['10% sampling', tenth]] as const) {
         const result = await runLoad(url, secret, bodies);
@@ -166,6 +175,11 @@ async function main(): Promise<void> {
           `${label.padEnd(14)} ${Math.round(accepted / result.seconds).toLocaleString('en-US').padStart(9)} spans/s accepted  ` +
             `p50 ${percentile(sorted, 0.5).toFixed(1)} ms  p99 ${percentile(sorted, 0.99).toFixed(1)} ms  statuses ${JSON.stringify(result.statuses)}`,
         );
+      }
+      if (profiler) {
+        const { profile } = await profiler.post('Profiler.stop');
+        fs.writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify(profile));
+        profiler.disconnect();
       }
       const check = new pg.Client({ connectionString: dbUrl });
       await check.connect();

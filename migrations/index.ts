@@ -1,10 +1,14 @@
 import { Foundation1764320000000 } from './1764320000000-Foundation.js';
 import { Models1764320010000 } from './1764320010000-Models.js';
+import { IngestRedeliveryGuard1764320010100 } from './1764320010100-IngestRedeliveryGuard.js';
 import { Ledger1764320020000 } from './1764320020000-Ledger.js';
+import { Monitoring1764320030000 } from './1764320030000-Monitoring.js';
 
 // Order matters: TypeORM runs pending migrations in timestamp order, and this list is what it knows.
 export const MIGRATIONS = [
   Foundation1764320000000,
   Models1764320010000,
+  IngestRedeliveryGuard1764320010100,
   Ledger1764320020000,
+  Monitoring1764320030000,
 ];

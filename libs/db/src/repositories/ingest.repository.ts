@@ -79,9 +79,20 @@ type Profiler = (values: ProfiledValues[]) => ProfileToWrite[];
 const MINUTE_MS = 60_000;
 // check_violation: raised when no partition accepts a row.
 const NO_PARTITION = '23514';
+// Raised by ingest_refuse_redelivery().
+const REDELIVERY = 'AS001';
 const EPOCH_PLUS_MICROS = `'epoch'::timestamptz + m * interval '1 microsecond'`;
 const key = (traceId: string, spanId: string): string => `${traceId}:${spanId}`;
 const countKey = (modelId: string, version: string, minuteMs: number): string => `${modelId}\u0000${version}\u0000${minuteMs}`;
+
+// Shared counter rows are always locked in this order, so concurrent writers cannot deadlock.
+function sortCounts(counts: CountToWrite[]): CountToWrite[] {
+  return counts.sort((a, b) => (a.modelId < b.modelId ? -1 : a.modelId > b.modelId ? 1 : a.version < b.version ? -1 : a.version > b.version ? 1 : a.minuteMs - b.minuteMs));
+}
+
+function sortUnmatched(unmatched: UnmatchedToWrite[]): UnmatchedToWrite[] {
+  return [...unmatched].sort((a, b) => (a.serviceName < b.serviceName ? -1 : a.serviceName > b.serviceName ? 1 : a.minuteMs - b.minuteMs));
+}
 
 function minuteOfMicros(micros: bigint): number {
   const ms = Number(micros / 1000n);
@@ -102,8 +113,12 @@ export class IngestRepository {
   /** Creates the daily partitions the samples need, outside the write transaction (DDL locks the parent). */
   async ensurePartitions(samples: readonly SampleToWrite[]): Promise<void> {
     let missing: Set<string> | null = null;
+    let lastDay = NaN;
     for (const sample of samples) {
-      const day = new Date(Number(sample.timeMicros / 1000n)).toISOString().slice(0, 10);
+      const dayNumber = Math.floor(Number(sample.timeMicros / 1000n) / 86_400_000);
+      if (dayNumber === lastDay) continue;
+      lastDay = dayNumber;
+      const day = new Date(dayNumber * 86_400_000).toISOString().slice(0, 10);
       if (!this.partitions.has(day)) (missing ??= new Set()).add(day);
     }
     if (!missing) return;
@@ -115,17 +130,148 @@ export class IngestRepository {
 
   async write(batch: IngestBatch, profiler: Profiler): Promise<IngestWriteResult> {
     try {
-      return await this.writeOnce(batch, profiler);
+      return await this.writeByPath(batch, profiler);
     } catch (error) {
       // Retention may have dropped a partition this process believed in: forget them and retry once.
       if ((error as { code?: string }).code !== NO_PARTITION) throw error;
       this.partitions.clear();
-      return this.writeOnce(batch, profiler);
+      return this.writeByPath(batch, profiler);
     }
   }
 
-  private async writeOnce(batch: IngestBatch, profiler: Profiler): Promise<IngestWriteResult> {
+  private async writeByPath(batch: IngestBatch, profiler: Profiler): Promise<IngestWriteResult> {
     await this.ensurePartitions(batch.samples);
+    if (batch.lateEvaluations.length === 0) {
+      try {
+        return await this.writeAtOnce(batch, profiler);
+      } catch (error) {
+        if ((error as { code?: string }).code !== REDELIVERY) throw error;
+      }
+    }
+    return this.writeOnce(batch, profiler);
+  }
+
+  /**
+   * The common case in one autocommitted statement (atomic by itself, one round trip): samples,
+   * profiles, counts and unmatched counts. A request holding a span stored before makes the
+   * statement fail with REDELIVERY and write nothing; the transactional path then handles it.
+   */
+  private async writeAtOnce(batch: IngestBatch, profiler: Profiler): Promise<IngestWriteResult> {
+    const { samples } = batch;
+    const profiles = profiler(
+      samples.map((s) => ({ modelId: s.modelId, version: s.version, minuteMs: minuteOfMicros(s.timeMicros), signals: s.signals })),
+    );
+    const counts = sortCounts(batch.counts.filter((c) => c.seen > 0 || c.sampled > 0));
+    const unmatched = sortUnmatched(batch.unmatched);
+    const result = await this.pool.query<{ pending: boolean }>(
+      `WITH stored AS (
+         INSERT INTO samples (project_id, model_id, version, time, trace_id, span_id, parent_span_id, response_id, service_name, signals)
+         SELECT $1, mo, v, ${EPOCH_PLUS_MICROS}, t, s, p, r, sn, sig
+           FROM unnest($2::uuid[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::jsonb[])
+             AS x(mo, v, m, t, s, p, r, sn, sig)
+         ON CONFLICT DO NOTHING
+         RETURNING 1
+       ), profiles AS (
+         INSERT INTO signal_profiles (model_id, version, signal, minute, count, profile)
+         SELECT mo, v, s, 'epoch'::timestamptz + mi * interval '1 millisecond', c, p
+           FROM unnest($11::uuid[], $12::text[], $13::text[], $14::bigint[], $15::bigint[], $16::jsonb[]) AS x(mo, v, s, mi, c, p)
+       ), counts AS (
+         INSERT INTO sample_counts (model_id, version, minute, seen, sampled)
+         SELECT mo, v, 'epoch'::timestamptz + mi * interval '1 millisecond', se, sa
+           FROM unnest($17::uuid[], $18::text[], $19::bigint[], $20::bigint[], $21::bigint[]) WITH ORDINALITY AS x(mo, v, mi, se, sa, o)
+          ORDER BY o
+         ON CONFLICT (model_id, version, minute) DO UPDATE SET
+           seen = sample_counts.seen + excluded.seen, sampled = sample_counts.sampled + excluded.sampled
+       ), unmatched AS (
+         INSERT INTO unmatched_spans (project_id, service_name, minute, count)
+         SELECT $1, s, 'epoch'::timestamptz + mi * interval '1 millisecond', c
+           FROM unnest($22::text[], $23::bigint[], $24::bigint[]) WITH ORDINALITY AS x(s, mi, c, o)
+          ORDER BY o
+         ON CONFLICT (project_id, service_name, minute) DO UPDATE SET count = unmatched_spans.count + excluded.count
+       )
+       SELECT CASE WHEN (SELECT count(*) FROM stored) < $25 THEN ingest_refuse_redelivery() ELSE 0 END AS guard,
+              EXISTS (SELECT 1 FROM pending_evaluations WHERE project_id = $1) AS pending`,
+      [
+        batch.projectId,
+        samples.map((x) => x.modelId),
+        samples.map((x) => x.version),
+        samples.map((x) => x.timeMicros.toString()),
+        samples.map((x) => x.traceId),
+        samples.map((x) => x.spanId),
+        samples.map((x) => x.parentSpanId),
+        samples.map((x) => x.responseId),
+        samples.map((x) => x.serviceName),
+        samples.map((x) => JSON.stringify(x.signals)),
+        profiles.map((p) => p.modelId),
+        profiles.map((p) => p.version),
+        profiles.map((p) => p.signal),
+        profiles.map((p) => p.minuteMs),
+        profiles.map((p) => p.count),
+        profiles.map((p) => JSON.stringify(p.profile)),
+        counts.map((c) => c.modelId),
+        counts.map((c) => c.version),
+        counts.map((c) => c.minuteMs),
+        counts.map((c) => c.seen),
+        counts.map((c) => c.sampled),
+        unmatched.map((u) => u.serviceName),
+        unmatched.map((u) => u.minuteMs),
+        unmatched.map((u) => u.count),
+        samples.length,
+      ],
+    );
+    let evaluationsAttached = 0;
+    if (result.rows[0]?.pending && samples.length > 0) evaluationsAttached = await this.attachPending(batch, profiler);
+    return { inserted: samples.length, duplicates: 0, evaluationsAttached, evaluationsPending: 0 };
+  }
+
+  /** Evaluations that came before their spans, attached to the spans just stored. */
+  private async attachPending(batch: IngestBatch, profiler: Profiler): Promise<number> {
+    const client = await this.pool.connect();
+    let released = false;
+    try {
+      await client.query('BEGIN');
+      const early = await this.takePendingFor(client, batch.projectId, batch.samples);
+      let attached = 0;
+      if (early.size > 0) {
+        const found = await this.attachBySpan(
+          client,
+          batch.modelIds,
+          [...early].map(([s, signals]) => ({ traceId: s.traceId, parentSpanId: s.spanId, responseId: null, signals })),
+        );
+        attached = found.matched.size;
+        await this.insertProfiles(client, profiler(found.values));
+      }
+      await client.query('COMMIT');
+      return attached;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {
+        client.release(error as Error);
+        released = true;
+      });
+      throw error;
+    } finally {
+      if (!released) client.release();
+    }
+  }
+
+  private async insertProfiles(client: PoolClient, profiles: ProfileToWrite[]): Promise<void> {
+    if (profiles.length === 0) return;
+    await client.query(
+      `INSERT INTO signal_profiles (model_id, version, signal, minute, count, profile)
+       SELECT mo, v, s, 'epoch'::timestamptz + mi * interval '1 millisecond', c, p
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::jsonb[]) AS x(mo, v, s, mi, c, p)`,
+      [
+        profiles.map((p) => p.modelId),
+        profiles.map((p) => p.version),
+        profiles.map((p) => p.signal),
+        profiles.map((p) => p.minuteMs),
+        profiles.map((p) => p.count),
+        profiles.map((p) => JSON.stringify(p.profile)),
+      ],
+    );
+  }
+
+  private async writeOnce(batch: IngestBatch, profiler: Profiler): Promise<IngestWriteResult> {
     const client = await this.pool.connect();
     let released = false;
     try {
@@ -220,27 +366,12 @@ export class IngestRepository {
       evaluationsPending = await this.keepPending(client, batch, unattached);
     }
 
-    const profiles = profiler(profiled);
-    if (profiles.length > 0) {
-      await client.query(
-        `INSERT INTO signal_profiles (model_id, version, signal, minute, count, profile)
-         SELECT mo, v, s, 'epoch'::timestamptz + mi * interval '1 millisecond', c, p
-           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::jsonb[]) AS x(mo, v, s, mi, c, p)`,
-        [
-          profiles.map((p) => p.modelId),
-          profiles.map((p) => p.version),
-          profiles.map((p) => p.signal),
-          profiles.map((p) => p.minuteMs),
-          profiles.map((p) => p.count),
-          profiles.map((p) => JSON.stringify(p.profile)),
-        ],
-      );
-    }
+    await this.insertProfiles(client, profiler(profiled));
 
     // Counters last and in key order: their rows are the only ones concurrent requests share, so
     // they are locked for the shortest time and always in the same order (no deadlocks).
     if (batch.unmatched.length > 0) {
-      const unmatched = [...batch.unmatched].sort((a, b) => (a.serviceName < b.serviceName ? -1 : a.serviceName > b.serviceName ? 1 : a.minuteMs - b.minuteMs));
+      const unmatched = sortUnmatched(batch.unmatched);
       await client.query(
         `INSERT INTO unmatched_spans (project_id, service_name, minute, count)
          SELECT $1, s, 'epoch'::timestamptz + mi * interval '1 millisecond', c FROM unnest($2::text[], $3::bigint[], $4::bigint[]) AS x(s, mi, c)
@@ -250,7 +381,7 @@ export class IngestRepository {
     }
     const countRows = [...counts.values()].filter((c) => c.seen > 0 || c.sampled > 0);
     if (countRows.length > 0) {
-      countRows.sort((a, b) => (a.modelId < b.modelId ? -1 : a.modelId > b.modelId ? 1 : a.version < b.version ? -1 : a.version > b.version ? 1 : a.minuteMs - b.minuteMs));
+      sortCounts(countRows);
       await client.query(
         `INSERT INTO sample_counts (model_id, version, minute, seen, sampled)
          SELECT mo, v, 'epoch'::timestamptz + mi * interval '1 millisecond', se, sa
