@@ -1,0 +1,76 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ModelsService } from '@assay/models';
+import { call, seedProject, startTestAssay, type SeededProject, type TestAssay } from '@assay/testing';
+
+describe(ModelsService.name, () => {
+  let assay: TestAssay;
+  let project: SeededProject;
+  let other: SeededProject;
+
+  const api = (method: string, path: string, key: string, json?: unknown) => call(method, `${assay.apiUrl}${path}`, { key, json });
+
+  before(async () => {
+    assay = await startTestAssay({ apps: ['api'] });
+    project = await seedProject(assay);
+    other = await seedProject(assay);
+  });
+  after(async () => {
+    await assay.close();
+  });
+
+  it('creates a model with defaults, refuses a duplicate name and hides it from other projects', async () => {
+    const created = await api('POST', '/v1/models', project.keys.owner.key, { name: 'claude-sonnet', owner: 'ml-team', riskTier: 'high' });
+    const duplicate = await api('POST', '/v1/models', project.keys.owner.key, { name: 'claude-sonnet' });
+    const elsewhere = await api('GET', '/v1/models/claude-sonnet', other.keys.owner.key);
+    const asAuditor = await api('GET', '/v1/models/claude-sonnet', project.keys.auditor.key);
+    const auditorWrites = await api('POST', '/v1/models', project.keys.auditor.key, { name: 'nope' });
+
+    assert.equal(created.status, 201, created.text);
+    assert.deepEqual(
+      [created.body.versionAttribute, created.body.sampling, created.body.customSignals, created.body.riskTier],
+      ['assay.model.version', { probability: 1, maxPerMinute: null }, [], 'high'],
+    );
+    assert.deepEqual([duplicate.status, elsewhere.status, asAuditor.status, auditorWrites.status], [409, 404, 200, 403]);
+  });
+
+  it('refuses an invalid custom signal with the reason', async () => {
+    const response = await api('POST', '/v1/models', project.keys.owner.key, {
+      name: 'bad-signals',
+      customSignals: [{ name: 'latency_ms', kind: 'numeric', source: { type: 'output_length' } }],
+    });
+    assert.equal(response.status, 400);
+    assert.match(String(response.body.message), /latency_ms.*built-in/);
+  });
+
+  it('moves versions forward only and retires the production version when another is promoted', async () => {
+    await api('POST', '/v1/models', project.keys.owner.key, { name: 'ranker' });
+    for (const version of ['v1', 'v2']) {
+      const created = await api('POST', '/v1/models/ranker/versions', project.keys.owner.key, { version, artifactDigest: `sha256:${'ab'.repeat(32)}` });
+      assert.equal(created.status, 201, created.text);
+    }
+    const promote = (version: string, lifecycle: string) => api('PATCH', `/v1/models/ranker/versions/${version}`, project.keys.owner.key, { lifecycle });
+    assert.equal((await promote('v1', 'production')).status, 200);
+    assert.equal((await promote('v2', 'approved')).status, 200);
+    const backwards = await promote('v1', 'approved');
+    assert.equal((await promote('v2', 'production')).status, 200);
+
+    const versions = await api('GET', '/v1/models/ranker/versions', project.keys.ci.key);
+    assert.equal(backwards.status, 409);
+    assert.deepEqual(
+      (versions.body.items as Array<{ version: string; lifecycle: string }>).map((v) => [v.version, v.lifecycle]),
+      [['v1', 'retired'], ['v2', 'production']],
+    );
+  });
+
+  it('keeps a price catalog per project', async () => {
+    const put = await api('PUT', '/v1/prices', project.keys.owner.key, {
+      prices: [{ provider: 'anthropic', model: 'claude-sonnet', inputPerMillion: 3, cachedInputPerMillion: 0.3, outputPerMillion: 15 }],
+    });
+    const mine = await api('GET', '/v1/prices', project.keys.auditor.key);
+    const theirs = await api('GET', '/v1/prices', other.keys.auditor.key);
+    assert.equal(put.status, 200, put.text);
+    assert.deepEqual(mine.body.items, [{ provider: 'anthropic', model: 'claude-sonnet', inputPerMillion: 3, cachedInputPerMillion: 0.3, outputPerMillion: 15 }]);
+    assert.deepEqual(theirs.body.items, []);
+  });
+});
