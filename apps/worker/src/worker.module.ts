@@ -1,11 +1,16 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { CoreModule, type Runtime } from '@assay/common';
+import { MonitoringModule } from '@assay/monitoring';
 import { DiagnosticsProcessor } from './diagnostics/diagnostics.processor.js';
 import { LedgerProcessor } from './ledger/ledger.processor.js';
+import { RetentionProcessor } from './maintenance/retention.processor.js';
+import { MonitoringProcessor } from './monitoring/monitoring.processor.js';
 
 export const JOB_PROCESSORS: Type[] = [
   DiagnosticsProcessor,
   LedgerProcessor,
+  RetentionProcessor,
+  MonitoringProcessor,
 ];
 
 @Module({})
@@ -13,7 +18,7 @@ export class WorkerModule {
   static forRoot(runtime: Runtime, processors: Type[] = JOB_PROCESSORS): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CoreModule.forRoot(runtime, { consumeQueues: true })],
+      imports: [CoreModule.forRoot(runtime, { consumeQueues: true }), MonitoringModule],
       providers: processors,
     };
   }

@@ -14,6 +14,8 @@ import { SigningKeyRepository } from './repositories/signing-key.repository.js';
 import { BaselineRepository } from './repositories/baseline.repository.js';
 import { MonitorRepository } from './repositories/monitor.repository.js';
 import { CheckRunRepository } from './repositories/check-run.repository.js';
+import { WindowRepository } from './repositories/window.repository.js';
+import { RetentionRepository } from './repositories/retention.repository.js';
 
 const REPOSITORIES = [
   ProjectRepository,
@@ -30,6 +32,8 @@ const REPOSITORIES = [
   BaselineRepository,
   MonitorRepository,
   CheckRunRepository,
+  WindowRepository,
+  RetentionRepository,
 ];
 
 @Global()

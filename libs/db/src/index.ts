@@ -13,6 +13,8 @@ export * from './repositories/signing-key.repository.js';
 export * from './repositories/baseline.repository.js';
 export * from './repositories/monitor.repository.js';
 export * from './repositories/check-run.repository.js';
+export * from './repositories/window.repository.js';
+export * from './repositories/retention.repository.js';
 export * from './data-source.js';
 export * from './db.module.js';
 export * from './embedded-postgres.js';

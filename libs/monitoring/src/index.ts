@@ -1,1 +1,12 @@
-export {};
+export * from './core/check-evaluation.js';
+export * from './core/profile-aggregates.js';
+export * from './core/window.js';
+export * from './baseline-upload.js';
+export * from './baselines.service.js';
+export * from './check-runner.service.js';
+export * from './check-runs.service.js';
+export * from './model-resolver.js';
+export * from './monitor-schedules.service.js';
+export * from './monitors.service.js';
+export * from './window-reader.service.js';
+export * from './monitoring.module.js';

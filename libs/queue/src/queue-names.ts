@@ -13,18 +13,27 @@ export enum JobName {
   DiagnosticsRoundtrip = 'diagnostics.roundtrip',
   LedgerCheckpoint = 'ledger.checkpoint',
   LedgerVerify = 'ledger.verify',
+  MonitorTick = 'monitor.tick',
+  MonitorRun = 'monitor.run',
+  RetentionSweep = 'retention.sweep',
 }
 
 export interface JobPayloads {
   [JobName.DiagnosticsRoundtrip]: { runId: string; projectId: string | null; requestedAt: string };
   [JobName.LedgerCheckpoint]: Record<string, never>;
   [JobName.LedgerVerify]: Record<string, never>;
+  [JobName.MonitorTick]: { modelId: string; scheduleSeconds: number };
+  [JobName.MonitorRun]: { monitorId: string; at: string };
+  [JobName.RetentionSweep]: Record<string, never>;
 }
 
 export const JOB_QUEUE: { readonly [K in JobName]: QueueName } = {
   [JobName.DiagnosticsRoundtrip]: QueueName.Maintenance,
   [JobName.LedgerCheckpoint]: QueueName.LedgerCheckpoint,
   [JobName.LedgerVerify]: QueueName.LedgerCheckpoint,
+  [JobName.MonitorTick]: QueueName.DriftCheck,
+  [JobName.MonitorRun]: QueueName.DriftCheck,
+  [JobName.RetentionSweep]: QueueName.Maintenance,
 };
 
 export type JobItem = { [K in JobName]: { name: K; data: JobPayloads[K] } }[JobName];

@@ -32,8 +32,8 @@ export class WorkerService implements OnModuleInit, OnApplicationBootstrap, OnMo
         prefix: this.options.prefix,
         concurrency: this.options.concurrency,
         // A job whose worker died is retried after the lock expires; keep that short.
-        lockDuration: 30_000,
-        stalledInterval: 15_000,
+        lockDuration: 15_000,
+        stalledInterval: 5_000,
         maxStalledCount: 3,
       });
       worker.on('error', (error) => this.logger.warn(`queue ${queue}: ${error.message}`));

@@ -1,0 +1,306 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsBoolean, IsDateString, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min,
+  ValidateIf, ValidateNested,
+} from 'class-validator';
+import type { BaselineEntity, BaselineSignalEntity, CheckRunEntity, MonitorEntity } from '@assay/db';
+import type { ModelStatus } from '@assay/monitoring';
+
+const SIGNAL = /^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$/;
+const NAME = /^[\p{L}\p{N} _.:-]{1,200}$/u;
+const METHODS = ['auto', 'ks', 'chi2', 'psi', 'jensenshannon', 'wasserstein', 'wasserstein_norm', 'hellinger', 'ztest'] as const;
+const SEVERITIES = ['info', 'warning', 'critical'] as const;
+const iso = (d: Date | null): string | null => d?.toISOString() ?? null;
+
+export class WindowDto {
+  @ApiProperty({ enum: ['time', 'count'], description: 'tumbling by time (the last `seconds` before each tick) or the last `samples` samples' })
+  @IsIn(['time', 'count'])
+  type!: 'time' | 'count';
+
+  @ApiPropertyOptional({ description: 'window length for type time (1 s to 90 days)' })
+  @ValidateIf((w: WindowDto) => w.type === 'time')
+  @IsInt()
+  @Min(1)
+  @Max(90 * 86400)
+  seconds?: number;
+
+  @ApiPropertyOptional({ description: 'number of samples for type count (1 to 1,000,000)' })
+  @ValidateIf((w: WindowDto) => w.type === 'count')
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  samples?: number;
+}
+
+class CheckSettingsDto {
+  @ApiProperty({ example: 'output length' })
+  @Matches(NAME, { message: 'name must be 1-200 letters, digits, spaces or _ . : -' })
+  name!: string;
+
+  @ApiProperty({ type: WindowDto })
+  @ValidateNested()
+  @Type(() => WindowDto)
+  window!: WindowDto;
+
+  @ApiPropertyOptional({ default: 30, description: 'fewer samples in the window give insufficient_data' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  minSamples?: number;
+
+  @ApiPropertyOptional({ enum: SEVERITIES, default: 'warning' })
+  @IsOptional()
+  @IsIn(SEVERITIES)
+  severity?: (typeof SEVERITIES)[number];
+
+  @ApiProperty({ description: 'seconds between scheduled runs', example: 60 })
+  @IsInt()
+  @Min(1)
+  @Max(31 * 86400)
+  scheduleSeconds!: number;
+
+  @ApiPropertyOptional({ description: 'check only this version’s traffic (default: all traffic of the model)' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  version?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'the baseline to compare with (default: the latest baseline of the production version)' })
+  @IsOptional()
+  @IsUUID()
+  baselineId?: string;
+
+  @ApiPropertyOptional({ default: true })
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+}
+
+export class CreateMonitorDto extends CheckSettingsDto {
+  @ApiProperty({ example: 'output_tokens' })
+  @Matches(SIGNAL, { message: 'signal must be a signal name such as output_tokens or eval.faithfulness.score' })
+  signal!: string;
+
+  @ApiProperty({ enum: METHODS, default: 'auto' })
+  @IsIn(METHODS)
+  method!: (typeof METHODS)[number];
+
+  @ApiPropertyOptional({ description: 'p-value methods drift below it, distances at or above it; default per method' })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  threshold?: number;
+}
+
+export class CreatePolicyDto extends CheckSettingsDto {
+  @ApiProperty({ example: 'p95(latency_ms) <= 1500', description: 'a comparison of window aggregates (mean, p1..p99, min, max, count, stddev, sum, rate(predicate)) with constants or baseline.<aggregate>' })
+  @IsString()
+  @MaxLength(2000)
+  rule!: string;
+}
+
+export class UpdateMonitorDto {
+  @ApiPropertyOptional() @IsOptional() @Matches(SIGNAL) signal?: string;
+  @ApiPropertyOptional({ enum: METHODS }) @IsOptional() @IsIn(METHODS) method?: (typeof METHODS)[number];
+  @ApiPropertyOptional() @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) threshold?: number;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) rule?: string;
+  @ApiPropertyOptional({ type: WindowDto }) @IsOptional() @ValidateNested() @Type(() => WindowDto) window?: WindowDto;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(10_000_000) minSamples?: number;
+  @ApiPropertyOptional({ enum: SEVERITIES }) @IsOptional() @IsIn(SEVERITIES) severity?: (typeof SEVERITIES)[number];
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(31 * 86400) scheduleSeconds?: number;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) version?: string;
+  @ApiPropertyOptional() @IsOptional() @IsUUID() baselineId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
+}
+
+export class MonitorDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: ['drift', 'policy'] }) kind!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) signal!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) method!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: Number }) threshold!: number | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) rule!: string | null;
+  @ApiProperty({ type: WindowDto }) window!: WindowDto;
+  @ApiProperty() minSamples!: number;
+  @ApiProperty({ enum: SEVERITIES }) severity!: string;
+  @ApiProperty() scheduleSeconds!: number;
+  @ApiPropertyOptional({ nullable: true, type: String }) version!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) baselineId!: string | null;
+  @ApiProperty() enabled!: boolean;
+  @ApiProperty() createdAt!: string;
+
+  static from(m: MonitorEntity): MonitorDto {
+    return {
+      id: m.id, name: m.name, kind: m.kind, signal: m.signal, method: m.method, threshold: m.threshold, rule: m.rule,
+      window: m.windowType === 'time' ? { type: 'time', seconds: m.windowSize } : { type: 'count', samples: m.windowSize },
+      minSamples: m.minSamples, severity: m.severity, scheduleSeconds: m.scheduleSeconds, version: m.version,
+      baselineId: m.baselineId, enabled: m.enabled, createdAt: m.createdAt.toISOString(),
+    };
+  }
+}
+
+export class MonitorListDto {
+  @ApiProperty({ type: [MonitorDto] }) items!: MonitorDto[];
+}
+
+export class CheckRunDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) monitorId!: string;
+  @ApiProperty({ enum: ['drift', 'policy'] }) kind!: string;
+  @ApiProperty({ enum: ['schedule', 'manual'] }) trigger!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) signal!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) version!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) windowFrom!: string | null;
+  @ApiProperty() windowTo!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) method!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: Number }) statistic!: number | null;
+  @ApiPropertyOptional({ nullable: true, type: Number }) pValue!: number | null;
+  @ApiPropertyOptional({ nullable: true, type: Number }) adjustedPValue!: number | null;
+  @ApiProperty({ enum: ['none', 'bonferroni', 'bh'] }) correction!: string;
+  @ApiPropertyOptional({ nullable: true, type: Number }) threshold!: number | null;
+  @ApiPropertyOptional({ nullable: true, type: Number }) effectSize!: number | null;
+  @ApiProperty() nReference!: number;
+  @ApiProperty() nCurrent!: number;
+  @ApiProperty() exact!: boolean;
+  @ApiPropertyOptional({ nullable: true, type: Number }) errorBound!: number | null;
+  @ApiProperty({ enum: ['ok', 'drift', 'breach', 'insufficient_data'] }) verdict!: string;
+  @ApiProperty() reason!: string;
+  @ApiProperty({ enum: SEVERITIES }) severity!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) baselineId!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) referenceDigest!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) currentDigest!: string | null;
+  @ApiProperty({ type: Object }) details!: Record<string, unknown>;
+  @ApiPropertyOptional({ nullable: true, type: Number }) ledgerIndex!: number | null;
+  @ApiProperty() createdAt!: string;
+
+  static from(r: CheckRunEntity): CheckRunDto {
+    return {
+      id: r.id, monitorId: r.monitorId, kind: r.kind, trigger: r.trigger, signal: r.signal, version: r.version,
+      windowFrom: iso(r.windowFrom), windowTo: r.windowTo.toISOString(), method: r.method, statistic: r.statistic,
+      pValue: r.pValue, adjustedPValue: r.adjustedPValue, correction: r.correction, threshold: r.threshold,
+      effectSize: r.effectSize, nReference: r.nReference, nCurrent: r.nCurrent, exact: r.exact, errorBound: r.errorBound,
+      verdict: r.verdict, reason: r.reason, severity: r.severity, baselineId: r.baselineId,
+      referenceDigest: r.referenceDigest, currentDigest: r.currentDigest, details: r.details, ledgerIndex: r.ledgerIndex,
+      createdAt: r.createdAt.toISOString(),
+    };
+  }
+}
+
+export class CheckRunListDto {
+  @ApiProperty({ type: [CheckRunDto] }) items!: CheckRunDto[];
+}
+
+export class CheckRunQueryDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) model?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() monitorId?: string;
+  @ApiPropertyOptional({ enum: ['drift', 'policy'] }) @IsOptional() @IsIn(['drift', 'policy']) kind?: 'drift' | 'policy';
+  @ApiPropertyOptional({ enum: ['ok', 'drift', 'breach', 'insufficient_data'] }) @IsOptional() @IsIn(['ok', 'drift', 'breach', 'insufficient_data']) verdict?: 'ok' | 'drift' | 'breach' | 'insufficient_data';
+  @ApiPropertyOptional() @IsOptional() @IsDateString() from?: string;
+  @ApiPropertyOptional() @IsOptional() @IsDateString() to?: string;
+  @ApiPropertyOptional({ default: 100, maximum: 1000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
+}
+
+export class SeriesQueryDto {
+  @ApiProperty() @IsDateString() from!: string;
+  @ApiPropertyOptional({ description: 'default now' }) @IsOptional() @IsDateString() to?: string;
+  @ApiPropertyOptional({ default: 1000, maximum: 10000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10000) limit?: number;
+}
+
+export class SeriesPointDto {
+  @ApiProperty() windowTo!: string;
+  @ApiPropertyOptional({ nullable: true, type: Number }) statistic!: number | null;
+  @ApiPropertyOptional({ nullable: true, type: Number }) pValue!: number | null;
+  @ApiProperty() verdict!: string;
+  @ApiProperty() nCurrent!: number;
+}
+
+export class SeriesDto {
+  @ApiProperty({ format: 'uuid' }) monitorId!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) method!: string | null;
+  @ApiProperty({ type: [SeriesPointDto] }) points!: SeriesPointDto[];
+}
+
+export class MonitorStatusDto {
+  @ApiProperty({ type: MonitorDto }) monitor!: MonitorDto;
+  @ApiPropertyOptional({ type: CheckRunDto, nullable: true }) latest!: CheckRunDto | null;
+}
+
+export class ModelStatusDto {
+  @ApiProperty() model!: string;
+  @ApiProperty({ enum: ['ok', 'drift', 'breach', 'insufficient_data', 'unchecked'] }) state!: string;
+  @ApiProperty({ type: [MonitorStatusDto] }) monitors!: MonitorStatusDto[];
+
+  static from(status: ModelStatus): ModelStatusDto {
+    return {
+      model: status.model,
+      state: status.state,
+      monitors: status.monitors.map((m) => ({ monitor: MonitorDto.from(m.monitor), latest: m.latest ? CheckRunDto.from(m.latest) : null })),
+    };
+  }
+}
+
+export class RunAcceptedDto {
+  @ApiProperty() jobId!: string;
+  @ApiProperty({ format: 'uuid' }) monitorId!: string;
+  @ApiProperty() at!: string;
+}
+
+export class CorrectionDto {
+  @ApiProperty({ enum: ['none', 'bonferroni', 'bh'], description: 'multiple-testing correction across the model’s monitors in one tick' })
+  @IsIn(['none', 'bonferroni', 'bh'])
+  correction!: 'none' | 'bonferroni' | 'bh';
+}
+
+export class CaptureBaselineDto {
+  @ApiProperty({ example: 'v1' }) @IsString() @Length(1, 200) version!: string;
+  @ApiProperty({ description: 'start of the window (inclusive)' }) @IsDateString() from!: string;
+  @ApiProperty({ description: 'end of the window (exclusive)' }) @IsDateString() to!: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string;
+}
+
+export class UploadBaselineQueryDto {
+  @ApiProperty({ example: 'v1' }) @IsString() @Length(1, 200) version!: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string;
+}
+
+export class BaselineSignalDto {
+  @ApiProperty() signal!: string;
+  @ApiProperty({ enum: ['numeric', 'categorical'] }) kind!: string;
+  @ApiProperty() count!: number;
+  @ApiProperty() digest!: string;
+  @ApiPropertyOptional({ nullable: true, type: Number }) mean!: number | null;
+  @ApiPropertyOptional({ nullable: true, type: Number }) p50!: number | null;
+  @ApiPropertyOptional({ nullable: true, type: Number }) p95!: number | null;
+  @ApiPropertyOptional({ type: Object, description: 'category → count (categorical signals)' }) categories?: Record<string, number>;
+}
+
+export class BaselineDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() version!: string;
+  @ApiProperty({ enum: ['window', 'upload'] }) source!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) windowFrom!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) windowTo!: string | null;
+  @ApiProperty() sampleCount!: number;
+  @ApiPropertyOptional({ nullable: true, type: String }) description!: string | null;
+  @ApiProperty({ description: 'sha256 over the digests of its signals' }) digest!: string;
+  @ApiPropertyOptional({ nullable: true, type: Number }) ledgerIndex!: number | null;
+  @ApiProperty() createdAt!: string;
+  @ApiPropertyOptional({ type: [BaselineSignalDto] }) signals?: BaselineSignalDto[];
+
+  static from(b: BaselineEntity, signals?: BaselineSignalDto[]): BaselineDto {
+    return {
+      id: b.id, version: b.version, source: b.source, windowFrom: iso(b.windowFrom), windowTo: iso(b.windowTo),
+      sampleCount: b.sampleCount, description: b.description, digest: b.digest, ledgerIndex: b.ledgerIndex,
+      createdAt: b.createdAt.toISOString(), signals,
+    };
+  }
+}
+
+export class BaselineListDto {
+  @ApiProperty({ type: [BaselineDto] }) items!: BaselineDto[];
+}
+
+export type BaselineSignalRow = BaselineSignalEntity;

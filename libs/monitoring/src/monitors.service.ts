@@ -1,0 +1,153 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, ErrorCode, badInput, notFound } from '@assay/common';
+import { BaselineRepository, MonitorRepository, isUniqueViolation, type Correction, type MonitorEntity, type MonitorKind, type NewMonitor, type Severity } from '@assay/db';
+import { PolicyParseError, parsePolicyRule } from '@assay/policy';
+import type { DriftMethod } from '@assay/stats';
+import { ModelResolver } from './model-resolver.js';
+import { MonitorSchedules } from './monitor-schedules.service.js';
+import type { WindowSpec } from './window-reader.service.js';
+
+export interface MonitorInput {
+  name: string;
+  signal?: string;
+  method?: DriftMethod;
+  threshold?: number | null;
+  rule?: string;
+  window: WindowSpec;
+  minSamples?: number;
+  severity?: Severity;
+  scheduleSeconds: number;
+  version?: string | null;
+  baselineId?: string | null;
+  enabled?: boolean;
+}
+
+export type MonitorPatch = Partial<Omit<MonitorInput, 'name'>>;
+
+export function windowOf(monitor: MonitorEntity): WindowSpec {
+  return monitor.windowType === 'time'
+    ? { type: 'time', seconds: monitor.windowSize }
+    : { type: 'count', samples: monitor.windowSize };
+}
+
+// A bad rule is refused where it is written, pointing at the column that is wrong.
+export function validateRule(rule: string): void {
+  try {
+    parsePolicyRule(rule);
+  } catch (error) {
+    if (error instanceof PolicyParseError) {
+      throw new DomainError(ErrorCode.BadInput, `rule: ${error.message} (column ${error.column})`, {
+        position: error.position,
+        column: error.column,
+        pointer: error.pointer,
+      });
+    }
+    throw error;
+  }
+}
+
+@Injectable()
+export class MonitorsService {
+  constructor(
+    private readonly monitors: MonitorRepository,
+    private readonly baselines: BaselineRepository,
+    private readonly models: ModelResolver,
+    private readonly schedules: MonitorSchedules,
+  ) {}
+
+  async create(projectId: string, modelName: string, kind: MonitorKind, input: MonitorInput): Promise<MonitorEntity> {
+    const model = await this.models.resolve(projectId, modelName);
+    if (kind === 'drift' && (!input.signal || !input.method)) throw badInput('a drift monitor needs "signal" and "method"');
+    if (kind === 'policy') {
+      if (!input.rule) throw badInput('a policy needs "rule"');
+      validateRule(input.rule);
+    }
+    if (input.version) await this.models.requireVersion(model, input.version);
+    if (input.baselineId) await this.requireBaseline(projectId, model.id, input.baselineId);
+    const record: NewMonitor = {
+      projectId,
+      modelId: model.id,
+      name: input.name,
+      kind,
+      signal: kind === 'drift' ? input.signal! : null,
+      method: kind === 'drift' ? input.method! : null,
+      threshold: kind === 'drift' ? input.threshold ?? null : null,
+      rule: kind === 'policy' ? input.rule! : null,
+      windowType: input.window.type,
+      windowSize: input.window.type === 'time' ? input.window.seconds : input.window.samples,
+      minSamples: input.minSamples ?? 30,
+      severity: input.severity ?? 'warning',
+      scheduleSeconds: input.scheduleSeconds,
+      version: input.version ?? null,
+      baselineId: input.baselineId ?? null,
+      enabled: input.enabled ?? true,
+    };
+    let monitor: MonitorEntity;
+    try {
+      monitor = await this.monitors.create(record);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new DomainError(ErrorCode.Conflict, `model ${modelName} already has a ${kind === 'drift' ? 'monitor' : 'policy'} named "${input.name}"`);
+      throw error;
+    }
+    await this.schedules.sync(model.id, monitor.scheduleSeconds);
+    return monitor;
+  }
+
+  async update(projectId: string, id: string, kind: MonitorKind, patch: MonitorPatch): Promise<MonitorEntity> {
+    const existing = await this.get(projectId, id, kind);
+    if (patch.rule !== undefined) validateRule(patch.rule);
+    if (patch.baselineId) await this.requireBaseline(projectId, existing.modelId, patch.baselineId);
+    const changes: Partial<NewMonitor> = {};
+    if (patch.signal !== undefined && kind === 'drift') changes.signal = patch.signal;
+    if (patch.method !== undefined && kind === 'drift') changes.method = patch.method;
+    if (patch.threshold !== undefined && kind === 'drift') changes.threshold = patch.threshold;
+    if (patch.rule !== undefined && kind === 'policy') changes.rule = patch.rule;
+    if (patch.window !== undefined) {
+      changes.windowType = patch.window.type;
+      changes.windowSize = patch.window.type === 'time' ? patch.window.seconds : patch.window.samples;
+    }
+    if (patch.minSamples !== undefined) changes.minSamples = patch.minSamples;
+    if (patch.severity !== undefined) changes.severity = patch.severity;
+    if (patch.scheduleSeconds !== undefined) changes.scheduleSeconds = patch.scheduleSeconds;
+    if (patch.version !== undefined) changes.version = patch.version;
+    if (patch.baselineId !== undefined) changes.baselineId = patch.baselineId;
+    if (patch.enabled !== undefined) changes.enabled = patch.enabled;
+    const updated = await this.monitors.update(id, changes);
+    await this.schedules.sync(updated.modelId, updated.scheduleSeconds);
+    if (updated.scheduleSeconds !== existing.scheduleSeconds) await this.schedules.sync(existing.modelId, existing.scheduleSeconds);
+    return updated;
+  }
+
+  async remove(projectId: string, id: string, kind: MonitorKind): Promise<void> {
+    const existing = await this.get(projectId, id, kind);
+    await this.monitors.remove(id);
+    await this.schedules.sync(existing.modelId, existing.scheduleSeconds);
+  }
+
+  async get(projectId: string, id: string, kind?: MonitorKind): Promise<MonitorEntity> {
+    const monitor = await this.monitors.findForProject(projectId, id, kind);
+    if (!monitor) throw notFound(`${kind === 'policy' ? 'policy' : 'monitor'} ${id}`);
+    return monitor;
+  }
+
+  async list(projectId: string, modelName: string, kind: MonitorKind): Promise<MonitorEntity[]> {
+    const model = await this.models.resolve(projectId, modelName);
+    return this.monitors.listByModel(model.id, kind);
+  }
+
+  async setCorrection(projectId: string, modelName: string, correction: Correction): Promise<Correction> {
+    const model = await this.models.resolve(projectId, modelName);
+    await this.monitors.setCorrection(model.id, correction);
+    return correction;
+  }
+
+  async correction(projectId: string, modelName: string): Promise<Correction> {
+    const model = await this.models.resolve(projectId, modelName);
+    return this.monitors.correctionFor(model.id);
+  }
+
+  private async requireBaseline(projectId: string, modelId: string, baselineId: string): Promise<void> {
+    const baseline = await this.baselines.findForProject(projectId, baselineId);
+    if (!baseline || baseline.modelId !== modelId) throw notFound(`baseline ${baselineId} of this model`);
+  }
+}

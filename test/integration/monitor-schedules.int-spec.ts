@@ -1,0 +1,94 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import pg from 'pg';
+import { call, eventually, freePort, seedProject, spawnAssay, startTestAssay, testAdminKey, uniqueName, type SeededProject, type SpawnedProcess, type TestAssay } from '@assay/testing';
+
+const MONITORS = 40;
+
+describe('scheduled monitor runs across two worker processes', () => {
+  const prefix = `${process.env.ASSAY_QUEUE_PREFIX}-schedules`;
+  let api: TestAssay;
+  let project: SeededProject;
+  let db: pg.Client;
+  const workers: SpawnedProcess[] = [];
+  const model = uniqueName('scheduled-model');
+
+  async function spawnWorker(): Promise<SpawnedProcess> {
+    const worker = spawnAssay(['serve', 'worker'], {
+      ...process.env,
+      ASSAY_QUEUE_PREFIX: prefix,
+      ASSAY_WORKER_PORT: String(await freePort()),
+      ASSAY_ADMIN_KEY: testAdminKey(),
+      ASSAY_LOG_LEVEL: process.env.ASSAY_TEST_WORKER_LOG_LEVEL ?? 'warn',
+    });
+    workers.push(worker);
+    return worker;
+  }
+
+  before(async () => {
+    api = await startTestAssay({ apps: ['api'], env: { ASSAY_QUEUE_PREFIX: prefix } });
+    project = await seedProject(api);
+    db = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await db.connect();
+    await db.query(`INSERT INTO models (project_id, name) VALUES ($1, $2)`, [project.id, model]);
+  });
+
+  after(async () => {
+    for (const worker of workers) await worker.stop('SIGKILL');
+    await db.end();
+    await api.close();
+  });
+
+  it('stores each one-second tick exactly once, and loses none when a worker is killed mid-run', async () => {
+    const first = await spawnWorker();
+    await spawnWorker();
+    const ids: string[] = [];
+    for (let i = 0; i < MONITORS; i++) {
+      const created = await call<{ id: string }>('POST', `${api.apiUrl}/v1/models/${model}/policies`, {
+        key: project.keys.owner.key,
+        json: { name: `count ${i}`, rule: 'count() >= 0', window: { type: 'time', seconds: 60 }, minSamples: 1, scheduleSeconds: 1 },
+      });
+      assert.equal(created.status, 201, created.text);
+      ids.push(created.body.id);
+    }
+    const allCreatedAt = Date.now();
+    await new Promise((r) => setTimeout(r, 25_000));
+    await first.stop('SIGKILL');
+    await new Promise((r) => setTimeout(r, 35_000));
+    for (const id of ids) {
+      const disabled = await call('PATCH', `${api.apiUrl}/v1/policies/${id}`, { key: project.keys.owner.key, json: { enabled: false } });
+      assert.equal(disabled.status, 200);
+    }
+    const stoppedAt = Date.now();
+
+    // A job held by the killed worker is taken over once its lock expires; wait for every tick to be whole.
+    let last: Array<{ tick: string; runs: number }> = [];
+    const ticks = await eventually(async () => {
+      const rows = await db.query<{ tick: string; runs: number }>(
+        `SELECT extract(epoch FROM window_to) * 1000 AS tick, count(*)::int AS runs FROM check_runs r
+           JOIN monitors m ON m.id = r.monitor_id
+          WHERE m.model_id = (SELECT id FROM models WHERE name = $1) AND r.trigger = 'schedule'
+            AND window_to > $2 AND window_to <= $3
+          GROUP BY window_to ORDER BY window_to`,
+        [model, new Date(allCreatedAt + 1000), new Date(stoppedAt - 2000)],
+      );
+      last = rows.rows;
+      const partial = rows.rows.filter((r) => r.runs !== MONITORS);
+      return partial.length === 0 && rows.rows.length > 0 ? rows.rows.map((r) => Number(r.tick)) : null;
+    }, 60_000, 1000).catch((error: Error) => {
+      const partial = last.filter((r) => r.runs !== MONITORS).map((r) => `${new Date(Number(r.tick)).toISOString()}: ${r.runs}`);
+      const output = workers.map((w) => w.output().slice(-2000)).join('\n---\n');
+      throw new Error(`${error.message}; ${last.length} ticks, incomplete: ${partial.join(', ')}\nworkers:\n${output}`);
+    });
+
+    assert.ok(ticks.length >= 50, `only ${ticks.length} ticks in about a minute`);
+    // Ticks follow the scheduler's own phase, one second apart.
+    const gaps = ticks.slice(1).filter((tick, i) => Math.round(tick - ticks[i]) !== 1000);
+    assert.deepEqual(gaps, [], 'a tick was skipped');
+    const duplicates = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (SELECT monitor_id, window_to FROM check_runs WHERE trigger = 'schedule'
+         GROUP BY monitor_id, window_to HAVING count(*) > 1) d`,
+    );
+    assert.equal(duplicates.rows[0].n, 0);
+  });
+});
