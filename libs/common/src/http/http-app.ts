@@ -16,6 +16,8 @@ export interface HttpAppOptions {
   jsonLimitBytes: number;
   // Requests with a body of another media type get 415 before any parsing.
   acceptedMediaTypes?: string[];
+  // Routes that read the request stream themselves, mounted ahead of the media-type check and the parsers.
+  rawRoutes?: Array<{ path: string; handler: (req: Request, res: Response) => void }>;
   configure?: (app: NestExpressApplication) => void;
 }
 
@@ -29,6 +31,7 @@ export async function createHttpApp(module: DynamicModule, runtime: Runtime, opt
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   for (const middleware of requestContext(options.name, runtime.logger)) app.use(middleware);
+  for (const route of options.rawRoutes ?? []) app.getHttpAdapter().getInstance().post(route.path, route.handler);
   const accepted = new Set(options.acceptedMediaTypes ?? API_MEDIA_TYPES);
   app.use((req: Request, res: Response, next: NextFunction) => {
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
