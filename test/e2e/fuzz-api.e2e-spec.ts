@@ -1,0 +1,110 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { JsonFuzzer, call, seedProject, startTestAssay, uniqueName, type Json, type SeededProject, type TestAssay } from '@assay/testing';
+
+// Seeded and bounded here; `npm run fuzz` runs the same with many more cases.
+const CASES = Number(process.env.ASSAY_FUZZ_CASES ?? 12);
+const SEED = Number(process.env.ASSAY_FUZZ_SEED ?? 20261128);
+
+interface Schema {
+  type?: string;
+  $ref?: string;
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  enum?: unknown[];
+  example?: unknown;
+  oneOf?: Schema[];
+}
+
+interface Operation {
+  method: string;
+  path: string;
+  schema: Schema | null;
+}
+
+function resolve(schema: Schema | undefined, components: Record<string, Schema>): Schema {
+  if (!schema) return {};
+  return schema.$ref ? components[schema.$ref.split('/').pop()!] ?? {} : schema;
+}
+
+// A body shaped like the schema asks, so that mutations reach past the first validation error.
+function plausible(schema: Schema | undefined, components: Record<string, Schema>, depth = 0): Json {
+  const s = resolve(schema, components);
+  if (s.example !== undefined) return s.example as Json;
+  if (s.enum) return s.enum[0] as Json;
+  if (depth > 4) return null;
+  switch (s.type) {
+    case 'string':
+      return 'fuzz';
+    case 'number':
+    case 'integer':
+      return 1;
+    case 'boolean':
+      return true;
+    case 'array':
+      return [plausible(s.items, components, depth + 1)];
+    default:
+      if (s.properties) {
+        return Object.fromEntries(Object.entries(s.properties).map(([k, v]) => [k, plausible(v, components, depth + 1)]));
+      }
+      return {};
+  }
+}
+
+describe('API fuzzing: hostile bodies never cause a 5xx, a crash or a hang', () => {
+  let assay: TestAssay;
+  let project: SeededProject;
+  const operations: Operation[] = [];
+  let components: Record<string, Schema> = {};
+  const model = uniqueName('fuzz-model');
+
+  before(async () => {
+    assay = await startTestAssay({ apps: ['api'], env: { ASSAY_RATE_LIMIT_PER_MINUTE: '0' } });
+    project = await seedProject(assay);
+    await call('POST', `${assay.apiUrl}/v1/models`, { key: project.keys.owner.key, json: { name: model } });
+    const doc = await call<{ paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: Schema }> } }>>; components: { schemas: Record<string, Schema> } }>(
+      'GET',
+      `${assay.apiUrl}/docs-json`,
+    );
+    components = doc.body.components.schemas;
+    for (const [path, methods] of Object.entries(doc.body.paths)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        if (!['post', 'put', 'patch'].includes(method)) continue;
+        const schema = operation.requestBody?.content?.['application/json']?.schema ?? null;
+        operations.push({ method: method.toUpperCase(), path, schema: schema ? resolve(schema, components) : null });
+      }
+    }
+  });
+  after(() => assay.close());
+
+  it('finds the routes to fuzz in the OpenAPI document', () => {
+    assert.ok(operations.length >= 10, `only ${operations.length} operations`);
+  });
+
+  it('answers every mutated body with a 4xx or a success, never a 5xx', async () => {
+    const fuzzer = new JsonFuzzer(SEED);
+    const failures: string[] = [];
+    for (const operation of operations) {
+      const valid = plausible(operation.schema ?? undefined, components);
+      for (let i = 0; i < CASES; i++) {
+        const path = operation.path
+          .replace('{name}', fuzzer.int(3) === 0 ? encodeURIComponent(JSON.stringify(fuzzer.value())) : model)
+          .replace(/\{[a-zA-Z]+\}/g, () => (fuzzer.int(3) === 0 ? 'not-a-uuid' : randomUUID()));
+        const key = operation.path.startsWith('/v1/projects') || operation.path.startsWith('/v1/ledger/verify') ? assay.adminKey : project.keys.owner.key;
+        const raw = fuzzer.int(6) === 0;
+        const response = await call(operation.method, `${assay.apiUrl}${path}`, {
+          key,
+          ...(raw
+            ? { body: fuzzer.rawBody(), headers: { 'content-type': 'application/json' } }
+            : { json: fuzzer.int(3) === 0 ? fuzzer.value() : fuzzer.mutate(valid) }),
+        });
+        if (response.status >= 500 && response.status !== 503) {
+          failures.push(`${operation.method} ${path} → ${response.status} ${response.text.slice(0, 200)}`);
+        }
+      }
+    }
+    assert.deepEqual(failures, []);
+    assert.equal((await call('GET', `${assay.apiUrl}/healthz`)).status, 200);
+  });
+});
