@@ -2,9 +2,23 @@
 // when tsc reports type errors (it still emits), so a half-finished file elsewhere does not leave the
 // whole dist/ unrunnable; the exit code still reports the errors.
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+// A compiled file whose source was deleted would otherwise live on in dist/ (and a stale spec would still run).
+function removeStaleOutputs(root) {
+  if (!fs.existsSync(root)) return;
+  for (const entry of fs.readdirSync(root, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !/\.js(\.map)?$/.test(entry.name)) continue;
+    const output = path.join(entry.parentPath, entry.name);
+    const relative = path.relative(root, output).replace(/\.js(\.map)?$/, '');
+    if (!fs.existsSync(`${relative}.ts`) && !fs.existsSync(`${relative}.js`) && !fs.existsSync(`${relative}.mjs`)) fs.rmSync(output);
+  }
+}
 
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit' }).status ?? 1;
 const tsc = run('npx', ['tsc', '-p', 'tsconfig.json']);
 const alias = run('npx', ['tsc-alias', '-p', 'tsconfig.json']);
 const assets = run(process.execPath, ['scripts/copy-assets.mjs']);
+removeStaleOutputs('dist');
 process.exitCode = tsc || alias || assets;

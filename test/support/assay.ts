@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { Type } from '@nestjs/common';
 import { loadConfig } from '@assay/config';
@@ -38,6 +39,8 @@ export async function startTestAssay(options: TestAssayOptions = {}): Promise<Te
     ASSAY_ADMIN_KEY: testAdminKey(),
     ASSAY_LOG_LEVEL: process.env.ASSAY_TEST_LOG_LEVEL ?? 'info',
     ASSAY_WEBHOOK_ALLOW: '127.0.0.1,localhost,::1',
+    // Each booted Assay gets queues of its own, so one test file's worker never takes another's jobs.
+    ASSAY_QUEUE_PREFIX: `${process.env.ASSAY_QUEUE_PREFIX ?? 'assay-test'}-${randomBytes(3).toString('hex')}`,
     ...options.env,
   };
   const config = loadConfig(env);

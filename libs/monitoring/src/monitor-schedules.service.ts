@@ -20,16 +20,16 @@ export class MonitorSchedules {
 
   async sync(modelId: string, scheduleSeconds: number): Promise<void> {
     const active = await this.monitors.listScheduled(modelId, scheduleSeconds);
-    const queue = this.queues.queue(QueueName.DriftCheck);
     const id = schedulerId(modelId, scheduleSeconds);
     if (active.length === 0) {
-      await queue.removeJobScheduler(id);
+      await this.queues.removeScheduler(QueueName.DriftCheck, id);
       return;
     }
-    await queue.upsertJobScheduler(
+    await this.queues.ensureScheduler(
       id,
       { every: scheduleSeconds * 1000 },
-      { name: JobName.MonitorTick, data: { modelId, scheduleSeconds }, opts: { attempts: 5, backoff: { type: 'exponential', delay: 1000 } } },
+      { name: JobName.MonitorTick, data: { modelId, scheduleSeconds } },
+      { attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
     );
   }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { Queue, type JobsOptions } from 'bullmq';
+import { Queue, type JobsOptions, type RepeatOptions } from 'bullmq';
 import { JOB_QUEUE, QueueName, type JobItem } from './queue-names.js';
 import { QUEUE_OPTIONS, type QueueModuleOptions } from './queue.tokens.js';
 
@@ -33,6 +33,33 @@ export class QueueService implements OnModuleDestroy {
   async enqueue(item: JobItem, options: JobsOptions = {}): Promise<string> {
     const job = await this.queue(JOB_QUEUE[item.name]).add(item.name, item.data, options);
     return job.id ?? '';
+  }
+
+  /**
+   * Creates a job scheduler, or changes one whose timing differs. Upserting an unchanged `every`
+   * scheduler would restart its phase and skip or crowd a tick, so an identical one is left alone.
+   */
+  async ensureScheduler<K extends JobItem['name']>(
+    id: string,
+    repeat: Pick<RepeatOptions, 'every' | 'pattern' | 'tz'>,
+    job: Extract<JobItem, { name: K }>,
+    options: JobsOptions = {},
+  ): Promise<'created' | 'unchanged' | 'updated'> {
+    const queue = this.queue(JOB_QUEUE[job.name]);
+    const existing = await queue.getJobScheduler(id);
+    const same =
+      existing !== undefined &&
+      (existing.every ?? null) === (repeat.every ?? null) &&
+      (existing.pattern ?? null) === (repeat.pattern ?? null) &&
+      existing.name === job.name &&
+      JSON.stringify(existing.template?.data ?? {}) === JSON.stringify(job.data);
+    if (same) return 'unchanged';
+    await queue.upsertJobScheduler(id, repeat, { name: job.name, data: job.data, opts: options });
+    return existing ? 'updated' : 'created';
+  }
+
+  async removeScheduler(queue: QueueName, id: string): Promise<void> {
+    await this.queue(queue).removeJobScheduler(id);
   }
 
   async depths(): Promise<Record<string, number>> {

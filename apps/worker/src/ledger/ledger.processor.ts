@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@assay/config';
 import { CheckpointService, LedgerAuditService, type CheckpointOutcome, type LedgerAuditReport } from '@assay/ledger';
-import { JobName, OnJob, QueueName, QueueService, ScheduleKeeper } from '@assay/queue';
+import { JobName, OnJob, QueueService, ScheduleKeeper } from '@assay/queue';
 import { gauge } from '@assay/common';
 
 export const CHECKPOINT_SCHEDULER_ID = 'ledger-checkpoint';
@@ -27,14 +27,14 @@ export class LedgerProcessor implements OnModuleInit {
   }
 
   private async upsertSchedules(): Promise<void> {
-    const queue = this.queues.queue(QueueName.LedgerCheckpoint);
-    const template = { opts: { attempts: 1, removeOnComplete: 100, removeOnFail: 1000 } };
-    await queue.upsertJobScheduler(
+    const options = { attempts: 1, removeOnComplete: 100, removeOnFail: 1000 };
+    await this.queues.ensureScheduler(
       CHECKPOINT_SCHEDULER_ID,
       { every: this.config.ledger.checkpointIntervalMs },
-      { name: JobName.LedgerCheckpoint, data: {}, ...template },
+      { name: JobName.LedgerCheckpoint, data: {} },
+      options,
     );
-    await queue.upsertJobScheduler(VERIFY_SCHEDULER_ID, { pattern: DAILY_AT_03_17, tz: 'UTC' }, { name: JobName.LedgerVerify, data: {}, ...template });
+    await this.queues.ensureScheduler(VERIFY_SCHEDULER_ID, { pattern: DAILY_AT_03_17, tz: 'UTC' }, { name: JobName.LedgerVerify, data: {} }, options);
   }
 
   @OnJob(JobName.LedgerCheckpoint)

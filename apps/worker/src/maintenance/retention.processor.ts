@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@assay/config';
 import { RetentionRepository } from '@assay/db';
-import { JobName, OnJob, QueueName, QueueService, ScheduleKeeper } from '@assay/queue';
+import { JobName, OnJob, QueueService, ScheduleKeeper } from '@assay/queue';
 
 export interface RetentionOutcome {
   droppedPartitions: string[];
@@ -26,9 +26,7 @@ export class RetentionProcessor implements OnModuleInit {
 
   onModuleInit(): void {
     this.keeper.ensure('retention', () =>
-      this.queues
-        .queue(QueueName.Maintenance)
-        .upsertJobScheduler('retention', { pattern: '40 * * * *', tz: 'UTC' }, { name: JobName.RetentionSweep, data: {} }),
+      this.queues.ensureScheduler('retention', { pattern: '40 * * * *', tz: 'UTC' }, { name: JobName.RetentionSweep, data: {} }),
     );
   }
 
