@@ -3,6 +3,7 @@ import { createRootLogger, prepareRuntime, serveFromEnv, type AppFactory, type A
 import { createApiApp } from '@assay/api';
 import { createIngestApp } from '@assay/ingest';
 import { createWorkerApp } from '@assay/worker';
+import { runDemo } from './demo/demo.command.js';
 import { runVerify } from './verify/verify.command.js';
 
 const FACTORIES: Record<AppName, AppFactory> = {
@@ -15,6 +16,7 @@ const USAGE = `usage: assay <command>
 
   serve [api] [ingest] [worker]   run the named apps (all three by default) in this process
   migrate                         apply pending database migrations and exit
+  demo [--no-serve]               run the end-to-end story on real OpenTelemetry traffic, then keep serving
   verify ledger | entry INDEX     verify the signed ledger offline (assay verify --help)
 `;
 
@@ -43,6 +45,32 @@ async function migrate(): Promise<number> {
   }
 }
 
+async function demo(args: string[]): Promise<number | null> {
+  const unknown = args.filter((a) => a !== '--no-serve');
+  if (unknown.length > 0) {
+    process.stderr.write(`assay demo: unknown option ${unknown.join(' ')}\n`);
+    return 2;
+  }
+  const serve = !args.includes('--no-serve');
+  let outcome;
+  try {
+    outcome = await runDemo({ serve, factories: FACTORIES });
+  } catch (error) {
+    process.stderr.write(`\nassay demo failed: ${(error as Error).message}\n`);
+    return 1;
+  }
+  if (!serve) {
+    await outcome.running.close();
+    process.stdout.write('demo complete\n');
+    return 0;
+  }
+  process.stdout.write('Assay keeps running with the demo data; press Ctrl-C to stop.\n');
+  const stop = (): void => void outcome.running.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return null;
+}
+
 export async function runCli(argv: string[]): Promise<number | undefined> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -52,6 +80,8 @@ export async function runCli(argv: string[]): Promise<number | undefined> {
       return migrate();
     case 'verify':
       return runVerify(rest);
+    case 'demo':
+      return (await demo(rest)) ?? undefined;
     case undefined:
     case 'help':
     case '--help':

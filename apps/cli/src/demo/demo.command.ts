@@ -1,0 +1,245 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConfigError, loadConfig, type AppConfig } from '@assay/config';
+import { createRootLogger, startAssay, type AppFactory, type AppName, type RunningAssay } from '@assay/common';
+import { parseCheckpoint, verifyCheckpoint, verifyConsistency } from '@assay/provenance';
+import { GenAiTraffic } from '../traffic/genai-traffic.js';
+import { DemoClient, until } from './demo-client.js';
+import { DEMO_MODEL, demoShapes } from './demo-traffic.js';
+import { Progress } from './progress.js';
+import { WebhookReceiver } from './webhook-receiver.js';
+
+export interface DemoOptions {
+  serve: boolean;
+  factories: Record<AppName, AppFactory>;
+  env?: NodeJS.ProcessEnv;
+  out?: NodeJS.WritableStream;
+}
+
+export interface DemoOutcome {
+  running: RunningAssay;
+  urls: { api: string; docs: string; ingest: string; report: string | null };
+  steps: Record<string, unknown>;
+}
+
+interface Checkpoint {
+  treeSize: number;
+  rootHash: string;
+  note: string;
+}
+
+interface CheckRun {
+  monitorId: string;
+  verdict: string;
+  signal: string | null;
+  nCurrent: number;
+  windowTo: string;
+  reason: string;
+  pValue: number | null;
+  statistic: number | null;
+}
+
+const BASELINE_SPANS = 600;
+const SHIFTED_SPANS = 400;
+const WINDOW = { type: 'count', samples: 300 } as const;
+
+// The demo keeps its own data directory, database and queue prefix, so it never touches the data or
+// the bootstrap key of an Assay started with `npm start`.
+function demoEnvironment(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base };
+  env.ASSAY_DATA_DIR ??= path.resolve('.assay', 'demo');
+  env.ASSAY_EMBEDDED_PG_PORT ??= '54331';
+  env.ASSAY_QUEUE_PREFIX ??= 'assay-demo';
+  env.ASSAY_WEBHOOK_ALLOW ??= '127.0.0.1';
+  env.ASSAY_CHECKPOINT_INTERVAL_MS ??= '1000';
+  env.ASSAY_LOG_LEVEL ??= 'info';
+  if (!env.ASSAY_ADMIN_KEY) {
+    const file = path.join(env.ASSAY_DATA_DIR, 'demo-admin-key');
+    fs.mkdirSync(env.ASSAY_DATA_DIR, { recursive: true, mode: 0o755 });
+    if (!fs.existsSync(file)) fs.writeFileSync(file, `assay_admin_demo_${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
+    env.ASSAY_ADMIN_KEY = fs.readFileSync(file, 'utf8').trim();
+  }
+  return env;
+}
+
+export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
+  const out = options.out ?? process.stdout;
+  const env = demoEnvironment(options.env ?? process.env);
+  let config: AppConfig;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new Error(error.message);
+    throw error;
+  }
+  const logFile = path.join(config.dataDir, 'assay-demo.log');
+  const logger = createRootLogger(config.log.level, fs.createWriteStream(logFile, { flags: 'a' }));
+  const progress = new Progress(out, 12);
+  const steps: Record<string, unknown> = {};
+  const receiver = new WebhookReceiver();
+  const shapes = demoShapes(20261128);
+
+  out.write(`\nAssay demo — logs in ${logFile}\n\n`);
+  const running = await progress.step(
+    config.database.url ? 'Starting Assay on DATABASE_URL' : 'Starting Assay on an embedded PostgreSQL and local Redis',
+    () => startAssay(options.factories, config, logger, { announce: () => undefined }),
+    (r) => `API http://127.0.0.1:${r.ports.api}, OTLP ingest http://127.0.0.1:${r.ports.ingest}, worker http://127.0.0.1:${r.ports.worker}`,
+  );
+  const apiUrl = `http://127.0.0.1:${running.ports.api}`;
+  const ingestUrl = `http://127.0.0.1:${running.ports.ingest}`;
+  const api = new DemoClient(apiUrl);
+  const admin = config.auth.adminKey!;
+  let traffic: GenAiTraffic | null = null;
+  try {
+    const hookUrl = await progress.step('Webhook receiver on loopback (Standard Webhooks verification)', () => receiver.start(), (url) => url);
+
+    const setup = await progress.step('Project, API keys, model with versions v1 (production) and v2 (candidate), prices', async () => {
+      const project = await api.post<{ id: string; name: string }>('/v1/projects', admin, { name: `demo-${new Date().toISOString().replace(/[:.]/g, '-')}` });
+      const key = async (role: string): Promise<string> =>
+        (await api.post<{ key: string }>('/v1/keys', admin, { projectId: project.id, role, name: `demo ${role}` })).key;
+      const keys = { owner: await key('owner'), ci: await key('ci'), auditor: await key('auditor'), ingest: await key('ingest') };
+      await api.post('/v1/models', keys.owner, {
+        name: DEMO_MODEL,
+        owner: 'ml-platform@example.com',
+        riskTier: 'high',
+        description: 'Customer-support answers with retrieval',
+        energy: { whPerThousandTokens: 0.3, gCo2ePerWh: 0.4 },
+      });
+      await api.post(`/v1/models/${DEMO_MODEL}/versions`, keys.owner, { version: 'v1', lifecycle: 'production' });
+      await api.post(`/v1/models/${DEMO_MODEL}/versions`, keys.owner, { version: 'v2' });
+      await api.put('/v1/prices', keys.owner, {
+        prices: [{ provider: 'openai', model: DEMO_MODEL, inputPerMillion: 0.15, outputPerMillion: 0.6 }],
+      });
+      return { project, keys };
+    }, (s) => `project ${s.project.name}`);
+    const { keys } = setup;
+    const firstCheckpoint = await until('a first signed checkpoint', () => api.get<Checkpoint>('/v1/ledger/checkpoint', keys.auditor).catch(() => null), 15_000);
+
+    traffic = new GenAiTraffic(ingestUrl, keys.ingest, { serviceName: 'support-app' });
+    const sampled = async (): Promise<number> => (await api.get<{ sampled: number }>(`/v1/models/${DEMO_MODEL}/samples?limit=1`, keys.owner)).sampled;
+    const trafficStart = new Date(Date.now() - 60_000);
+    await progress.step(`v1 traffic: ${BASELINE_SPANS} chat spans through the OpenTelemetry SDK's OTLP exporter`, async () => {
+      traffic!.emit(shapes.normal('v1'), BASELINE_SPANS);
+      await traffic!.flush();
+      return until('the spans to be sampled', async () => ((await sampled()) >= BASELINE_SPANS ? sampled() : null), 30_000);
+    }, (n) => `${n} samples stored with latency, tokens, cost, finish reason, faithfulness, energy and CO2e`);
+
+    const baseline = await progress.step('Baseline captured from v1 traffic (frozen, digested, in the ledger)', () =>
+      api.post<{ id: string; sampleCount: number; digest: string; ledgerIndex: number }>(`/v1/models/${DEMO_MODEL}/baselines`, keys.owner, {
+        version: 'v1',
+        from: trafficStart.toISOString(),
+        to: new Date(Date.now() + 1000).toISOString(),
+        description: 'demo: normal week',
+      }),
+    (b) => `${b.sampleCount} samples, digest ${b.digest.slice(0, 16)}…, ledger index ${b.ledgerIndex}`);
+    steps.baseline = baseline;
+
+    const monitorIds = await progress.step('Drift monitors and policies, checked every 2 s by the worker', async () => {
+      const ids: Record<string, string> = {};
+      const monitors: Array<[string, string]> = [
+        ['output_tokens', 'ks'], ['input_tokens', 'ks'], ['eval.faithfulness.score', 'ks'], ['cost_usd', 'ks'], ['finish_reason', 'chi2'],
+      ];
+      for (const [signal, method] of monitors) {
+        const created = await api.post<{ id: string }>(`/v1/models/${DEMO_MODEL}/monitors`, keys.owner, {
+          name: signal, signal, method, window: WINDOW, minSamples: 100, scheduleSeconds: 2, severity: signal === 'input_tokens' ? 'info' : 'critical',
+        });
+        ids[signal] = created.id;
+      }
+      const policies: Array<[string, string]> = [
+        ['latency p95', 'p95(latency_ms) <= 1500'],
+        ['content filter rate', 'rate(finish_reason == "content_filter") < 0.02'],
+        ['faithfulness', 'mean(eval.faithfulness.score) >= 0.8'],
+        ['cost', 'mean(cost_usd) <= 1.2 * baseline.mean(cost_usd)'],
+      ];
+      for (const [name, rule] of policies) {
+        const created = await api.post<{ id: string }>(`/v1/models/${DEMO_MODEL}/policies`, keys.owner, {
+          name, rule, window: WINDOW, minSamples: 100, scheduleSeconds: 2, severity: 'critical',
+        });
+        ids[name] = created.id;
+      }
+      return ids;
+    }, (ids) => `${Object.keys(ids).length} checks: ${Object.keys(ids).join(', ')}`);
+
+    const latestRuns = async (since: Date): Promise<Map<string, CheckRun>> => {
+      const runs = await api.get<{ items: CheckRun[] }>(`/v1/check-runs?model=${DEMO_MODEL}&from=${since.toISOString()}&limit=200`, keys.auditor);
+      const latest = new Map<string, CheckRun>();
+      for (const run of runs.items) if (!latest.has(run.monitorId) && run.nCurrent >= 100) latest.set(run.monitorId, run);
+      return latest;
+    };
+    const calmSince = new Date();
+    await progress.step('Normal traffic passes every check', () =>
+      until('a passing run of every check', async () => {
+        const latest = await latestRuns(calmSince);
+        return latest.size === Object.keys(monitorIds).length && [...latest.values()].every((r) => r.verdict === 'ok') ? latest : null;
+      }, 30_000),
+    () => 'all checks ok against the baseline');
+
+    const shiftedAt = await progress.step(`Behaviour shifts: ${SHIFTED_SPANS} spans with longer outputs, more content_filter, lower faithfulness, higher cost`, async () => {
+      const before = await sampled();
+      traffic!.emit(shapes.shifted('v1'), SHIFTED_SPANS);
+      await traffic!.flush();
+      await until('the shifted spans', async () => (await sampled()) >= before + SHIFTED_SPANS, 30_000);
+      return new Date();
+    });
+
+    const drifted = await progress.step('Drift and policy breaches detected by the scheduled checks', () =>
+      until('drift on the shifted signals', async () => {
+        const latest = await latestRuns(shiftedAt);
+        const failing = [...latest.entries()].filter(([, r]) => r.verdict === 'drift' || r.verdict === 'breach');
+        const names = Object.fromEntries(Object.entries(monitorIds).map(([name, id]) => [id, name]));
+        const failingNames = failing.map(([id]) => names[id]);
+        return failingNames.includes('output_tokens') && failingNames.includes('eval.faithfulness.score') && failingNames.includes('latency p95')
+          ? { failing: failingNames, inputTokens: latest.get(monitorIds.input_tokens!)?.verdict ?? 'pending' }
+          : null;
+      }, 45_000),
+    (d) => `failing: ${d.failing.join(', ')}; input_tokens (not shifted): ${d.inputTokens}`);
+    steps.drifted = drifted;
+
+    const consistency = await progress.step('Ledger: the log only grew (consistency proof between two signed checkpoints)', async () => {
+      const keysList = await api.get<{ keys: Array<{ publicKeyPem: string; retiredAt: string | null }> }>('/v1/signing-keys', keys.auditor);
+      const current = await until('a newer checkpoint', async () => {
+        const cp = await api.get<Checkpoint>('/v1/ledger/checkpoint', keys.auditor);
+        return cp.treeSize > firstCheckpoint.treeSize ? cp : null;
+      }, 15_000);
+      const origin = parseCheckpoint(current.note).origin;
+      const verify = (note: string) => {
+        for (const key of keysList.keys) {
+          try {
+            return verifyCheckpoint(note, { keyName: origin, publicKeyPem: key.publicKeyPem });
+          } catch {
+            continue;
+          }
+        }
+        throw new Error('a checkpoint signature does not verify with the published keys');
+      };
+      const older = verify(firstCheckpoint.note);
+      const newer = verify(current.note);
+      const { proof } = await api.get<{ proof: string[] }>(`/v1/ledger/consistency?from=${older.treeSize}&to=${newer.treeSize}`, keys.auditor);
+      const valid = verifyConsistency(older.treeSize, newer.treeSize, older.rootHash, newer.rootHash, proof.map((p) => Buffer.from(p, 'base64')));
+      if (!valid) throw new Error('the consistency proof does not verify');
+      return { from: older.treeSize, to: newer.treeSize, proofLength: proof.length };
+    }, (c) => `tree ${c.from} → ${c.to} entries, ${c.proofLength}-hash proof verified offline`);
+    steps.consistency = consistency;
+
+    const urls = { api: apiUrl, docs: `${apiUrl}/docs`, ingest: `${ingestUrl}/v1/traces`, report: null };
+    out.write(
+      `\nOpen:\n  OpenAPI docs   ${urls.docs}\n  OTLP endpoint  ${urls.ingest}\n` +
+        `  Keys (demo project): owner ${keys.owner}\n                       auditor ${keys.auditor}\n\n`,
+    );
+    steps.keys = keys;
+    steps.receiver = receiver.deliveries.length;
+    void hookUrl;
+    return { running, urls, steps };
+  } catch (error) {
+    await traffic?.shutdown().catch(() => undefined);
+    await receiver.stop();
+    await running.close();
+    throw error;
+  } finally {
+    if (!options.serve) {
+      await traffic?.shutdown().catch(() => undefined);
+      await receiver.stop();
+    }
+  }
+}
