@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  call, eventually, freePort, spawnAssay, spawnRedis, testAdminKey, type SpawnedProcess,
+  call, eventually, freePort, spawnAssay, startRedis, testAdminKey, type SpawnedProcess,
 } from '@assay/testing';
 
 async function readyStatus(url: string): Promise<number> {
@@ -31,7 +31,7 @@ describe('the assay process', () => {
 
   it('answers 503 on /readyz within 5 s of Redis stopping and 200 again once it is back, without a restart', async () => {
     const redisPort = await freePort();
-    let redis = spawnRedis(redisPort);
+    let redis = await startRedis(redisPort);
     processes.push(redis);
     const [apiPort, ingestPort, workerPort] = [await freePort(), await freePort(), await freePort()];
     const env = {
@@ -53,7 +53,7 @@ describe('the assay process', () => {
     for (const url of urls) await eventually(async () => (await readyStatus(url)) === 503, 5000, 200);
     assert.ok(Date.now() - stoppedAt <= 5000 + 500);
 
-    redis = spawnRedis(redisPort);
+    redis = await startRedis(redisPort);
     processes.push(redis);
     for (const url of urls) await eventually(async () => (await readyStatus(url)) === 200, 10_000, 200);
     assert.equal(assay.child.exitCode, null, 'assay kept running');

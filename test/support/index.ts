@@ -4,3 +4,4 @@ export * from './factories.js';
 export * from './processes.js';
 export * from '@assay/cli';
 export * from './fuzz.js';
+export * from './otlp-json.js';

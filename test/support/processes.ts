@@ -46,3 +46,14 @@ export function spawnAssay(args: string[], env: NodeJS.ProcessEnv): SpawnedProce
 export function spawnRedis(port: number): SpawnedProcess {
   return spawnProcess('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], process.env);
 }
+
+export async function startRedis(port: number): Promise<SpawnedProcess> {
+  const redis = spawnRedis(port);
+  const { pingRedis } = await import('@assay/queue');
+  const deadline = Date.now() + 10_000;
+  while (!(await pingRedis(`redis://127.0.0.1:${port}`, 300))) {
+    if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not start: ${redis.output()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return redis;
+}
