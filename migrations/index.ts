@@ -3,6 +3,7 @@ import { Models1764320010000 } from './1764320010000-Models.js';
 import { IngestRedeliveryGuard1764320010100 } from './1764320010100-IngestRedeliveryGuard.js';
 import { Ledger1764320020000 } from './1764320020000-Ledger.js';
 import { Monitoring1764320030000 } from './1764320030000-Monitoring.js';
+import { Alerts1764320040000 } from './1764320040000-Alerts.js';
 
 // Order matters: TypeORM runs pending migrations in timestamp order, and this list is what it knows.
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   IngestRedeliveryGuard1764320010100,
   Ledger1764320020000,
   Monitoring1764320030000,
+  Alerts1764320040000,
 ];

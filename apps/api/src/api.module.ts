@@ -8,6 +8,8 @@ import { ModelsApiModule } from './models/models-api.module.js';
 import { LedgerApiModule } from './ledger/ledger.module.js';
 import { SigningKeysModule } from './signing-keys/signing-keys.module.js';
 import { MonitoringApiModule } from './monitoring/monitoring-api.module.js';
+import { AlertsApiModule } from './alerts/alerts-api.module.js';
+import { SubscriptionsApiModule } from './subscriptions/subscriptions-api.module.js';
 
 export const API_FEATURES = [
   ProjectsModule,
@@ -18,6 +20,8 @@ export const API_FEATURES = [
   LedgerApiModule,
   SigningKeysModule,
   MonitoringApiModule,
+  AlertsApiModule,
+  SubscriptionsApiModule,
 ];
 
 @Module({})

@@ -5,12 +5,14 @@ import { DiagnosticsProcessor } from './diagnostics/diagnostics.processor.js';
 import { LedgerProcessor } from './ledger/ledger.processor.js';
 import { RetentionProcessor } from './maintenance/retention.processor.js';
 import { MonitoringProcessor } from './monitoring/monitoring.processor.js';
+import { AlertsProcessor } from './alerts/alerts.processor.js';
 
 export const JOB_PROCESSORS: Type[] = [
   DiagnosticsProcessor,
   LedgerProcessor,
   RetentionProcessor,
   MonitoringProcessor,
+  AlertsProcessor,
 ];
 
 @Module({})

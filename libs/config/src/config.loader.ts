@@ -131,6 +131,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       read.fail('ASSAY_WEBHOOK_ALLOW', `"${entry}" is not a host name, an IP address or a CIDR range`);
     }
   }
+  const retrySchedule = read.list('ASSAY_WEBHOOK_RETRY_SCHEDULE').map(Number);
+  if (retrySchedule.some((s) => !Number.isInteger(s) || s < 0 || s > 86_400) || (read.raw('ASSAY_WEBHOOK_RETRY_SCHEDULE') !== undefined && retrySchedule.length === 0)) {
+    read.fail('ASSAY_WEBHOOK_RETRY_SCHEDULE', 'must be a comma-separated list of whole seconds from 0 to 86400, e.g. "0,5,300"');
+  }
   const config: AppConfig = {
     dataDir,
     database: {
@@ -160,6 +164,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     signing: { keyFile: read.optional('ASSAY_SIGNING_KEY_FILE') },
     ledger: { origin: read.string('ASSAY_LEDGER_ORIGIN', 'assay.local/ledger'), checkpointIntervalMs: read.integer('ASSAY_CHECKPOINT_INTERVAL_MS', 5000, 100, 86_400_000) },
     webhooks: { allow },
+    webhookDelivery: {
+      retryScheduleSeconds: retrySchedule.length > 0 && retrySchedule.every((s) => Number.isInteger(s) && s >= 0 && s <= 86_400) ? retrySchedule : [0, 5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400],
+      timeoutMs: read.integer('ASSAY_WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
+    },
     monitoring: {
       exactWindowMax: read.integer('ASSAY_EXACT_WINDOW_MAX', 20_000, 100, 5_000_000),
     },

@@ -37,6 +37,11 @@ export interface AppConfig {
   webhooks: {
     allow: string[];
   };
+  webhookDelivery: {
+    /** Delay before each attempt, the first included (Standard Webhooks' schedule by default). */
+    retryScheduleSeconds: number[];
+    timeoutMs: number;
+  };
   monitoring: {
     exactWindowMax: number;
   };

@@ -16,6 +16,11 @@ import { MonitorRepository } from './repositories/monitor.repository.js';
 import { CheckRunRepository } from './repositories/check-run.repository.js';
 import { WindowRepository } from './repositories/window.repository.js';
 import { RetentionRepository } from './repositories/retention.repository.js';
+import { AlertRepository } from './repositories/alert.repository.js';
+import { SubscriptionRepository } from './repositories/subscription.repository.js';
+import { SilenceRepository } from './repositories/silence.repository.js';
+import { DeliveryRepository } from './repositories/delivery.repository.js';
+import { NotificationGroupRepository } from './repositories/alert-notification.repository.js';
 
 const REPOSITORIES = [
   ProjectRepository,
@@ -34,6 +39,11 @@ const REPOSITORIES = [
   CheckRunRepository,
   WindowRepository,
   RetentionRepository,
+  AlertRepository,
+  SubscriptionRepository,
+  SilenceRepository,
+  DeliveryRepository,
+  NotificationGroupRepository,
 ];
 
 @Global()

@@ -16,6 +16,8 @@ export enum JobName {
   MonitorTick = 'monitor.tick',
   MonitorRun = 'monitor.run',
   RetentionSweep = 'retention.sweep',
+  AlertNotify = 'alert.notify',
+  WebhookDeliver = 'webhook.deliver',
 }
 
 export interface JobPayloads {
@@ -25,6 +27,8 @@ export interface JobPayloads {
   [JobName.MonitorTick]: { modelId: string; scheduleSeconds: number };
   [JobName.MonitorRun]: { monitorId: string; at: string };
   [JobName.RetentionSweep]: Record<string, never>;
+  [JobName.AlertNotify]: { subscriptionId: string; groupKey: string; at: number };
+  [JobName.WebhookDeliver]: { deliveryId: string; attempt: number };
 }
 
 export const JOB_QUEUE: { readonly [K in JobName]: QueueName } = {
@@ -34,6 +38,8 @@ export const JOB_QUEUE: { readonly [K in JobName]: QueueName } = {
   [JobName.MonitorTick]: QueueName.DriftCheck,
   [JobName.MonitorRun]: QueueName.DriftCheck,
   [JobName.RetentionSweep]: QueueName.Maintenance,
+  [JobName.AlertNotify]: QueueName.AlertDelivery,
+  [JobName.WebhookDeliver]: QueueName.AlertDelivery,
 };
 
 export type JobItem = { [K in JobName]: { name: K; data: JobPayloads[K] } }[JobName];

@@ -10,6 +10,11 @@ import {
   ModelMonitoringEntity,
   MonitorEntity,
 } from './monitoring.entities.js';
+import { AlertEntity } from './alert.entity.js';
+import { SubscriptionEntity } from './subscription.entity.js';
+import { SilenceEntity } from './silence.entity.js';
+import { DeliveryEntity } from './delivery.entity.js';
+import { NotificationGroupEntity } from './alert-notification-group.entity.js';
 
 export * from './api-key.entity.js';
 export * from './job-run.entity.js';
@@ -17,6 +22,11 @@ export * from './project.entity.js';
 export * from './model.entities.js';
 export * from './ledger.entities.js';
 export * from './monitoring.entities.js';
+export * from './alert.entity.js';
+export * from './subscription.entity.js';
+export * from './silence.entity.js';
+export * from './delivery.entity.js';
+export * from './alert-notification-group.entity.js';
 
 export const ENTITIES = [
   ProjectEntity,
@@ -33,4 +43,9 @@ export const ENTITIES = [
   ModelMonitoringEntity,
   MonitorEntity,
   CheckRunEntity,
+  AlertEntity,
+  SubscriptionEntity,
+  SilenceEntity,
+  DeliveryEntity,
+  NotificationGroupEntity,
 ];

@@ -1,0 +1,90 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { SubscriptionsService } from '@assay/alerts';
+import { Role } from '@assay/db';
+import { CurrentPrincipal, Roles, type Principal } from '@assay/common';
+import { projectOf } from '../alerts/principal-scope.js';
+import {
+  CreatedSubscriptionDto, CreateSubscriptionDto, DeliveryDto, DeliveryListDto, DeliveryListQuery, SubscriptionDto, SubscriptionListDto,
+  UpdateSubscriptionDto,
+} from './subscription.dto.js';
+
+@ApiTags('subscriptions')
+@Controller('v1')
+export class SubscriptionsController {
+  constructor(private readonly subscriptions: SubscriptionsService) {}
+
+  @Post('subscriptions')
+  @Roles(Role.Owner)
+  @ApiCreatedResponse({ type: CreatedSubscriptionDto })
+  async create(@CurrentPrincipal() principal: Principal, @Body() body: CreateSubscriptionDto): Promise<CreatedSubscriptionDto> {
+    const { subscription, secret } = await this.subscriptions.create(projectOf(principal), {
+      name: body.name,
+      url: body.url,
+      format: body.format ?? 'assay',
+      models: body.models ?? [],
+      severities: body.severities ?? [],
+      kinds: body.kinds ?? [],
+      groupBy: body.groupBy ?? ['model'],
+      groupWaitSeconds: body.groupWaitSeconds ?? 30,
+      groupIntervalSeconds: body.groupIntervalSeconds ?? 300,
+      repeatIntervalSeconds: body.repeatIntervalSeconds ?? 14_400,
+      sendResolved: body.sendResolved ?? true,
+      enabled: body.enabled ?? true,
+    });
+    return { ...SubscriptionDto.from(subscription), secret };
+  }
+
+  @Get('subscriptions')
+  @Roles(Role.Owner, Role.Auditor)
+  @ApiOkResponse({ type: SubscriptionListDto })
+  async list(@CurrentPrincipal() principal: Principal): Promise<SubscriptionListDto> {
+    return { items: (await this.subscriptions.list(projectOf(principal))).map(SubscriptionDto.from) };
+  }
+
+  @Get('subscriptions/:id')
+  @Roles(Role.Owner, Role.Auditor)
+  @ApiOkResponse({ type: SubscriptionDto })
+  async get(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<SubscriptionDto> {
+    return SubscriptionDto.from(await this.subscriptions.get(projectOf(principal), id));
+  }
+
+  @Patch('subscriptions/:id')
+  @Roles(Role.Owner)
+  @ApiOkResponse({ type: SubscriptionDto })
+  async update(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateSubscriptionDto): Promise<SubscriptionDto> {
+    return SubscriptionDto.from(await this.subscriptions.update(projectOf(principal), id, body));
+  }
+
+  @Delete('subscriptions/:id')
+  @HttpCode(204)
+  @Roles(Role.Owner)
+  @ApiNoContentResponse()
+  async remove(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    await this.subscriptions.remove(projectOf(principal), id);
+  }
+
+  @Post('subscriptions/:id/test')
+  @HttpCode(202)
+  @Roles(Role.Owner)
+  @ApiAcceptedResponse({ type: DeliveryDto, description: 'the queued test delivery' })
+  async test(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<DeliveryDto> {
+    return DeliveryDto.from(await this.subscriptions.sendTest(projectOf(principal), id));
+  }
+
+  @Get('subscriptions/:id/deliveries')
+  @Roles(Role.Owner, Role.Auditor)
+  @ApiOkResponse({ type: DeliveryListDto })
+  async deliveries(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Query() query: DeliveryListQuery): Promise<DeliveryListDto> {
+    const items = await this.subscriptions.listDeliveries(projectOf(principal), id, query.limit ?? 50, query.before ? new Date(query.before) : undefined);
+    return { items: items.map(DeliveryDto.from) };
+  }
+
+  @Post('deliveries/:id/redeliver')
+  @HttpCode(202)
+  @Roles(Role.Owner)
+  @ApiAcceptedResponse({ type: DeliveryDto, description: 'a new delivery of the same message (same webhook-id and body)' })
+  async redeliver(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<DeliveryDto> {
+    return DeliveryDto.from(await this.subscriptions.redeliver(projectOf(principal), id));
+  }
+}

@@ -1,0 +1,55 @@
+import type { AlertEntity } from '@assay/db';
+
+export interface AlertView {
+  id: string;
+  fingerprint: string;
+  status: AlertEntity['status'];
+  severity: AlertEntity['severity'];
+  kind: AlertEntity['kind'];
+  modelId: string;
+  monitorId: string;
+  signal: string | null;
+  labels: Record<string, string>;
+  summary: string;
+  occurrences: number;
+  firstCheckRunId: string;
+  lastCheckRunId: string;
+  lastVerdict: string;
+  startedAt: string;
+  lastSeenAt: string;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  acknowledgeNote: string | null;
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+  resolveNote: string | null;
+  updatedAt: string;
+}
+
+export function alertView(alert: AlertEntity): AlertView {
+  return {
+    id: alert.id,
+    fingerprint: alert.fingerprint,
+    status: alert.status,
+    severity: alert.severity,
+    kind: alert.kind,
+    modelId: alert.modelId,
+    monitorId: alert.monitorId,
+    signal: alert.signal,
+    labels: alert.labels,
+    summary: alert.summary,
+    occurrences: alert.occurrences,
+    firstCheckRunId: alert.firstCheckRunId,
+    lastCheckRunId: alert.lastCheckRunId,
+    lastVerdict: alert.lastVerdict,
+    startedAt: alert.startedAt.toISOString(),
+    lastSeenAt: alert.lastSeenAt.toISOString(),
+    acknowledgedAt: alert.acknowledgedAt?.toISOString() ?? null,
+    acknowledgedBy: alert.acknowledgedBy,
+    acknowledgeNote: alert.acknowledgeNote,
+    resolvedAt: alert.resolvedAt?.toISOString() ?? null,
+    resolvedBy: alert.resolvedBy,
+    resolveNote: alert.resolveNote,
+    updatedAt: alert.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,146 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import {
+  AlertRepository, ModelRepository, MonitorRepository,
+  type AlertEntity, type AlertFilter, type AlertTransition, type CheckRunEntity, type FailingRunForAlert, type PassingRunForAlert,
+} from '@assay/db';
+import { DomainError, ErrorCode, counter, notFound } from '@assay/common';
+import { LedgerKind, LedgerService } from '@assay/ledger';
+import { alertFingerprint, alertLabels } from './alert-labels.js';
+import { AlertEvents, type AlertEvent } from './alert-events.service.js';
+import { alertView } from './alert-view.js';
+import { NotificationScheduler } from './notification-scheduler.service.js';
+
+const transitions = counter('assay_alert_transitions_total', 'Alert transitions, by transition', ['transition'] as const);
+
+export interface Actor {
+  projectId: string;
+  by: string;
+}
+
+@Injectable()
+export class AlertsService {
+  constructor(
+    private readonly alerts: AlertRepository,
+    private readonly monitors: MonitorRepository,
+    private readonly models: ModelRepository,
+    private readonly ledger: LedgerService,
+    private readonly events: AlertEvents,
+    private readonly scheduler: NotificationScheduler,
+  ) {}
+
+  /**
+   * Called by the monitoring loop once a tick's runs are stored. A drift or breach fires (or updates)
+   * the alert of its fingerprint, a passing run resolves it, insufficient data changes nothing.
+   */
+  async processCheckRuns(runs: CheckRunEntity[]): Promise<void> {
+    const latest = new Map<string, CheckRunEntity>();
+    for (const run of runs) {
+      if (run.verdict === 'insufficient_data') continue;
+      const fingerprint = alertFingerprint(run);
+      const seen = latest.get(fingerprint);
+      if (!seen || seen.windowTo <= run.windowTo) latest.set(fingerprint, run);
+    }
+    if (latest.size === 0) return;
+    const failingRuns = [...latest].filter(([, run]) => run.verdict === 'drift' || run.verdict === 'breach');
+    const passing: PassingRunForAlert[] = [...latest]
+      .filter(([, run]) => run.verdict === 'ok')
+      .map(([fingerprint, run]) => ({ fingerprint, checkRunId: run.id, at: run.windowTo }));
+    // The common case, everything passing and nothing open, costs this one query.
+    if (failingRuns.length === 0 && (await this.alerts.openByFingerprints(passing.map((p) => p.fingerprint))).length === 0) return;
+    const failing = await this.describeFailures(failingRuns);
+    const { changed, updated } = await this.alerts.applyRuns(failing, passing, (manager, change) => this.record(manager, change, 'assay', null));
+    await this.announce(changed, updated);
+  }
+
+  list(filter: AlertFilter): Promise<AlertEntity[]> {
+    return this.alerts.list(filter);
+  }
+
+  async get(projectId: string, id: string): Promise<AlertEntity> {
+    const alert = await this.alerts.findForProject(projectId, id);
+    if (!alert) throw notFound(`alert ${id}`);
+    return alert;
+  }
+
+  acknowledge(actor: Actor, id: string, note: string | null): Promise<AlertEntity> {
+    return this.transitionByHand(actor, id, 'acknowledged', note);
+  }
+
+  resolve(actor: Actor, id: string, note: string | null): Promise<AlertEntity> {
+    return this.transitionByHand(actor, id, 'resolved', note);
+  }
+
+  private async transitionByHand(actor: Actor, id: string, to: 'acknowledged' | 'resolved', note: string | null): Promise<AlertEntity> {
+    const alert = await this.alerts.transition({ projectId: actor.projectId, id, to, by: actor.by, note }, (manager, change) =>
+      this.record(manager, change, actor.by, note),
+    );
+    if (!alert) {
+      const current = await this.get(actor.projectId, id);
+      throw new DomainError(ErrorCode.Conflict, `alert ${id} is ${current.status}; it cannot be ${to}`);
+    }
+    await this.announce([{ alert, transition: to }], []);
+    return alert;
+  }
+
+  private async describeFailures(runs: Array<[string, CheckRunEntity]>): Promise<FailingRunForAlert[]> {
+    const monitorNames = new Map<string, string>();
+    const modelNames = new Map<string, string>();
+    for (const [, run] of runs) {
+      if (!monitorNames.has(run.monitorId)) monitorNames.set(run.monitorId, (await this.monitors.findById(run.monitorId))?.name ?? run.monitorId);
+      if (!modelNames.has(run.modelId)) modelNames.set(run.modelId, (await this.models.findById(run.modelId))?.name ?? run.modelId);
+    }
+    return runs.map(([fingerprint, run]) => {
+      const monitorName = monitorNames.get(run.monitorId)!;
+      return {
+        projectId: run.projectId,
+        modelId: run.modelId,
+        monitorId: run.monitorId,
+        kind: run.kind,
+        signal: run.signal,
+        fingerprint,
+        severity: run.severity,
+        labels: alertLabels({ projectId: run.projectId, modelName: modelNames.get(run.modelId)!, monitorName, kind: run.kind, severity: run.severity, signal: run.signal }),
+        summary: `${run.kind === 'drift' ? 'drift' : 'policy breach'} on ${monitorName}: ${run.reason}`.slice(0, 2000),
+        checkRunId: run.id,
+        verdict: run.verdict,
+        at: run.windowTo,
+      };
+    });
+  }
+
+  private async record(manager: EntityManager, change: AlertTransition, by: string, note: string | null): Promise<void> {
+    const { alert, transition } = change;
+    await this.ledger.append(
+      {
+        kind: LedgerKind.AlertTransition,
+        projectId: alert.projectId,
+        subject: `alert/${alert.id}`,
+        body: {
+          transition,
+          alertId: alert.id,
+          fingerprint: alert.fingerprint,
+          status: alert.status,
+          severity: alert.severity,
+          labels: alert.labels,
+          checkRunId: alert.lastCheckRunId,
+          by,
+          note,
+        },
+      },
+      manager,
+    );
+  }
+
+  private async announce(changed: AlertTransition[], updated: AlertEntity[]): Promise<void> {
+    for (const change of changed) transitions.inc({ transition: change.transition });
+    const events: AlertEvent[] = [
+      ...changed.map(({ alert, transition }) => ({ type: `alert.${transition}` as AlertEvent['type'], projectId: alert.projectId, alert: alertView(alert) })),
+      ...updated.map((alert) => ({ type: 'alert.updated' as const, projectId: alert.projectId, alert: alertView(alert) })),
+    ];
+    await this.events.publish(events);
+    await this.scheduler.alertsChanged(changed.map((c) => c.alert), false);
+    // A subscription created after an alert fired starts hearing about it at the alert's next repeat.
+    await this.scheduler.alertsChanged(updated, true);
+  }
+}

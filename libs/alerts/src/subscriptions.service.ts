@@ -1,0 +1,115 @@
+import { Inject, Injectable } from '@nestjs/common';
+import net from 'node:net';
+import { APP_CONFIG, type AppConfig } from '@assay/config';
+import {
+  DeliveryRepository, SubscriptionRepository,
+  type DeliveryEntity, type GroupLabel, type MonitorKind, type PayloadFormat, type Severity, type SubscriptionEntity,
+} from '@assay/db';
+import { DomainError, ErrorCode, badInput, notFound } from '@assay/common';
+import { AddressPolicy } from './address-policy.js';
+import { renderTestPayload } from './notification-payload.js';
+import { parseWebhookUrl, WebhookRefusedError } from './webhook-client.js';
+import { WebhookDeliveryService } from './webhook-delivery.service.js';
+import { generateWebhookSecret, newWebhookId } from './webhook-signature.js';
+
+export interface SubscriptionInput {
+  name: string;
+  url: string;
+  format: PayloadFormat;
+  models: string[];
+  severities: Severity[];
+  kinds: MonitorKind[];
+  groupBy: GroupLabel[];
+  groupWaitSeconds: number;
+  groupIntervalSeconds: number;
+  repeatIntervalSeconds: number;
+  sendResolved: boolean;
+  enabled: boolean;
+}
+
+export type SubscriptionChange = Partial<SubscriptionInput>;
+
+@Injectable()
+export class SubscriptionsService {
+  private readonly policy: AddressPolicy;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly subscriptions: SubscriptionRepository,
+    private readonly deliveries: DeliveryRepository,
+    private readonly delivery: WebhookDeliveryService,
+  ) {
+    this.policy = new AddressPolicy(config.webhooks.allow);
+  }
+
+  async create(projectId: string, input: SubscriptionInput): Promise<{ subscription: SubscriptionEntity; secret: string }> {
+    this.checkUrl(input.url);
+    const secret = generateWebhookSecret();
+    const subscription = await this.subscriptions.create({ ...input, projectId, secret });
+    return { subscription, secret };
+  }
+
+  list(projectId: string): Promise<SubscriptionEntity[]> {
+    return this.subscriptions.list(projectId);
+  }
+
+  async get(projectId: string, id: string): Promise<SubscriptionEntity> {
+    const subscription = await this.subscriptions.findForProject(projectId, id);
+    if (!subscription) throw notFound(`subscription ${id}`);
+    return subscription;
+  }
+
+  async update(projectId: string, id: string, change: SubscriptionChange): Promise<SubscriptionEntity> {
+    await this.get(projectId, id);
+    if (change.url !== undefined) this.checkUrl(change.url);
+    const patch = change.enabled === true ? { ...change, disabledReason: null } : change.enabled === false ? { ...change, disabledReason: 'disabled by an owner' } : change;
+    return (await this.subscriptions.update(id, patch))!;
+  }
+
+  async remove(projectId: string, id: string): Promise<void> {
+    if (!(await this.subscriptions.remove(projectId, id))) throw notFound(`subscription ${id}`);
+  }
+
+  async sendTest(projectId: string, id: string): Promise<DeliveryEntity> {
+    const subscription = await this.get(projectId, id);
+    if (!subscription.enabled) throw new DomainError(ErrorCode.Conflict, `subscription ${id} is disabled; enable it first`);
+    const payload = renderTestPayload(subscription.format, subscription.id, subscription.name, new Date());
+    const delivery = await this.deliveries.create({
+      projectId, subscriptionId: subscription.id, webhookId: newWebhookId(), eventType: payload.eventType, payload: payload.body,
+    });
+    await this.delivery.enqueueNext(delivery);
+    return delivery;
+  }
+
+  async listDeliveries(projectId: string, id: string, limit: number, before?: Date): Promise<DeliveryEntity[]> {
+    await this.get(projectId, id);
+    return this.deliveries.listForSubscription(id, limit, before);
+  }
+
+  // The same message again, under its webhook-id, so a receiver that already has it can ignore it.
+  async redeliver(projectId: string, deliveryId: string): Promise<DeliveryEntity> {
+    const original = await this.deliveries.findForProject(projectId, deliveryId);
+    if (!original) throw notFound(`delivery ${deliveryId}`);
+    const subscription = await this.get(projectId, original.subscriptionId);
+    if (!subscription.enabled) throw new DomainError(ErrorCode.Conflict, `subscription ${subscription.id} is disabled; enable it first`);
+    const delivery = await this.deliveries.create({
+      projectId, subscriptionId: original.subscriptionId, webhookId: original.webhookId, eventType: original.eventType,
+      payload: original.payload, groupKey: original.groupKey, redeliveryOf: original.id,
+    });
+    await this.delivery.enqueueNext(delivery);
+    return delivery;
+  }
+
+  // Literal addresses are refused up front; names are checked again at every delivery, after resolution.
+  private checkUrl(value: string): void {
+    try {
+      const url = parseWebhookUrl(value);
+      const host = url.hostname.replace(/^\[|\]$/g, '');
+      const refusal = net.isIP(host) ? this.policy.refusal(host) : null;
+      if (refusal) throw new WebhookRefusedError(refusal);
+    } catch (error) {
+      if (error instanceof WebhookRefusedError) throw badInput(`url: ${error.message}`);
+      throw error;
+    }
+  }
+}
