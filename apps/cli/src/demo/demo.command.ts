@@ -75,7 +75,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   }
   const logFile = path.join(config.dataDir, 'assay-demo.log');
   const logger = createRootLogger(config.log.level, fs.createWriteStream(logFile, { flags: 'a' }));
-  const progress = new Progress(out, 12);
+  const progress = new Progress(out, 15);
   const steps: Record<string, unknown> = {};
   const receiver = new WebhookReceiver();
   const shapes = demoShapes(20261128);
@@ -111,8 +111,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
       await api.put('/v1/prices', keys.owner, {
         prices: [{ provider: 'openai', model: DEMO_MODEL, inputPerMillion: 0.15, outputPerMillion: 0.6 }],
       });
-      return { project, keys };
-    }, (s) => `project ${s.project.name}`);
+      const subscription = await api.post<{ id: string; secret: string }>('/v1/subscriptions', keys.owner, {
+        name: 'ml-oncall (demo receiver)',
+        url: hookUrl,
+        models: [DEMO_MODEL],
+        groupWaitSeconds: 1,
+        groupIntervalSeconds: 10,
+        repeatIntervalSeconds: 3600,
+      });
+      receiver.setSecret(subscription.secret);
+      return { project, keys, subscription };
+    }, (s) => `project ${s.project.name}; webhook subscription ${s.subscription.id} (whsec_ secret shown once, kept by the receiver)`);
     const { keys } = setup;
     const firstCheckpoint = await until('a first signed checkpoint', () => api.get<Checkpoint>('/v1/ledger/checkpoint', keys.auditor).catch(() => null), 15_000);
 
@@ -196,6 +205,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
     (d) => `failing: ${d.failing.join(', ')}; input_tokens (not shifted): ${d.inputTokens}`);
     steps.drifted = drifted;
 
+    const alert = await progress.step('Alert delivered once to the subscriber, signature verified with standardwebhooks', async () => {
+      const delivery = await receiver.waitFor((d) => d.verified && (d.body as { type?: string }).type === 'alert.firing', 60_000);
+      const data = (delivery.body as { data: { alerts?: Array<{ labels?: Record<string, string> }> } }).data;
+      return { id: delivery.id, alerts: data.alerts?.length ?? 0, unverified: receiver.deliveries.filter((d) => !d.verified).length };
+    }, (a) => `webhook-id ${a.id}: ${a.alerts} firing alerts in one grouped notification; ${a.unverified} unverified deliveries`);
+    steps.alert = alert;
+
     const consistency = await progress.step('Ledger: the log only grew (consistency proof between two signed checkpoints)', async () => {
       const keysList = await api.get<{ keys: Array<{ publicKeyPem: string; retiredAt: string | null }> }>('/v1/signing-keys', keys.auditor);
       const current = await until('a newer checkpoint', async () => {
@@ -229,7 +245,6 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
     );
     steps.keys = keys;
     steps.receiver = receiver.deliveries.length;
-    void hookUrl;
     return { running, urls, steps };
   } catch (error) {
     await traffic?.shutdown().catch(() => undefined);
