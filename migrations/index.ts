@@ -4,6 +4,7 @@ import { IngestRedeliveryGuard1764320010100 } from './1764320010100-IngestRedeli
 import { Ledger1764320020000 } from './1764320020000-Ledger.js';
 import { Monitoring1764320030000 } from './1764320030000-Monitoring.js';
 import { Alerts1764320040000 } from './1764320040000-Alerts.js';
+import { GatesReports1764320050000 } from './1764320050000-GatesReports.js';
 
 // Order matters: TypeORM runs pending migrations in timestamp order, and this list is what it knows.
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Ledger1764320020000,
   Monitoring1764320030000,
   Alerts1764320040000,
+  GatesReports1764320050000,
 ];

@@ -10,6 +10,8 @@ import { SigningKeysModule } from './signing-keys/signing-keys.module.js';
 import { MonitoringApiModule } from './monitoring/monitoring-api.module.js';
 import { AlertsApiModule } from './alerts/alerts-api.module.js';
 import { SubscriptionsApiModule } from './subscriptions/subscriptions-api.module.js';
+import { GatesApiModule } from './gates/gates-api.module.js';
+import { ReportsApiModule } from './reports/reports-api.module.js';
 
 export const API_FEATURES = [
   ProjectsModule,
@@ -22,6 +24,8 @@ export const API_FEATURES = [
   MonitoringApiModule,
   AlertsApiModule,
   SubscriptionsApiModule,
+  GatesApiModule,
+  ReportsApiModule,
 ];
 
 @Module({})

@@ -5,6 +5,8 @@ import { createIngestApp } from '@assay/ingest';
 import { createWorkerApp } from '@assay/worker';
 import { runDemo } from './demo/demo.command.js';
 import { runVerify } from './verify/verify.command.js';
+import { runGate } from './gate/gate.command.js';
+import { runVerifyReport } from './verify/report.command.js';
 
 const FACTORIES: Record<AppName, AppFactory> = {
   api: createApiApp,
@@ -18,6 +20,8 @@ const USAGE = `usage: assay <command>
   migrate                         apply pending database migrations and exit
   demo [--no-serve]               run the end-to-end story on real OpenTelemetry traffic, then keep serving
   verify ledger | entry INDEX     verify the signed ledger offline (assay verify --help)
+  gate --model M --candidate V    ask whether a candidate may be promoted: exit 0 pass, 1 fail, 2 insufficient
+  verify report FILE --key PEM    verify a signed audit report offline
 `;
 
 async function serve(args: string[]): Promise<number | null> {
@@ -73,11 +77,14 @@ async function demo(args: string[]): Promise<number | null> {
 
 export async function runCli(argv: string[]): Promise<number | undefined> {
   const [command, ...rest] = argv;
+  if (command === 'verify' && rest[0] === 'report') return runVerifyReport(rest.slice(1));
   switch (command) {
     case 'serve':
       return (await serve(rest)) ?? undefined;
     case 'migrate':
       return migrate();
+    case 'gate':
+      return runGate(rest);
     case 'verify':
       return runVerify(rest);
     case 'demo':

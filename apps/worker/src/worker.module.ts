@@ -6,6 +6,8 @@ import { LedgerProcessor } from './ledger/ledger.processor.js';
 import { RetentionProcessor } from './maintenance/retention.processor.js';
 import { MonitoringProcessor } from './monitoring/monitoring.processor.js';
 import { AlertsProcessor } from './alerts/alerts.processor.js';
+import { ReportBuildProcessor } from './reports/report-build.processor.js';
+import { ReportsModule } from '@assay/reports';
 
 export const JOB_PROCESSORS: Type[] = [
   DiagnosticsProcessor,
@@ -13,6 +15,7 @@ export const JOB_PROCESSORS: Type[] = [
   RetentionProcessor,
   MonitoringProcessor,
   AlertsProcessor,
+  ReportBuildProcessor,
 ];
 
 @Module({})
@@ -20,7 +23,7 @@ export class WorkerModule {
   static forRoot(runtime: Runtime, processors: Type[] = JOB_PROCESSORS): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CoreModule.forRoot(runtime, { consumeQueues: true }), MonitoringModule],
+      imports: [CoreModule.forRoot(runtime, { consumeQueues: true }), MonitoringModule, ReportsModule],
       providers: processors,
     };
   }

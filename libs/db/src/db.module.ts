@@ -16,6 +16,8 @@ import { MonitorRepository } from './repositories/monitor.repository.js';
 import { CheckRunRepository } from './repositories/check-run.repository.js';
 import { WindowRepository } from './repositories/window.repository.js';
 import { RetentionRepository } from './repositories/retention.repository.js';
+import { GateRepository } from './repositories/gate.repository.js';
+import { ReportRepository } from './repositories/report.repository.js';
 import { AlertRepository } from './repositories/alert.repository.js';
 import { SubscriptionRepository } from './repositories/subscription.repository.js';
 import { SilenceRepository } from './repositories/silence.repository.js';
@@ -39,6 +41,8 @@ const REPOSITORIES = [
   CheckRunRepository,
   WindowRepository,
   RetentionRepository,
+  GateRepository,
+  ReportRepository,
   AlertRepository,
   SubscriptionRepository,
   SilenceRepository,

@@ -15,6 +15,8 @@ export * from './repositories/monitor.repository.js';
 export * from './repositories/check-run.repository.js';
 export * from './repositories/window.repository.js';
 export * from './repositories/retention.repository.js';
+export * from './repositories/gate.repository.js';
+export * from './repositories/report.repository.js';
 export * from './repositories/alert.repository.js';
 export * from './repositories/subscription.repository.js';
 export * from './repositories/silence.repository.js';

@@ -16,6 +16,8 @@ export enum JobName {
   MonitorTick = 'monitor.tick',
   MonitorRun = 'monitor.run',
   RetentionSweep = 'retention.sweep',
+  ReportBuild = 'report.build',
+  ReportScheduled = 'report.scheduled',
   AlertNotify = 'alert.notify',
   WebhookDeliver = 'webhook.deliver',
 }
@@ -27,6 +29,8 @@ export interface JobPayloads {
   [JobName.MonitorTick]: { modelId: string; scheduleSeconds: number };
   [JobName.MonitorRun]: { monitorId: string; at: string };
   [JobName.RetentionSweep]: Record<string, never>;
+  [JobName.ReportBuild]: { reportId: string };
+  [JobName.ReportScheduled]: { modelId: string };
   [JobName.AlertNotify]: { subscriptionId: string; groupKey: string; at: number };
   [JobName.WebhookDeliver]: { deliveryId: string; attempt: number };
 }
@@ -38,6 +42,8 @@ export const JOB_QUEUE: { readonly [K in JobName]: QueueName } = {
   [JobName.MonitorTick]: QueueName.DriftCheck,
   [JobName.MonitorRun]: QueueName.DriftCheck,
   [JobName.RetentionSweep]: QueueName.Maintenance,
+  [JobName.ReportBuild]: QueueName.ReportBuild,
+  [JobName.ReportScheduled]: QueueName.ReportBuild,
   [JobName.AlertNotify]: QueueName.AlertDelivery,
   [JobName.WebhookDeliver]: QueueName.AlertDelivery,
 };

@@ -10,6 +10,8 @@ import {
   ModelMonitoringEntity,
   MonitorEntity,
 } from './monitoring.entities.js';
+import { GateDecisionEntity, GatePolicyEntity } from './gate.entities.js';
+import { ReportEntity, ReportScheduleEntity } from './report.entities.js';
 import { AlertEntity } from './alert.entity.js';
 import { SubscriptionEntity } from './subscription.entity.js';
 import { SilenceEntity } from './silence.entity.js';
@@ -22,6 +24,8 @@ export * from './project.entity.js';
 export * from './model.entities.js';
 export * from './ledger.entities.js';
 export * from './monitoring.entities.js';
+export * from './gate.entities.js';
+export * from './report.entities.js';
 export * from './alert.entity.js';
 export * from './subscription.entity.js';
 export * from './silence.entity.js';
@@ -43,6 +47,10 @@ export const ENTITIES = [
   ModelMonitoringEntity,
   MonitorEntity,
   CheckRunEntity,
+  GatePolicyEntity,
+  GateDecisionEntity,
+  ReportEntity,
+  ReportScheduleEntity,
   AlertEntity,
   SubscriptionEntity,
   SilenceEntity,

@@ -1,0 +1,6 @@
+export * from './report-content.js';
+export * from './ledger-multiproof.js';
+export * from './report-html.js';
+export * from './report-builder.service.js';
+export * from './reports.service.js';
+export * from './reports.module.js';

@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import { badInput, notFound } from '@assay/common';
+import { ModelRepository, ReportRepository, type ModelEntity, type ReportEntity, type ReportScheduleEntity } from '@assay/db';
+import { JobName, QueueName, QueueService } from '@assay/queue';
+
+const MAX_PERIOD_DAYS = 366;
+const DAY_MS = 86_400_000;
+
+export function reportSchedulerId(modelId: string): string {
+  return `reports:${modelId}`;
+}
+
+export interface ScheduleRequest {
+  cron?: string;
+  everySeconds?: number;
+  periodDays: number;
+}
+
+@Injectable()
+export class ReportsService {
+  constructor(
+    private readonly reports: ReportRepository,
+    private readonly models: ModelRepository,
+    private readonly queues: QueueService,
+  ) {}
+
+  async request(projectId: string, modelName: string, from: Date, to: Date): Promise<ReportEntity> {
+    if (!(from < to)) throw badInput('"from" must be before "to"');
+    if (to.getTime() - from.getTime() > MAX_PERIOD_DAYS * DAY_MS) throw badInput(`a report covers at most ${MAX_PERIOD_DAYS} days`);
+    const model = await this.model(projectId, modelName);
+    return this.enqueue(model, from, to, 'request');
+  }
+
+  /** Called by the schedule: a report of the `periodDays` before now. */
+  async scheduled(modelId: string, now = new Date()): Promise<ReportEntity | null> {
+    const schedule = await this.reports.findSchedule(modelId);
+    const model = await this.models.findById(modelId);
+    if (!schedule || !model) return null;
+    return this.enqueue(model, new Date(now.getTime() - schedule.periodDays * DAY_MS), now, 'schedule');
+  }
+
+  async get(projectId: string, id: string): Promise<ReportEntity> {
+    const report = /^[0-9a-f-]{36}$/i.test(id) ? await this.reports.findForProject(projectId, id) : null;
+    if (!report) throw notFound(`report ${id}`);
+    return report;
+  }
+
+  document(id: string, which: 'envelope' | 'html'): Promise<string | null> {
+    return this.reports.documentOf(id, which);
+  }
+
+  async list(projectId: string, modelName: string): Promise<ReportEntity[]> {
+    return this.reports.listByModel((await this.model(projectId, modelName)).id, 100);
+  }
+
+  async putSchedule(projectId: string, modelName: string, request: ScheduleRequest): Promise<ReportScheduleEntity> {
+    const model = await this.model(projectId, modelName);
+    if ((request.cron === undefined) === (request.everySeconds === undefined)) throw badInput('give either "cron" or "everySeconds"');
+    const schedule = await this.reports.upsertSchedule({
+      projectId,
+      modelId: model.id,
+      cron: request.cron ?? null,
+      everySeconds: request.everySeconds ?? null,
+      periodDays: request.periodDays,
+    });
+    await this.sync(schedule);
+    return schedule;
+  }
+
+  async getSchedule(projectId: string, modelName: string): Promise<ReportScheduleEntity> {
+    const model = await this.model(projectId, modelName);
+    const schedule = await this.reports.findSchedule(model.id);
+    if (!schedule) throw notFound(`report schedule of model ${modelName}`);
+    return schedule;
+  }
+
+  async removeSchedule(projectId: string, modelName: string): Promise<void> {
+    const model = await this.model(projectId, modelName);
+    if (!(await this.reports.removeSchedule(model.id))) throw notFound(`report schedule of model ${modelName}`);
+    await this.queues.removeScheduler(QueueName.ReportBuild, reportSchedulerId(model.id));
+  }
+
+  private async sync(schedule: ReportScheduleEntity): Promise<void> {
+    await this.queues.ensureScheduler(
+      reportSchedulerId(schedule.modelId),
+      schedule.cron !== null ? { pattern: schedule.cron, tz: 'UTC' } : { every: schedule.everySeconds! * 1000 },
+      { name: JobName.ReportScheduled, data: { modelId: schedule.modelId } },
+      { attempts: 3, backoff: { type: 'exponential', delay: 5000 } },
+    );
+  }
+
+  private async enqueue(model: ModelEntity, from: Date, to: Date, trigger: 'request' | 'schedule'): Promise<ReportEntity> {
+    const report = await this.reports.createQueued({ projectId: model.projectId, modelId: model.id, periodFrom: from, periodTo: to, trigger });
+    await this.queues.enqueue({ name: JobName.ReportBuild, data: { reportId: report.id } }, { jobId: `report-${report.id}`, attempts: 3 });
+    return report;
+  }
+
+  private async model(projectId: string, name: string): Promise<ModelEntity> {
+    const model = await this.models.findByName(projectId, name);
+    if (!model) throw notFound(`model ${name}`);
+    return model;
+  }
+}
