@@ -4,6 +4,8 @@
 // whether both stayed bounded (the last third of the run compared with the first third after warm-up).
 //   npm run bench:soak     (SOAK_SECONDS, SOAK_RATE spans/s, BENCH_PG_ADMIN_URL, REDIS_URL)
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { loadConfig } from '@assay/config';
 import { createRootLogger, startAssay } from '@assay/common';
@@ -27,6 +29,7 @@ interface Sample {
   queued: number;
   sampled: number;
   checkRuns: number;
+  deliveries: number;
 }
 
 async function api<T>(base: string, method: string, path: string, key: string, body?: unknown): Promise<T> {
@@ -80,6 +83,23 @@ async function main(): Promise<void> {
   await api(base, 'POST', '/v1/models', owner, { name: MODEL });
   await api(base, 'POST', `/v1/models/${MODEL}/versions`, owner, { version: 'v1', lifecycle: 'production' });
 
+  let deliveries = 0;
+  const receiver = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      deliveries++;
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  await api(base, 'POST', '/v1/subscriptions', owner, {
+    name: 'soak receiver',
+    url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
+    groupWaitSeconds: 1,
+    groupIntervalSeconds: 5,
+    repeatIntervalSeconds: 60,
+  });
+
   const random = seededRandom(7);
   const traffic = new GenAiTraffic(`http://127.0.0.1:${running.ports.ingest}`, ingestKey, { serviceName: 'soak-app' });
   const steady = {
@@ -117,9 +137,10 @@ async function main(): Promise<void> {
       queued: Object.values(depths).reduce((a, b) => a + b, 0),
       sampled: Number(sampled),
       checkRuns: runs,
+      deliveries,
     });
     const s = samples[samples.length - 1]!;
-    process.stdout.write(`t=${s.t}s rss=${s.rssMiB}MiB heap=${s.heapMiB}MiB queued=${s.queued} samples=${s.sampled} checkRuns=${s.checkRuns}\n`);
+    process.stdout.write(`t=${s.t}s rss=${s.rssMiB}MiB heap=${s.heapMiB}MiB queued=${s.queued} samples=${s.sampled} checkRuns=${s.checkRuns} deliveries=${s.deliveries}\n`);
   };
   const sampler = setInterval(() => void measure(), SAMPLE_SECONDS * 1000);
   const perTick = Math.max(1, Math.round(RATE / 10));
@@ -147,13 +168,14 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       '',
-      `soak: ${SECONDS} s at ${RATE} spans/s requested; ${sent} spans sent, ${last.sampled} stored, ${last.checkRuns} check runs`,
+      `soak: ${SECONDS} s at ${RATE} spans/s requested; ${sent} spans sent, ${last.sampled} stored, ${last.checkRuns} check runs, ${last.deliveries} webhook deliveries`,
       `memory: heap ${heapGrowth >= 0 ? '+' : ''}${heapGrowth.toFixed(1)} MiB, RSS ${rssGrowth >= 0 ? '+' : ''}${rssGrowth.toFixed(1)} MiB from the first to the last third → ${memoryBounded ? 'bounded' : 'GROWING'}`,
       `queues: at most ${maxQueued} jobs waiting in the last third → ${queuesBounded ? 'bounded' : 'BACKING UP'}`,
     ].join('\n') + '\n',
   );
   await traffic.shutdown();
   await running.close();
+  receiver.close();
   await setup.destroy();
   await admin.query(`DROP DATABASE ${database} WITH (FORCE)`);
   await admin.end();
