@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
   AlertRepository, DeliveryRepository, NotificationGroupRepository, SilenceRepository, SubscriptionRepository,
-  type AlertEntity, type NotifiedState, type SubscriptionEntity,
+  type AlertEntity, type NotifiedState, type SilenceEntity, type SubscriptionEntity,
 } from '@assay/db';
 import { JobName, QueueService, type JobPayloads } from '@assay/queue';
 import { groupKeyOf, groupLabelsOf, isSilenced, matchesFilter } from './alert-labels.js';
@@ -14,6 +14,20 @@ const CLOCK_SLACK_MS = 1000;
 
 export function notifyJobId(groupKey: string, at: number): string {
   return `notify.${groupKey.replace('/', '.')}.${at}`;
+}
+
+function earliest(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.min(a, b);
+}
+
+function silenceEnd(silences: readonly SilenceEntity[], muted: readonly AlertEntity[], now: Date): number | null {
+  let end: number | null = null;
+  for (const alert of muted) {
+    for (const silence of silences) {
+      if (isSilenced([silence], alert.labels, now)) end = earliest(end, silence.endsAt.getTime());
+    }
+  }
+  return end;
 }
 
 function sameState(a: NotifiedState, b: NotifiedState): boolean {
@@ -93,13 +107,15 @@ export class NotificationScheduler {
     }
     const prior = group.lastState;
     const silences = await this.silences.unexpired(subscription.projectId, now);
-    const members = (await this.alerts.groupCandidates(subscription.projectId, Object.keys(prior))).filter(
+    const inGroup = (await this.alerts.groupCandidates(subscription.projectId, Object.keys(prior))).filter(
       (alert) =>
         matchesFilter(subscription, alert.labels) &&
         groupKeyOf(subscription.id, groupLabelsOf(subscription.groupBy, alert.labels)) === job.groupKey &&
-        !isSilenced(silences, alert.labels, now) &&
         (alert.status !== 'resolved' || prior[alert.fingerprint] !== undefined),
     );
+    const members = inGroup.filter((alert) => !isSilenced(silences, alert.labels, now));
+    // A muted open alert is looked at again when its silence ends.
+    const unmuteAt = silenceEnd(silences, inGroup.filter((a) => a.status !== 'resolved' && !members.includes(a)), now);
     const open = members.filter((a) => a.status !== 'resolved');
     const state: NotifiedState = Object.fromEntries(open.map((a) => [a.fingerprint, a.status]));
     const lastSent = group.lastSentAt?.getTime() ?? null;
@@ -119,17 +135,18 @@ export class NotificationScheduler {
       due = open.length > 0 && repeatAt !== null && repeatAt <= now.getTime() + CLOCK_SLACK_MS;
     }
     if (!due) {
-      const next = open.length > 0 && repeatAt !== null && repeatAt > job.at ? repeatAt : null;
+      const next = earliest(open.length > 0 && repeatAt !== null && repeatAt > job.at ? repeatAt : null, unmuteAt);
       await this.groups.reschedule(subscription.id, job.groupKey, now, next === null ? null : new Date(next));
       if (next !== null) await this.enqueueFlush(subscription.id, job.groupKey, next);
       return 'unchanged';
     }
-    const nextRepeat = open.length > 0 ? now.getTime() + subscription.repeatIntervalSeconds * 1000 : null;
+    const nextRepeat = earliest(open.length > 0 ? now.getTime() + subscription.repeatIntervalSeconds * 1000 : null, unmuteAt);
     const announced = subscription.sendResolved ? members : open;
     if (announced.length === 0) {
       // Everything resolved and the subscription does not want to hear it: forget the group quietly.
-      await this.groups.reschedule(subscription.id, job.groupKey, now, null);
+      await this.groups.reschedule(subscription.id, job.groupKey, now, unmuteAt === null ? null : new Date(unmuteAt));
       await this.groups.recordState(subscription.id, job.groupKey, state);
+      if (unmuteAt !== null) await this.enqueueFlush(subscription.id, job.groupKey, unmuteAt);
       return 'unchanged';
     }
     const payload = renderGroupNotification(

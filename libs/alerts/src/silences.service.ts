@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { SilenceRepository, type SilenceEntity, type SilenceMatcher } from '@assay/db';
+import { AlertRepository, SilenceRepository, type SilenceEntity, type SilenceMatcher } from '@assay/db';
 import { badInput, notFound } from '@assay/common';
+import { NotificationScheduler } from './notification-scheduler.service.js';
 
 export interface SilenceInput {
   matchers: SilenceMatcher[];
@@ -11,7 +12,11 @@ export interface SilenceInput {
 
 @Injectable()
 export class SilencesService {
-  constructor(private readonly silences: SilenceRepository) {}
+  constructor(
+    private readonly silences: SilenceRepository,
+    private readonly alerts: AlertRepository,
+    private readonly scheduler: NotificationScheduler,
+  ) {}
 
   create(projectId: string, createdBy: string, input: SilenceInput): Promise<SilenceEntity> {
     const startsAt = input.startsAt ?? new Date();
@@ -28,6 +33,8 @@ export class SilencesService {
   async expire(projectId: string, id: string): Promise<SilenceEntity> {
     const silence = await this.silences.expire(projectId, id);
     if (!silence) throw notFound(`silence ${id}`);
+    // What it muted is due to be heard now, not at the next change.
+    await this.scheduler.alertsChanged(await this.alerts.openForProject(projectId), false);
     return silence;
   }
 }

@@ -131,6 +131,14 @@ export class AlertRepository {
     });
   }
 
+  openForProject(projectId: string): Promise<AlertEntity[]> {
+    return this.dataSource
+      .getRepository(AlertEntity)
+      .createQueryBuilder('a')
+      .where(`a.project_id = :projectId AND a.status <> 'resolved'`, { projectId })
+      .getMany();
+  }
+
   findForProject(projectId: string, id: string): Promise<AlertEntity | null> {
     return this.dataSource.getRepository(AlertEntity).findOneBy({ projectId, id });
   }
