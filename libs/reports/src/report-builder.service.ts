@@ -92,9 +92,24 @@ export class ReportBuilder {
     this.logger.log(`report.ready ${report.id} (model ${model.name}, ${report.periodFrom.toISOString()} – ${report.periodTo.toISOString()})`);
   }
 
-  /** The period's alerts and how each ended. Empty until the alerts feature's tables land. */
-  private async alertsInPeriod(): Promise<ReportAlert[]> {
-    return [];
+  /** The period's alerts and how each ended (their transitions are ledgered by the alerts feature under `alert/<id>`). */
+  private async alertsInPeriod(modelId: string, from: Date, to: Date): Promise<ReportAlert[]> {
+    return (await this.reports.alertsInPeriod(modelId, from, to)).map((a) => ({
+      id: a.id,
+      fingerprint: a.fingerprint,
+      signal: a.signal,
+      severity: a.severity,
+      status: a.status,
+      startedAt: a.startedAt.toISOString(),
+      endedAt: a.resolvedAt?.toISOString() ?? null,
+      ending:
+        a.resolvedAt !== null
+          ? `resolved${a.resolvedBy ? ` by ${a.resolvedBy}` : ''}${a.resolveNote ? `: ${a.resolveNote}` : ''} after ${a.occurrences} failing runs`
+          : a.acknowledgedAt !== null
+            ? `acknowledged${a.acknowledgedBy ? ` by ${a.acknowledgedBy}` : ''}, still open`
+            : `still firing (${a.occurrences} failing runs)`,
+      ledgerIndex: null,
+    }));
   }
 
   private async content(report: ReportEntity, model: ModelEntity): Promise<ReportContent> {
@@ -107,7 +122,7 @@ export class ReportBuilder {
       this.reports.checkRunCounts(model.id, from, to),
       this.reports.checkRunSeries(model.id, from, to, SERIES_BUCKETS),
       this.gates.listInPeriod(model.id, from, to),
-      this.alertsInPeriod(),
+      this.alertsInPeriod(model.id, from, to),
       this.economics(model, from, to),
     ]);
     const items = await this.checkRuns(model.id, from, to);

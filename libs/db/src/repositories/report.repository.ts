@@ -50,6 +50,22 @@ export interface ReportLedgerEntryRow {
   leafHash: Buffer;
 }
 
+export interface ReportAlertRow {
+  id: string;
+  fingerprint: string;
+  signal: string | null;
+  severity: string;
+  status: string;
+  summary: string;
+  occurrences: number;
+  startedAt: Date;
+  acknowledgedAt: Date | null;
+  acknowledgedBy: string | null;
+  resolvedAt: Date | null;
+  resolvedBy: string | null;
+  resolveNote: string | null;
+}
+
 export interface ReportScheduleInput {
   projectId: string;
   modelId: string;
@@ -214,6 +230,31 @@ export class ReportRepository {
       [indexes],
     );
     return rows.map((r) => ({ index: Number(r.idx), kind: r.kind, projectId: r.project_id, subject: r.subject, entry: r.entry, leafHash: r.leaf_hash }));
+  }
+
+  /** Alerts of the model open at any time in [from, to), with how each ended. */
+  async alertsInPeriod(modelId: string, from: Date, to: Date): Promise<ReportAlertRow[]> {
+    const rows = await this.dataSource.query<Array<Record<string, unknown>>>(
+      `SELECT id, fingerprint, signal, severity, status, summary, occurrences, started_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by, resolve_note
+         FROM alerts WHERE model_id = $1 AND started_at < $3 AND (resolved_at IS NULL OR resolved_at >= $2)
+        ORDER BY started_at`,
+      [modelId, from, to],
+    );
+    return rows.map((r) => ({
+      id: r.id as string,
+      fingerprint: r.fingerprint as string,
+      signal: (r.signal as string | null) ?? null,
+      severity: r.severity as string,
+      status: r.status as string,
+      summary: r.summary as string,
+      occurrences: Number(r.occurrences),
+      startedAt: r.started_at as Date,
+      acknowledgedAt: (r.acknowledged_at as Date | null) ?? null,
+      acknowledgedBy: (r.acknowledged_by as string | null) ?? null,
+      resolvedAt: (r.resolved_at as Date | null) ?? null,
+      resolvedBy: (r.resolved_by as string | null) ?? null,
+      resolveNote: (r.resolve_note as string | null) ?? null,
+    }));
   }
 
   async upsertSchedule(input: ReportScheduleInput): Promise<ReportScheduleEntity> {
