@@ -29,3 +29,22 @@ export function demoShapes(seed: number): { normal: (version: string) => Inferen
     }),
   };
 }
+
+export const DEMO_PRICE = { inputPerMillion: 0.15, outputPerMillion: 0.6 };
+
+/** An offline evaluation set with the signals the gate checks, drawn from the same behaviour as the traffic. */
+export function evaluationSet(shape: InferenceShape, rows: number): Array<Record<string, number | string>> {
+  return Array.from({ length: rows }, () => {
+    const input = Math.max(1, Math.round(shape.inputTokens()));
+    const output = Math.max(1, Math.round(shape.outputTokens()));
+    return {
+      input_tokens: input,
+      output_tokens: output,
+      total_tokens: input + output,
+      latency_ms: Math.max(1, shape.latencyMs()),
+      finish_reason: shape.finishReason(),
+      cost_usd: (input * DEMO_PRICE.inputPerMillion + output * DEMO_PRICE.outputPerMillion) / 1e6,
+      'eval.faithfulness.score': Math.min(1, Math.max(0, shape.faithfulness!())),
+    };
+  });
+}

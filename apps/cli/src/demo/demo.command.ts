@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig, type AppConfig } from '@assay/config';
 import { createRootLogger, startAssay, type AppFactory, type AppName, type RunningAssay } from '@assay/common';
-import { parseCheckpoint, verifyCheckpoint, verifyConsistency } from '@assay/provenance';
+import { openStatement, parseCheckpoint, verifyCheckpoint, verifyConsistency, type DsseEnvelope } from '@assay/provenance';
 import { GenAiTraffic } from '../traffic/genai-traffic.js';
 import { DemoClient, until } from './demo-client.js';
-import { DEMO_MODEL, demoShapes } from './demo-traffic.js';
+import { DEMO_MODEL, DEMO_PRICE, demoShapes, evaluationSet } from './demo-traffic.js';
 import { Progress } from './progress.js';
 import { WebhookReceiver } from './webhook-receiver.js';
 
@@ -109,7 +109,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
       await api.post(`/v1/models/${DEMO_MODEL}/versions`, keys.owner, { version: 'v1', lifecycle: 'production' });
       await api.post(`/v1/models/${DEMO_MODEL}/versions`, keys.owner, { version: 'v2' });
       await api.put('/v1/prices', keys.owner, {
-        prices: [{ provider: 'openai', model: DEMO_MODEL, inputPerMillion: 0.15, outputPerMillion: 0.6 }],
+        prices: [{ provider: 'openai', model: DEMO_MODEL, ...DEMO_PRICE }],
       });
       const subscription = await api.post<{ id: string; secret: string }>('/v1/subscriptions', keys.owner, {
         name: 'ml-oncall (demo receiver)',
@@ -211,6 +211,59 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
       return { id: delivery.id, alerts: data.alerts?.length ?? 0, unverified: receiver.deliveries.filter((d) => !d.verified).length };
     }, (a) => `webhook-id ${a.id}: ${a.alerts} firing alerts in one grouped notification; ${a.unverified} unverified deliveries`);
     steps.alert = alert;
+
+    const signingKeys = async (): Promise<Array<{ keyId: string; publicKeyPem: string }>> =>
+      (await api.get<{ keys: Array<{ keyId: string; publicKeyPem: string }> }>('/v1/signing-keys', keys.auditor)).keys;
+    interface GateAnswer {
+      decision: string;
+      reasons: Array<{ check: string; outcome: string; reason: string }>;
+      envelope: DsseEnvelope;
+      promoted: boolean;
+      ledgerIndex: number | null;
+    }
+    const verifiedDecision = async (gate: GateAnswer): Promise<string> => {
+      const statement = openStatement(gate.envelope, await signingKeys());
+      const predicate = statement.predicate as { result?: string };
+      return `${predicate.result ?? '?'}, signed statement verified, ledger index ${gate.ledgerIndex}`;
+    };
+    const shadowFrom = new Date(Date.now() - 5 * 60_000);
+    const failed = await progress.step('Gate: candidate v2 on drifted shadow traffic fails, with the drifted signals named', async () => {
+      traffic!.emit(shapes.shifted('v2'), 300);
+      await traffic!.flush();
+      await until('the shadow traffic', async () => {
+        const page = await api.get<{ sampled: number }>(`/v1/models/${DEMO_MODEL}/samples?limit=1&version=v2`, keys.owner);
+        return page.sampled >= 300;
+      }, 30_000);
+      const gate = await api.post<GateAnswer>('/v1/gates/evaluate', keys.ci, {
+        model: DEMO_MODEL,
+        candidate: 'v2',
+        window: { from: shadowFrom.toISOString(), to: new Date(Date.now() + 1000).toISOString() },
+      });
+      if (gate.decision !== 'fail') {
+        throw new Error(`expected the drifted candidate to fail, got ${gate.decision}: ${gate.reasons.filter((x) => x.outcome !== 'pass').map((x) => x.reason).join('; ')}`);
+      }
+      return { gate, verified: await verifiedDecision(gate) };
+    }, (r) => `fail (${r.verified}); failing: ${r.gate.reasons.filter((x) => x.outcome === 'fail').map((x) => x.check).join(', ')}`);
+    steps.gateFail = failed.gate.decision;
+
+    const passed = await progress.step('Gate: candidate v2 on a clean evaluation set passes and is promoted to production', async () => {
+      const gate = await api.post<GateAnswer>(
+        '/v1/gates/evaluate',
+        keys.ci,
+        {
+          model: DEMO_MODEL,
+          candidate: 'v2',
+          evaluationSet: { format: 'json', content: { samples: evaluationSet(demoShapes(7).normal('v2'), 400) } },
+          promote: true,
+        },
+        { 'idempotency-key': `demo-promote-v2-${setup.project.id}` },
+      );
+      if (gate.decision !== 'pass') {
+        throw new Error(`expected the clean candidate to pass, got ${gate.decision}: ${gate.reasons.filter((x) => x.outcome !== 'pass').map((x) => x.reason).join('; ')}`);
+      }
+      return { gate, verified: await verifiedDecision(gate) };
+    }, (r) => `pass (${r.verified}); promoted: ${r.gate.promoted}`);
+    steps.gatePass = passed.gate.decision;
 
     const consistency = await progress.step('Ledger: the log only grew (consistency proof between two signed checkpoints)', async () => {
       const keysList = await api.get<{ keys: Array<{ publicKeyPem: string; retiredAt: string | null }> }>('/v1/signing-keys', keys.auditor);
