@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type AppConfig } from '@assay/config';
 import { createRootLogger, startAssay, type AppFactory, type AppName, type RunningAssay } from '@assay/common';
 import { openStatement, parseCheckpoint, verifyCheckpoint, verifyConsistency, type DsseEnvelope } from '@assay/provenance';
 import { GenAiTraffic } from '../traffic/genai-traffic.js';
+import { verifyReport } from '../verify/report-verify.js';
 import { DemoClient, until } from './demo-client.js';
 import { DEMO_MODEL, DEMO_PRICE, demoShapes, evaluationSet } from './demo-traffic.js';
 import { Progress } from './progress.js';
@@ -19,7 +20,7 @@ export interface DemoOptions {
 
 export interface DemoOutcome {
   running: RunningAssay;
-  urls: { api: string; docs: string; ingest: string; report: string | null };
+  urls: { api: string; docs: string; ingest: string; report: string };
   steps: Record<string, unknown>;
 }
 
@@ -75,7 +76,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   }
   const logFile = path.join(config.dataDir, 'assay-demo.log');
   const logger = createRootLogger(config.log.level, fs.createWriteStream(logFile, { flags: 'a' }));
-  const progress = new Progress(out, 15);
+  const progress = new Progress(out, 14);
   const steps: Record<string, unknown> = {};
   const receiver = new WebhookReceiver();
   const shapes = demoShapes(20261128);
@@ -265,6 +266,25 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
     }, (r) => `pass (${r.verified}); promoted: ${r.gate.promoted}`);
     steps.gatePass = passed.gate.decision;
 
+    const report = await progress.step('Signed audit report built by the worker and verified offline (signature, digests, inclusion proofs)', async () => {
+      const requested = await api.post<{ id: string }>('/v1/reports', keys.auditor, {
+        model: DEMO_MODEL,
+        from: trafficStart.toISOString(),
+        to: new Date(Date.now() + 1000).toISOString(),
+      });
+      const envelope = await until('the report to be built', async () => {
+        const response = await fetch(`${apiUrl}/v1/reports/${requested.id}`, { headers: { authorization: `Bearer ${keys.auditor}`, accept: 'application/json' } });
+        return response.status === 200 ? ((await response.json()) as unknown) : null;
+      }, 60_000, 500);
+      const verification = verifyReport(envelope, await signingKeys());
+      const html = await api.get<string>(`/v1/reports/${requested.id}`, keys.auditor, { accept: 'text/html' });
+      const file = path.join(config.dataDir, `report-${requested.id}.html`);
+      fs.writeFileSync(file, html);
+      fs.writeFileSync(path.join(config.dataDir, `report-${requested.id}.dsse.json`), JSON.stringify(envelope, null, 2));
+      return { id: requested.id, verification, file };
+    }, (r) => `${r.verification.entries} ledger entries proven against checkpoint ${r.verification.treeSize}; page: ${r.file}`);
+    steps.report = report.verification;
+
     const consistency = await progress.step('Ledger: the log only grew (consistency proof between two signed checkpoints)', async () => {
       const keysList = await api.get<{ keys: Array<{ publicKeyPem: string; retiredAt: string | null }> }>('/v1/signing-keys', keys.auditor);
       const current = await until('a newer checkpoint', async () => {
@@ -291,9 +311,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
     }, (c) => `tree ${c.from} → ${c.to} entries, ${c.proofLength}-hash proof verified offline`);
     steps.consistency = consistency;
 
-    const urls = { api: apiUrl, docs: `${apiUrl}/docs`, ingest: `${ingestUrl}/v1/traces`, report: null };
+    const urls = { api: apiUrl, docs: `${apiUrl}/docs`, ingest: `${ingestUrl}/v1/traces`, report: `${apiUrl}/v1/reports/${report.id}` };
     out.write(
-      `\nOpen:\n  OpenAPI docs   ${urls.docs}\n  OTLP endpoint  ${urls.ingest}\n` +
+      `\nOpen:\n  OpenAPI docs   ${urls.docs}\n  HTML report    ${report.file}\n` +
+        `                 (or curl -H "Authorization: Bearer ${keys.auditor}" -H "Accept: text/html" ${urls.report})\n` +
+        `  OTLP endpoint  ${urls.ingest}\n` +
+        `  Verify again   node dist/apps/cli/src/main.js verify report ${path.join(config.dataDir, `report-${report.id}.dsse.json`)} --keys-url ${apiUrl}/v1/signing-keys --api-key ${keys.auditor}\n` +
         `  Keys (demo project): owner ${keys.owner}\n                       auditor ${keys.auditor}\n\n`,
     );
     steps.keys = keys;
