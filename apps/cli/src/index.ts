@@ -1,1 +1,2 @@
 export * from './traffic/genai-traffic.js';
+export * from './demo/demo.command.js';
