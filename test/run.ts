@@ -129,11 +129,20 @@ async function main(): Promise<number> {
     };
   }
   const concurrency = process.env.ASSAY_TEST_CONCURRENCY ?? '3';
-  const child = spawn(process.execPath, ['--test', `--test-concurrency=${concurrency}`, ...files], {
+  // A test that hangs fails after this long instead of holding the whole run.
+  const timeout = process.env.ASSAY_TEST_TIMEOUT_MS ?? '240000';
+  const child = spawn(process.execPath, ['--test', `--test-concurrency=${concurrency}`, `--test-timeout=${timeout}`, ...files], {
     env,
     stdio: 'inherit',
   });
+  // A test file whose process never exits (an open handle) would otherwise hold the run until CI kills it.
+  const runLimitMs = Number(process.env.ASSAY_TEST_RUN_LIMIT_MS ?? 20 * 60_000);
+  const watchdog = setTimeout(() => {
+    process.stderr.write(`# the test run exceeded ${runLimitMs / 60_000} minutes; stopping it\n`);
+    child.kill('SIGKILL');
+  }, runLimitMs);
   const code = await new Promise<number>((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
+  clearTimeout(watchdog);
   await cleanup().catch((error: Error) => process.stderr.write(`# cleanup failed: ${error.message}\n`));
   return code;
 }

@@ -22,13 +22,14 @@ export class AlertEvents implements OnModuleDestroy {
   private publisher: Redis | null = null;
   private subscriber: Redis | null = null;
   private readonly listeners = new Map<string, Set<Listener>>();
+  private closed = false;
 
   constructor(@Inject(QUEUE_OPTIONS) private readonly options: QueueModuleOptions) {
     this.channel = `${options.prefix}:alert-events`;
   }
 
   async publish(events: AlertEvent[]): Promise<void> {
-    if (events.length === 0) return;
+    if (events.length === 0 || this.closed) return;
     this.publisher ??= this.connect();
     for (const event of events) {
       // Best effort: a dashboard missing an event must not fail the transition that caused it.
@@ -52,6 +53,7 @@ export class AlertEvents implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.closed = true;
     await Promise.all([this.publisher, this.subscriber].map((c) => c?.quit().catch(() => c.disconnect())));
   }
 

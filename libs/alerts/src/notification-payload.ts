@@ -140,3 +140,28 @@ export function renderTestPayload(format: PayloadFormat, subscriptionId: string,
     }
   }
 }
+
+/**
+ * A subscriber event that is not an alert (e.g. `report.ready`). Alertmanager receivers understand only
+ * alerts, so they get none: null means "do not send to this subscription".
+ */
+export function renderEventPayload(
+  format: PayloadFormat,
+  type: string,
+  data: Record<string, unknown>,
+  text: string,
+  now: Date,
+): RenderedPayload | null {
+  switch (format) {
+    case 'assay':
+      return { eventType: type, body: JSON.stringify({ type, timestamp: now.toISOString(), data }) };
+    case 'slack':
+      return { eventType: type, body: JSON.stringify({ text }) };
+    case 'alertmanager':
+      return null;
+    default: {
+      const unknown: never = format;
+      throw new Error(`unknown payload format ${String(unknown)}`);
+    }
+  }
+}

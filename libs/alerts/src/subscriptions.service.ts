@@ -7,7 +7,7 @@ import {
 } from '@assay/db';
 import { DomainError, ErrorCode, badInput, notFound } from '@assay/common';
 import { AddressPolicy } from './address-policy.js';
-import { renderTestPayload } from './notification-payload.js';
+import { renderEventPayload, renderTestPayload } from './notification-payload.js';
 import { parseWebhookUrl, WebhookRefusedError } from './webhook-client.js';
 import { WebhookDeliveryService } from './webhook-delivery.service.js';
 import { generateWebhookSecret, newWebhookId } from './webhook-signature.js';
@@ -79,6 +79,23 @@ export class SubscriptionsService {
     });
     await this.delivery.enqueueNext(delivery);
     return delivery;
+  }
+
+  /** Delivers an event to every enabled subscription of the project whose model filter admits the model. */
+  async publish(projectId: string, model: string, type: string, data: Record<string, unknown>, text: string): Promise<DeliveryEntity[]> {
+    const now = new Date();
+    const sent: DeliveryEntity[] = [];
+    for (const subscription of await this.subscriptions.listEnabled(projectId)) {
+      if (subscription.models.length > 0 && !subscription.models.includes(model)) continue;
+      const payload = renderEventPayload(subscription.format, type, data, text, now);
+      if (!payload) continue;
+      const delivery = await this.deliveries.create({
+        projectId, subscriptionId: subscription.id, webhookId: newWebhookId(), eventType: payload.eventType, payload: payload.body,
+      });
+      await this.delivery.enqueueNext(delivery);
+      sent.push(delivery);
+    }
+    return sent;
   }
 
   async listDeliveries(projectId: string, id: string, limit: number, before?: Date): Promise<DeliveryEntity[]> {

@@ -13,12 +13,15 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
 @Injectable()
 export class QueueService implements OnModuleDestroy {
   private readonly queues = new Map<QueueName, Queue>();
+  private closed = false;
 
   constructor(@Inject(QUEUE_OPTIONS) private readonly options: QueueModuleOptions) {}
 
   queue(name: QueueName): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
+      // A queue opened during shutdown would hold its Redis connection open after the app has closed.
+      if (this.closed) throw new Error(`queue ${name} requested after the queues were closed`);
       queue = new Queue(name, {
         connection: { url: this.options.redisUrl, enableOfflineQueue: false, maxRetriesPerRequest: 1 },
         prefix: this.options.prefix,
@@ -73,6 +76,7 @@ export class QueueService implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.closed = true;
     await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
     this.queues.clear();
   }

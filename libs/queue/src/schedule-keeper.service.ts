@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 
 export type EnsureSchedule = () => Promise<unknown>;
@@ -9,9 +9,10 @@ export type EnsureSchedule = () => Promise<unknown>;
  * the same is harmless, and periodic work resumes on its own after such a restart.
  */
 @Injectable()
-export class ScheduleKeeper implements OnApplicationBootstrap {
+export class ScheduleKeeper implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Schedules');
   private readonly schedules = new Map<string, EnsureSchedule>();
+  private stopped = false;
 
   ensure(name: string, upsert: EnsureSchedule): void {
     this.schedules.set(name, upsert);
@@ -21,9 +22,14 @@ export class ScheduleKeeper implements OnApplicationBootstrap {
     await this.refresh();
   }
 
+  onModuleDestroy(): void {
+    this.stopped = true;
+  }
+
   @Interval(30_000)
   async refresh(): Promise<void> {
     for (const [name, upsert] of this.schedules) {
+      if (this.stopped) return;
       try {
         await upsert();
       } catch (error) {

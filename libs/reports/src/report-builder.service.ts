@@ -3,6 +3,7 @@ import {
   BaselineRepository, GateRepository, LedgerRepository, ModelRepository, MonitorRepository, ReportRepository,
   type ModelEntity, type ReportEntity,
 } from '@assay/db';
+import { SubscriptionsService } from '@assay/alerts';
 import { CheckpointService, LedgerKind, LedgerProofService, LedgerService, SigningService } from '@assay/ledger';
 import { buildStatement, digestOf, PredicateType, sha256Hex } from '@assay/provenance';
 import { multiproofPlan } from './ledger-multiproof.js';
@@ -39,6 +40,7 @@ export class ReportBuilder {
     private readonly proofs: LedgerProofService,
     private readonly checkpoints: CheckpointService,
     private readonly signing: SigningService,
+    private readonly subscribers: SubscriptionsService,
   ) {}
 
   /** Builds, signs and stores a queued report; a report already built is left alone. */
@@ -84,12 +86,17 @@ export class ReportBuilder {
     return 'built';
   }
 
-  /**
-   * The one place a finished report is announced to subscribers as a `report.ready` event. The alerts
-   * feature has no publisher for subscriber events yet, so this only logs; wire it here when it lands.
-   */
+  /** Announces a finished report to the project's subscribers as a signed `report.ready` webhook. */
   private async publishReportReady(report: ReportEntity, model: ModelEntity): Promise<void> {
-    this.logger.log(`report.ready ${report.id} (model ${model.name}, ${report.periodFrom.toISOString()} – ${report.periodTo.toISOString()})`);
+    const period = { from: report.periodFrom.toISOString(), to: report.periodTo.toISOString() };
+    const sent = await this.subscribers.publish(
+      model.projectId,
+      model.name,
+      'report.ready',
+      { reportId: report.id, model: model.name, period, path: `/v1/reports/${report.id}` },
+      `Audit report for ${model.name} (${period.from} – ${period.to}) is ready: /v1/reports/${report.id}`,
+    );
+    this.logger.log(`report.ready ${report.id} (model ${model.name}) announced to ${sent.length} subscriptions`);
   }
 
   /** The period's alerts and how each ended (their transitions are ledgered by the alerts feature under `alert/<id>`). */

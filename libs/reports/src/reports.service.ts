@@ -80,6 +80,13 @@ export class ReportsService {
     await this.queues.removeScheduler(QueueName.ReportBuild, reportSchedulerId(model.id));
   }
 
+  // Recreates any report scheduler lost with Redis's data, from the schedules in PostgreSQL.
+  async syncAll(): Promise<number> {
+    const schedules = await this.reports.listSchedules();
+    for (const schedule of schedules) await this.sync(schedule);
+    return schedules.length;
+  }
+
   private async sync(schedule: ReportScheduleEntity): Promise<void> {
     await this.queues.ensureScheduler(
       reportSchedulerId(schedule.modelId),

@@ -38,12 +38,13 @@ export class ReportsController {
   @Roles(Role.Auditor, Role.Owner)
   @ApiProduces('application/json', 'text/html')
   @ApiOkResponse({ description: 'Accept: application/json → the DSSE envelope (in-toto statement, audit-report predicate); text/html → the printable page' })
-  @ApiAcceptedResponse({ type: ReportStatusDto, description: 'not built yet' })
+  @ApiAcceptedResponse({ type: ReportStatusDto, description: 'not built yet (422 with the same body when the build failed)' })
   async get(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
     const report = await this.reports.get(projectOf(principal), id);
     const model = (await this.models.findById(report.modelId))?.name ?? report.modelId;
     if (report.status !== 'ready') {
-      response.status(report.status === 'failed' ? 500 : 202).json(ReportStatusDto.from(report, model));
+      // A build that failed for good is the report's state, not a server error of this request.
+      response.status(report.status === 'failed' ? 422 : 202).json(ReportStatusDto.from(report, model));
       return;
     }
     const html = wantsHtml(request);

@@ -1,15 +1,20 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { ReportRepository } from '@assay/db';
-import { JobName, OnJob, type JobContext, type JobPayloads } from '@assay/queue';
+import { JobName, OnJob, ScheduleKeeper, type JobContext, type JobPayloads } from '@assay/queue';
 import { ReportBuilder, ReportsService } from '@assay/reports';
 
 @Injectable()
-export class ReportBuildProcessor {
+export class ReportBuildProcessor implements OnModuleInit {
   constructor(
     private readonly builder: ReportBuilder,
     private readonly reports: ReportsService,
     private readonly rows: ReportRepository,
+    private readonly keeper: ScheduleKeeper,
   ) {}
+
+  onModuleInit(): void {
+    this.keeper.ensure('reports', () => this.reports.syncAll());
+  }
 
   @OnJob(JobName.ReportBuild)
   async build(data: JobPayloads[JobName.ReportBuild], context: JobContext): Promise<{ outcome: string }> {
