@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,6 +20,24 @@ function findFiles(root: string, suffix: string): string[] {
     .filter((entry) => entry.isFile() && entry.name.endsWith(suffix))
     .map((entry) => path.join(entry.parentPath, entry.name))
     .sort();
+}
+
+function onPath(command: string): boolean {
+  return (process.env.PATH ?? '').split(path.delimiter).some((dir) => fs.existsSync(path.join(dir, command)));
+}
+
+// The test command sets up what it needs on a fresh Debian machine: a local Redis when none runs and
+// Chromium for the report page test. Elsewhere (no root, no apt) it goes on, and the tests say what is missing.
+function ensureSystemPackages(): void {
+  const wanted = [
+    { binary: 'redis-server', pkg: 'redis-server' },
+    { binary: 'chromium', pkg: 'chromium' },
+  ].filter((w) => !onPath(w.binary));
+  if (wanted.length === 0 || process.getuid?.() !== 0 || !onPath('apt-get')) return;
+  process.stdout.write(`# installing ${wanted.map((w) => w.pkg).join(', ')} with apt-get\n`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'ignore', env });
+  spawnSync('apt-get', ['install', '-y', '-qq', ...wanted.map((w) => w.pkg)], { stdio: 'ignore', env });
 }
 
 async function canConnect(url: string): Promise<boolean> {
@@ -92,6 +110,7 @@ async function main(): Promise<number> {
   };
   let cleanup: () => Promise<void> = async () => undefined;
   if (needsServices) {
+    ensureSystemPackages();
     const postgres = await resolvePostgresAdmin();
     const database = `assay_test_${runId}`;
     const admin = new pg.Client({ connectionString: postgres.adminUrl });
