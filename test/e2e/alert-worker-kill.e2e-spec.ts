@@ -16,6 +16,7 @@ describe('a webhook delivery whose worker is killed mid-request', () => {
   async function spawnWorker(): Promise<SpawnedProcess> {
     const worker = spawnAssay(['serve', 'worker'], {
       ...process.env,
+      DATABASE_URL: api.databaseUrl,
       ASSAY_QUEUE_PREFIX: prefix,
       ASSAY_WORKER_PORT: String(await freePort()),
       ASSAY_WORKER_QUEUES: 'alert-delivery',

@@ -86,7 +86,7 @@ describe('API keys and roles', () => {
   });
 
   it('stores no key secret in the database and logs none', async () => {
-    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    const client = new pg.Client({ connectionString: assay.databaseUrl });
     await client.connect();
     try {
       const rows = await client.query<{ row: string }>(`SELECT row_to_json(k)::text AS row FROM api_keys k`);

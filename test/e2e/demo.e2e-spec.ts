@@ -14,7 +14,7 @@ describe('npm run demo -- --no-serve', () => {
   let outcome: DemoOutcome | null = null;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'assay-demo-'));
   after(async () => {
-    await outcome?.running.close();
+    await outcome?.running.close().catch(() => undefined);
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -66,5 +66,19 @@ describe('npm run demo -- --no-serve', () => {
     assert.doesNotMatch(printed, /✘/);
     const html = fs.readdirSync(dataDir).find((f) => f.startsWith('report-') && f.endsWith('.html'));
     assert.ok(html, 'the HTML report was written');
+  });
+
+  it('never writes a key or a webhook secret it created to the logs of the whole run', async () => {
+    const { secrets, logFile } = outcome!.steps as { secrets: string[]; logFile: string };
+    assert.equal(secrets.length, 6);
+    assert.ok(secrets.some((s) => s.startsWith('whsec_')));
+    await outcome!.running.close();
+    const logs = fs.readFileSync(logFile, 'utf8');
+    assert.ok(logs.split('\n').length > 50, 'the run logged its requests and jobs');
+    for (const secret of secrets) {
+      assert.ok(!logs.includes(secret), `a secret starting ${secret.slice(0, 12)} is in the logs`);
+      const encoded = secret.startsWith('whsec_') ? secret.slice(6) : Buffer.from(secret).toString('base64');
+      assert.ok(!logs.includes(encoded), `an encoding of a secret starting ${secret.slice(0, 12)} is in the logs`);
+    }
   });
 });

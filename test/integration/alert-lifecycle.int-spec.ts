@@ -37,7 +37,7 @@ describe(AlertsService.name, () => {
     feeder = new CheckRunFeeder(assay, project.id);
     sut = assay.running.apps.api!.get(AlertsService);
     alerts = assay.running.apps.api!.get(AlertRepository);
-    db = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    db = new pg.Client({ connectionString: assay.databaseUrl });
     await db.connect();
     assert.equal((await call('POST', `${assay.apiUrl}/v1/models`, { key: project.keys.owner.key, json: { name: model } })).status, 201);
   });

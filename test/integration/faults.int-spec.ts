@@ -1,8 +1,8 @@
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import {
-  call, eventually, freePort, otlpChatRequest, seedProject, spawnAssay, startRedis, startTestAssay, testAdminKey, uniqueName,
+  call, createIsolatedDatabase, eventually, freePort, otlpChatRequest, seedProject, spawnAssay, startRedis, startTestAssay, testAdminKey, uniqueName,
   type SeededProject, type SpawnedProcess, type TestAssay,
 } from '@assay/testing';
 
@@ -23,23 +23,33 @@ async function post(url: string, key: string, body: string): Promise<number> {
 
 describe('faults: Redis restarts and a killed ingest', () => {
   const processes: SpawnedProcess[] = [];
-  let db: pg.Client;
 
-  before(async () => {
-    db = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await db.connect();
-  });
   after(async () => {
     for (const p of processes) await p.stop('SIGKILL');
-    await db.end();
   });
 
-  async function storedSpans(model: string): Promise<Map<string, number>> {
-    const rows = await db.query<{ span_id: string; n: number }>(
+  async function query<T extends pg.QueryResultRow>(databaseUrl: string, sql: string, values: unknown[] = []): Promise<T[]> {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      return (await client.query<T>(sql, values)).rows;
+    } finally {
+      await client.end();
+    }
+  }
+
+  async function storedSpans(databaseUrl: string, model: string): Promise<Map<string, number>> {
+    const rows = await query<{ span_id: string; n: number }>(
+      databaseUrl,
       `SELECT s.span_id, count(*)::int AS n FROM samples s JOIN models m ON m.id = s.model_id WHERE m.name = $1 GROUP BY s.span_id`,
       [model],
     );
-    return new Map(rows.rows.map((r) => [r.span_id, r.n]));
+    return new Map(rows.map((r) => [r.span_id, r.n]));
+  }
+
+  async function assertLedgerHasNoGap(databaseUrl: string): Promise<void> {
+    const [row] = await query<{ n: string; max: string | null }>(databaseUrl, `SELECT count(*) AS n, max(idx) AS max FROM ledger_entries`);
+    assert.equal(Number(row.n), row.max === null ? 0 : Number(row.max) + 1, 'the ledger has a gap');
   }
 
   it('keeps ingesting while Redis restarts, and loses or doubles nothing that got a 200', async () => {
@@ -65,9 +75,10 @@ describe('faults: Redis restarts and a killed ingest', () => {
       processes.push(redis);
       await send(5);
       assert.equal(accepted.size, 300, 'ingest answered 200 throughout: it does not need Redis to store spans');
-      const stored = await storedSpans(model);
+      const stored = await storedSpans(assay.databaseUrl, model);
       assert.deepEqual([...accepted].filter((id) => stored.get(id) !== 1), []);
       assert.equal(stored.size, 300);
+      await assertLedgerHasNoGap(assay.databaseUrl);
     } finally {
       await assay.close();
     }
@@ -78,9 +89,14 @@ describe('faults: Redis restarts and a killed ingest', () => {
     let redis = await startRedis(redisPort);
     processes.push(redis);
     const redisUrl = `redis://127.0.0.1:${redisPort}`;
-    const api = await startTestAssay({ apps: ['api'], env: { REDIS_URL: redisUrl } });
+    // A database of its own: this worker schedules every monitor it finds, and must not run other tests'.
+    const database = await createIsolatedDatabase('redis_checks');
+    const isolated = new pg.Client({ connectionString: database.url });
+    await isolated.connect();
+    const api = await startTestAssay({ apps: ['api'], env: { REDIS_URL: redisUrl, DATABASE_URL: database.url } });
     const worker = spawnAssay(['serve', 'worker'], {
       ...process.env,
+      DATABASE_URL: database.url,
       REDIS_URL: redisUrl,
       ASSAY_WORKER_PORT: String(await freePort()),
       ASSAY_ADMIN_KEY: testAdminKey(),
@@ -97,7 +113,7 @@ describe('faults: Redis restarts and a killed ingest', () => {
       });
       assert.equal(policy.status, 201, policy.text);
       const runsAfter = async (since: Date): Promise<number> =>
-        (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM check_runs WHERE monitor_id = $1 AND created_at > $2`, [policy.body.id, since])).rows[0].n;
+        (await isolated.query<{ n: number }>(`SELECT count(*)::int AS n FROM check_runs WHERE monitor_id = $1 AND created_at > $2`, [policy.body.id, since])).rows[0].n;
       await eventually(async () => (await runsAfter(new Date(0))) >= 3, 20_000, 250);
 
       await redis.stop('SIGKILL');
@@ -107,14 +123,17 @@ describe('faults: Redis restarts and a killed ingest', () => {
       const restartedAt = new Date();
       // The job schedulers died with Redis's data; the workers recreate them within their 30 s refresh.
       await eventually(async () => (await runsAfter(restartedAt)) >= 3, 60_000, 500);
-      const duplicates = await db.query<{ n: number }>(
+      const duplicates = await isolated.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM (SELECT window_to FROM check_runs WHERE monitor_id = $1 GROUP BY window_to HAVING count(*) > 1) d`,
         [policy.body.id],
       );
       assert.equal(duplicates.rows[0].n, 0);
+      await assertLedgerHasNoGap(database.url);
     } finally {
       await worker.stop('SIGKILL');
       await api.close();
+      await isolated.end();
+      await database.drop();
     }
   });
 
@@ -124,7 +143,7 @@ describe('faults: Redis restarts and a killed ingest', () => {
     const model = uniqueName('killed-ingest');
     await call('POST', `${api.apiUrl}/v1/models`, { key: project.keys.owner.key, json: { name: model } });
     const port = await freePort();
-    const env = { ...process.env, ASSAY_INGEST_PORT: String(port), ASSAY_ADMIN_KEY: testAdminKey(), ASSAY_LOG_LEVEL: 'warn' };
+    const env = { ...process.env, DATABASE_URL: api.databaseUrl, ASSAY_INGEST_PORT: String(port), ASSAY_ADMIN_KEY: testAdminKey(), ASSAY_LOG_LEVEL: 'warn' };
     const url = `http://127.0.0.1:${port}/v1/traces`;
     const ready = async (): Promise<boolean> => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.status === 200;
     let ingest = spawnAssay(['serve', 'ingest'], env);
@@ -147,18 +166,14 @@ describe('faults: Redis restarts and a killed ingest', () => {
       await eventually(ready, 30_000, 200);
       // An exporter retries what was not acknowledged; redelivering everything also exercises deduplication.
       for (const request of requests) assert.equal(await post(url, project.keys.ingest.key, request.body), 200);
-      const stored = await storedSpans(model);
+      const stored = await storedSpans(api.databaseUrl, model);
       for (const id of acknowledged) assert.equal(stored.get(id), 1, `acknowledged span ${id}`);
       assert.equal(stored.size, 40 * 25);
       assert.ok([...stored.values()].every((n) => n === 1));
+      await assertLedgerHasNoGap(api.databaseUrl);
     } finally {
       await ingest.stop('SIGKILL');
       await api.close();
     }
-  });
-
-  it('leaves the ledger without a gap', async () => {
-    const { rows } = await db.query<{ n: string; max: string | null }>(`SELECT count(*) AS n, max(idx) AS max FROM ledger_entries`);
-    assert.equal(Number(rows[0].n), rows[0].max === null ? 0 : Number(rows[0].max) + 1);
   });
 });

@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { Queue } from 'bullmq';
 import pg from 'pg';
 import { JobName, QueueName } from '@assay/queue';
-import { call, eventually, freePort, seedProject, spawnAssay, startTestAssay, testAdminKey, uniqueName, type SeededProject, type SpawnedProcess, type TestAssay } from '@assay/testing';
+import {
+  call, createIsolatedDatabase, eventually, freePort, seedProject, spawnAssay, startTestAssay, testAdminKey, uniqueName,
+  type IsolatedDatabase, type SeededProject, type SpawnedProcess, type TestAssay,
+} from '@assay/testing';
 
 const MONITORS = 40;
 
@@ -16,9 +19,12 @@ describe('scheduled monitor runs across two worker processes', () => {
   const model = uniqueName('scheduled-model');
   let modelId = '';
 
+  let database: IsolatedDatabase;
+
   async function spawnWorker(): Promise<SpawnedProcess> {
     const worker = spawnAssay(['serve', 'worker'], {
       ...process.env,
+      DATABASE_URL: database.url,
       ASSAY_QUEUE_PREFIX: prefix,
       ASSAY_WORKER_PORT: String(await freePort()),
       ASSAY_ADMIN_KEY: testAdminKey(),
@@ -29,9 +35,11 @@ describe('scheduled monitor runs across two worker processes', () => {
   }
 
   before(async () => {
-    api = await startTestAssay({ apps: ['api'], env: { ASSAY_QUEUE_PREFIX: prefix } });
+    // A database of its own: these workers schedule every monitor they find, and must not run other tests'.
+    database = await createIsolatedDatabase('schedules');
+    api = await startTestAssay({ apps: ['api'], env: { ASSAY_QUEUE_PREFIX: prefix, DATABASE_URL: database.url } });
     project = await seedProject(api);
-    db = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    db = new pg.Client({ connectionString: database.url });
     await db.connect();
     modelId = (await db.query<{ id: string }>(`INSERT INTO models (project_id, name) VALUES ($1, $2) RETURNING id`, [project.id, model])).rows[0].id;
   });
@@ -40,6 +48,7 @@ describe('scheduled monitor runs across two worker processes', () => {
     for (const worker of workers) await worker.stop('SIGKILL');
     await db.end();
     await api.close();
+    await database.drop();
   });
 
   it('stores each one-second tick exactly once, and loses none when a worker is killed mid-run', async () => {

@@ -43,7 +43,8 @@ describe('the assay process', () => {
       ASSAY_ADMIN_KEY: testAdminKey(),
       ASSAY_QUEUE_PREFIX: `${process.env.ASSAY_QUEUE_PREFIX}-readyz`,
     };
-    const assay = spawnAssay(['serve'], env);
+    // No worker: readiness is what is under test, and a worker would schedule the run's other monitors.
+    const assay = spawnAssay(['serve', 'api', 'ingest'], env);
     processes.push(assay);
     const urls = [`http://127.0.0.1:${apiPort}`, `http://127.0.0.1:${ingestPort}`];
     for (const url of urls) await eventually(async () => (await readyStatus(url)) === 200, 30_000);

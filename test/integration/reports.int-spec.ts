@@ -40,7 +40,7 @@ describe(ReportBuilder.name, () => {
     signing = worker.get(SigningService);
     fs.writeFileSync(keyFile, signing.signer().publicKeyPem);
     const ledger = worker.get(LedgerService);
-    db = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    db = new pg.Client({ connectionString: assay.databaseUrl });
     await db.connect();
     const project = async (): Promise<string> => (await db.query<{ id: string }>(`INSERT INTO projects (name) VALUES ($1) RETURNING id`, [uniqueName('p')])).rows[0]!.id;
     const [mine, theirs] = [await project(), await project()];

@@ -11,7 +11,7 @@ describe(RetentionProcessor.name, () => {
 
   before(async () => {
     assay = await startTestAssay({ apps: ['worker'] });
-    db = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    db = new pg.Client({ connectionString: assay.databaseUrl });
     await db.connect();
   });
   after(async () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
+import pg from 'pg';
 import type { Type } from '@nestjs/common';
 import { loadConfig } from '@assay/config';
 import { createRootLogger, startAssay, type AppFactory, type AppName, type RunningAssay } from '@assay/common';
@@ -9,6 +10,7 @@ import { createWorkerApp } from '@assay/worker';
 
 export interface TestAssay {
   running: RunningAssay;
+  databaseUrl: string;
   apiUrl: string;
   ingestUrl: string;
   workerUrl: string;
@@ -29,8 +31,28 @@ export function testAdminKey(): string {
   return key;
 }
 
-// Boots the real apps in this process against the run's database and Redis, on free ports.
+// A fresh, migrated database copied from the run's template, so that each booted Assay is a deployment
+// of its own: its workers schedule only its monitors, its queues carry only its jobs.
+export async function createInstanceDatabase(): Promise<string> {
+  const adminUrl = process.env.ASSAY_TEST_PG_ADMIN_URL;
+  const template = process.env.ASSAY_TEST_TEMPLATE_DB;
+  if (!adminUrl || !template) throw new Error('run the tests through `npm test` (dist/test/run.js), which prepares the services');
+  const name = `${template.replace(/_template$/, '')}_i${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+// Boots the real apps in this process on a database and queue prefix of their own, on free ports.
 export async function startTestAssay(options: TestAssayOptions = {}): Promise<TestAssay> {
+  const databaseUrl = options.env?.DATABASE_URL ?? (await createInstanceDatabase());
   const env = {
     ...process.env,
     ASSAY_API_PORT: '0',
@@ -39,9 +61,9 @@ export async function startTestAssay(options: TestAssayOptions = {}): Promise<Te
     ASSAY_ADMIN_KEY: testAdminKey(),
     ASSAY_LOG_LEVEL: process.env.ASSAY_TEST_LOG_LEVEL ?? 'info',
     ASSAY_WEBHOOK_ALLOW: '127.0.0.1,localhost,::1',
-    // Each booted Assay gets queues of its own, so one test file's worker never takes another's jobs.
     ASSAY_QUEUE_PREFIX: `${process.env.ASSAY_QUEUE_PREFIX ?? 'assay-test'}-${randomBytes(3).toString('hex')}`,
     ...options.env,
+    DATABASE_URL: databaseUrl,
   };
   const config = loadConfig(env);
   const logs: string[] = [];
@@ -64,6 +86,7 @@ export async function startTestAssay(options: TestAssayOptions = {}): Promise<Te
   const url = (name: AppName): string => (running.ports[name] ? `http://127.0.0.1:${running.ports[name]}` : '');
   return {
     running,
+    databaseUrl,
     apiUrl: url('api'),
     ingestUrl: url('ingest'),
     workerUrl: url('worker'),

@@ -5,3 +5,4 @@ export * from './processes.js';
 export * from '@assay/cli';
 export * from './fuzz.js';
 export * from './otlp-json.js';
+export * from './database.js';

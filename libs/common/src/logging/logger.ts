@@ -11,7 +11,7 @@ export const REDACTED_PATHS = [
   '*.password',
 ];
 
-export function createRootLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+export function createRootLogger(level: string, destination?: NodeJS.WritableStream | pino.DestinationStream): Logger {
   return pino(
     {
       level,
