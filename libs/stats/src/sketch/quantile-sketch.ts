@@ -39,7 +39,7 @@ export class QuantileSketch {
   private rngState: number;
   private level0Capacity: number;
   /**
-   * KLL's sampler: once n >= 2k², each block of 2^samplerLevel incoming values keeps one value chosen
+   * KLL's sampler: once n >= k², each block of 2^samplerLevel incoming values keeps one value chosen
    * uniformly at random, entering the compactor at level samplerLevel. It adds at most B²/4 rank variance
    * per block of B values, below the compactors' own (n/k)² growth, and saves most of the sorting work.
    */
@@ -140,8 +140,8 @@ export class QuantileSketch {
 
   private adjustSampler(): void {
     const kSquared = this.k * this.k;
-    if (this.n < 2 * kSquared) return;
-    const level = Math.floor(Math.log2(this.n / kSquared));
+    if (this.n < kSquared) return;
+    const level = Math.floor(Math.log2((2 * this.n) / kSquared));
     if (level > this.samplerLevel && this.pendingSize === 0) {
       this.samplerLevel = level;
       this.pending = new Float64Array(2 ** level);
