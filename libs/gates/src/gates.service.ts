@@ -6,7 +6,7 @@ import {
   type BaselineEntity, type GateDecisionEntity, type GatePolicyEntity, type ModelEntity,
 } from '@assay/db';
 import { LedgerKind, LedgerService, SigningService } from '@assay/ledger';
-import { parseBaselineUpload, policyReferences, profileOfValues, type UploadFormat } from '@assay/monitoring';
+import { mergeProfileRows, parseBaselineUpload, policyReferences, profileOfValues, profilesOfSamples, type UploadFormat } from '@assay/monitoring';
 import { digestOf, sha256Hex, type DsseEnvelope } from '@assay/provenance';
 import { SignalProfile, type SignalProfileJSON } from '@assay/stats';
 import { evaluateGate, type GateReason } from './gate-evaluation.js';
@@ -241,34 +241,12 @@ export class GatesService {
     const to = window ? new Date(window.to) : new Date();
     const from = window ? new Date(window.from) : new Date(to.getTime() - DEFAULT_WINDOW_MS);
     if (!(from < to)) throw badInput('window.from must be before window.to');
-    const profiles = new Map<string, SignalProfile>();
     const samples = await this.windows.samplesInWindow(modelId, version, from, to, EXACT_EVIDENCE_MAX + 1);
-    let count: number;
-    let exact = true;
-    if (samples.length <= EXACT_EVIDENCE_MAX) {
-      const columns = new Map<string, unknown[]>();
-      for (const sample of samples) {
-        for (const [signal, value] of Object.entries(sample.signals)) {
-          let column = columns.get(signal);
-          if (!column) columns.set(signal, (column = []));
-          column.push(value);
-        }
-      }
-      for (const [signal, values] of columns) {
-        const profile = profileOfValues(values);
-        if (profile) profiles.set(signal, profile);
-      }
-      count = samples.length;
-    } else {
-      exact = false;
-      for (const row of await this.windows.allProfileRows(modelId, version, from, to)) {
-        const profile = SignalProfile.fromJSON(row.profile as unknown as SignalProfileJSON);
-        const existing = profiles.get(row.signal);
-        if (existing) existing.merge(profile);
-        else profiles.set(row.signal, profile);
-      }
-      count = await this.windows.sampledCount(modelId, version, from, to);
-    }
+    const exact = samples.length <= EXACT_EVIDENCE_MAX;
+    const profiles = exact
+      ? profilesOfSamples(samples)
+      : mergeProfileRows(await this.windows.allProfileRows(modelId, version, from, to));
+    const count = exact ? samples.length : await this.windows.sampledCount(modelId, version, from, to);
     return {
       count,
       profiles,

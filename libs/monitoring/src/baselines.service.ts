@@ -3,10 +3,10 @@ import { badInput, notFound } from '@assay/common';
 import { BaselineRepository, WindowRepository, type BaselineEntity, type BaselineSignalEntity, type NewBaselineSignal } from '@assay/db';
 import { LedgerKind, LedgerService } from '@assay/ledger';
 import { digestOf } from '@assay/provenance';
-import { SignalProfile, type SignalProfileJSON } from '@assay/stats';
+import type { SignalProfile } from '@assay/stats';
 import { parseBaselineUpload, type UploadFormat } from './baseline-upload.js';
 import { ModelResolver, type ResolvedModel } from './model-resolver.js';
-import { profileOfValues } from './window-reader.service.js';
+import { mergeProfileRows, profileOfValues, profilesOfSamples } from './window-reader.service.js';
 
 export interface CaptureRequest {
   version: string;
@@ -73,31 +73,9 @@ export class BaselinesService {
   }
 
   private async windowProfiles(modelId: string, version: string, from: Date, to: Date): Promise<Map<string, SignalProfile>> {
-    const profiles = new Map<string, SignalProfile>();
     const samples = await this.windows.samplesInWindow(modelId, version, from, to, CAPTURE_EXACT_MAX + 1);
-    if (samples.length <= CAPTURE_EXACT_MAX) {
-      const columns = new Map<string, unknown[]>();
-      for (const sample of samples) {
-        for (const [signal, value] of Object.entries(sample.signals)) {
-          let column = columns.get(signal);
-          if (!column) columns.set(signal, (column = []));
-          column.push(value);
-        }
-      }
-      for (const [signal, values] of columns) {
-        const profile = profileOfValues(values);
-        if (profile) profiles.set(signal, profile);
-      }
-      return profiles;
-    }
-    const rows = await this.windows.allProfileRows(modelId, version, from, to);
-    for (const row of rows) {
-      const profile = SignalProfile.fromJSON(row.profile as unknown as SignalProfileJSON);
-      const existing = profiles.get(row.signal);
-      if (existing) existing.merge(profile);
-      else profiles.set(row.signal, profile);
-    }
-    return profiles;
+    if (samples.length <= CAPTURE_EXACT_MAX) return profilesOfSamples(samples);
+    return mergeProfileRows(await this.windows.allProfileRows(modelId, version, from, to));
   }
 
   private async store(

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@assay/config';
-import { WindowRepository, type WindowSample } from '@assay/db';
+import { WindowRepository, type ProfileRow, type WindowSample } from '@assay/db';
 import { SignalProfile, type SignalProfileJSON } from '@assay/stats';
 
 export type WindowSpec = { type: 'time'; seconds: number } | { type: 'count'; samples: number };
@@ -23,6 +23,36 @@ export function profileOfValues(values: ReadonlyArray<unknown>): SignalProfile |
   const profile = new SignalProfile(numeric ? 'numeric' : 'categorical');
   for (const value of present) profile.add(numeric ? value : String(value));
   return profile;
+}
+
+/** One profile per signal over the samples' values. */
+export function profilesOfSamples(samples: ReadonlyArray<{ signals: Record<string, unknown> }>): Map<string, SignalProfile> {
+  const columns = new Map<string, unknown[]>();
+  for (const sample of samples) {
+    for (const [signal, value] of Object.entries(sample.signals)) {
+      let column = columns.get(signal);
+      if (!column) columns.set(signal, (column = []));
+      column.push(value);
+    }
+  }
+  const profiles = new Map<string, SignalProfile>();
+  for (const [signal, values] of columns) {
+    const profile = profileOfValues(values);
+    if (profile) profiles.set(signal, profile);
+  }
+  return profiles;
+}
+
+/** The per-minute profile rows of a window, merged into one profile per signal. */
+export function mergeProfileRows(rows: ReadonlyArray<ProfileRow>): Map<string, SignalProfile> {
+  const profiles = new Map<string, SignalProfile>();
+  for (const row of rows) {
+    const profile = SignalProfile.fromJSON(row.profile as unknown as SignalProfileJSON);
+    const existing = profiles.get(row.signal);
+    if (existing) existing.merge(profile);
+    else profiles.set(row.signal, profile);
+  }
+  return profiles;
 }
 
 function exactWindow(samples: WindowSample[], from: Date | null, to: Date): WindowData {
@@ -67,10 +97,7 @@ export class WindowReader {
     const cache = new Map<string, Promise<SignalProfile | null>>();
     const load = async (signal: string): Promise<SignalProfile | null> => {
       const rows = await this.windows.profileRows(modelId, version, [signal], from, end);
-      if (rows.length === 0) return null;
-      const merged = SignalProfile.fromJSON(rows[0].profile as unknown as SignalProfileJSON);
-      for (const row of rows.slice(1)) merged.merge(SignalProfile.fromJSON(row.profile as unknown as SignalProfileJSON));
-      return merged;
+      return mergeProfileRows(rows).get(signal) ?? null;
     };
     return {
       from,

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, type Type } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Role, type MonitorKind } from '@assay/db';
 import { CurrentPrincipal, Roles, type Principal } from '@assay/common';
@@ -11,132 +11,67 @@ import {
 
 const READERS = [Role.Owner, Role.Auditor, Role.Ci];
 
-abstract class CheckDefinitionController {
-  protected abstract readonly kind: MonitorKind;
+// Monitors and policies are the same resource told apart by kind; one definition serves both paths.
+function checkDefinitionController(path: string, kind: MonitorKind): Type {
+  @ApiTags('monitoring')
+  @Controller(path)
+  class CheckDefinitionController {
+    constructor(
+      readonly monitors: MonitorsService,
+      readonly runs: CheckRunsService,
+    ) {}
 
-  constructor(
-    protected readonly monitors: MonitorsService,
-    protected readonly runs: CheckRunsService,
-  ) {}
+    @Get(':id')
+    @Roles(...READERS)
+    @ApiOkResponse({ type: MonitorDto })
+    async get(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<MonitorDto> {
+      return MonitorDto.from(await this.monitors.get(p.projectId!, id, kind));
+    }
 
-  protected async getOne(p: Principal, id: string): Promise<MonitorDto> {
-    return MonitorDto.from(await this.monitors.get(p.projectId!, id, this.kind));
+    @Patch(':id')
+    @Roles(Role.Owner)
+    @ApiOkResponse({ type: MonitorDto })
+    async update(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateMonitorDto): Promise<MonitorDto> {
+      return MonitorDto.from(
+        await this.monitors.update(p.projectId!, id, kind, { ...body, window: body.window ? windowOf(body.window) : undefined }),
+      );
+    }
+
+    @Delete(':id')
+    @HttpCode(204)
+    @Roles(Role.Owner)
+    @ApiNoContentResponse()
+    async remove(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+      await this.monitors.remove(p.projectId!, id, kind);
+    }
+
+    @Post(':id/run')
+    @HttpCode(202)
+    @Roles(Role.Owner)
+    @ApiAcceptedResponse({ type: RunAcceptedDto, description: 'queued; the check run appears under /v1/check-runs' })
+    async run(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<RunAcceptedDto> {
+      const accepted = await this.runs.runNow(p.projectId!, id, kind);
+      return { jobId: accepted.jobId, monitorId: accepted.monitor.id, at: accepted.at.toISOString() };
+    }
+
+    @Get(':id/series')
+    @Roles(...READERS)
+    @ApiOkResponse({ type: SeriesDto, description: 'the statistic over time' })
+    async series(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Query() query: SeriesQueryDto): Promise<SeriesDto> {
+      const { monitor, runs } = await this.runs.series(p.projectId!, id, new Date(query.from), query.to ? new Date(query.to) : new Date(), query.limit ?? 1000);
+      return {
+        monitorId: monitor.id,
+        method: monitor.method,
+        points: runs.map((r) => ({ windowTo: r.windowTo.toISOString(), statistic: r.statistic, pValue: r.pValue, verdict: r.verdict, nCurrent: r.nCurrent })),
+      };
+    }
   }
-
-  protected async patchOne(p: Principal, id: string, body: UpdateMonitorDto): Promise<MonitorDto> {
-    return MonitorDto.from(
-      await this.monitors.update(p.projectId!, id, this.kind, { ...body, window: body.window ? windowOf(body.window) : undefined }),
-    );
-  }
-
-  protected async runOne(p: Principal, id: string): Promise<RunAcceptedDto> {
-    const accepted = await this.runs.runNow(p.projectId!, id, this.kind);
-    return { jobId: accepted.jobId, monitorId: accepted.monitor.id, at: accepted.at.toISOString() };
-  }
-
-  protected async seriesOf(p: Principal, id: string, query: SeriesQueryDto): Promise<SeriesDto> {
-    const { monitor, runs } = await this.runs.series(p.projectId!, id, new Date(query.from), query.to ? new Date(query.to) : new Date(), query.limit ?? 1000);
-    return {
-      monitorId: monitor.id,
-      method: monitor.method,
-      points: runs.map((r) => ({ windowTo: r.windowTo.toISOString(), statistic: r.statistic, pValue: r.pValue, verdict: r.verdict, nCurrent: r.nCurrent })),
-    };
-  }
+  Object.defineProperty(CheckDefinitionController, 'name', { value: kind === 'drift' ? 'MonitorsController' : 'PoliciesController' });
+  return CheckDefinitionController;
 }
 
-@ApiTags('monitoring')
-@Controller('v1/monitors')
-export class MonitorsController extends CheckDefinitionController {
-  protected readonly kind = 'drift' as const;
-
-  constructor(monitors: MonitorsService, runs: CheckRunsService) {
-    super(monitors, runs);
-  }
-
-  @Get(':id')
-  @Roles(...READERS)
-  @ApiOkResponse({ type: MonitorDto })
-  get(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<MonitorDto> {
-    return this.getOne(p, id);
-  }
-
-  @Patch(':id')
-  @Roles(Role.Owner)
-  @ApiOkResponse({ type: MonitorDto })
-  update(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateMonitorDto): Promise<MonitorDto> {
-    return this.patchOne(p, id, body);
-  }
-
-  @Delete(':id')
-  @HttpCode(204)
-  @Roles(Role.Owner)
-  @ApiNoContentResponse()
-  async remove(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
-    await this.monitors.remove(p.projectId!, id, this.kind);
-  }
-
-  @Post(':id/run')
-  @HttpCode(202)
-  @Roles(Role.Owner)
-  @ApiAcceptedResponse({ type: RunAcceptedDto, description: 'queued; the check run appears under /v1/check-runs' })
-  run(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<RunAcceptedDto> {
-    return this.runOne(p, id);
-  }
-
-  @Get(':id/series')
-  @Roles(...READERS)
-  @ApiOkResponse({ type: SeriesDto, description: 'the monitor’s statistic over time' })
-  series(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Query() query: SeriesQueryDto): Promise<SeriesDto> {
-    return this.seriesOf(p, id, query);
-  }
-}
-
-@ApiTags('monitoring')
-@Controller('v1/policies')
-export class PoliciesController extends CheckDefinitionController {
-  protected readonly kind = 'policy' as const;
-
-  constructor(monitors: MonitorsService, runs: CheckRunsService) {
-    super(monitors, runs);
-  }
-
-  @Get(':id')
-  @Roles(...READERS)
-  @ApiOkResponse({ type: MonitorDto })
-  get(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<MonitorDto> {
-    return this.getOne(p, id);
-  }
-
-  @Patch(':id')
-  @Roles(Role.Owner)
-  @ApiOkResponse({ type: MonitorDto })
-  update(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateMonitorDto): Promise<MonitorDto> {
-    return this.patchOne(p, id, body);
-  }
-
-  @Delete(':id')
-  @HttpCode(204)
-  @Roles(Role.Owner)
-  @ApiNoContentResponse()
-  async remove(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
-    await this.monitors.remove(p.projectId!, id, this.kind);
-  }
-
-  @Post(':id/run')
-  @HttpCode(202)
-  @Roles(Role.Owner)
-  @ApiAcceptedResponse({ type: RunAcceptedDto })
-  run(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<RunAcceptedDto> {
-    return this.runOne(p, id);
-  }
-
-  @Get(':id/series')
-  @Roles(...READERS)
-  @ApiOkResponse({ type: SeriesDto })
-  series(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Query() query: SeriesQueryDto): Promise<SeriesDto> {
-    return this.seriesOf(p, id, query);
-  }
-}
+export const MonitorsController = checkDefinitionController('v1/monitors', 'drift');
+export const PoliciesController = checkDefinitionController('v1/policies', 'policy');
 
 @ApiTags('monitoring')
 @Controller('v1')
