@@ -4,26 +4,18 @@
 // (SELECT + JSON decode) with no merging or statistics.
 //   npm run bench:checks   (BENCH_PG_ADMIN_URL, default postgres://postgres@127.0.0.1:5432/postgres; REDIS_URL)
 import { randomBytes, randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { loadConfig } from '@assay/config';
 import { createRootLogger, startAssay } from '@assay/common';
-import { createDataSource, runMigrations } from '@assay/db';
 import { JobName, QueueName, QueueService } from '@assay/queue';
 import { SignalProfile } from '@assay/stats';
 import { createWorkerApp } from '@assay/worker';
+import { createBenchDatabase } from './support/bench-database.js';
 
-const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? process.env.ASSAY_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const MODELS = Number(process.env.BENCH_MODELS ?? 100);
 const SIGNALS = 10;
 const MINUTES = 10;
 const PER_MINUTE = 10_000;
 const WINDOW_SECONDS = MINUTES * 60;
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
 
 function gaussian(seed: number): () => number {
   let state = seed >>> 0 || 1;
@@ -46,14 +38,8 @@ function minuteProfiles(shift: number, seed: number): string[] {
 }
 
 async function main(): Promise<void> {
-  const database = `assay_bench_checks_${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
-  const adminClient = new pg.Client({ connectionString: ADMIN_URL });
-  await adminClient.connect();
-  await adminClient.query(`CREATE DATABASE ${database}`);
-  const url = withDatabase(ADMIN_URL, database);
-  const setup = createDataSource(url, 4);
-  await setup.initialize();
-  await runMigrations(setup);
+  const bench = await createBenchDatabase('bench_checks');
+  const { url, dataSource: setup, name: database } = bench;
 
   process.stdout.write(`seeding ${MODELS} models × ${SIGNALS} signals × ${MINUTES} minutes × ${PER_MINUTE} samples\n`);
   const tick = Math.floor(Date.now() / 60_000) * 60_000;
@@ -155,9 +141,7 @@ async function main(): Promise<void> {
   );
 
   await running.close();
-  await setup.destroy();
-  await adminClient.query(`DROP DATABASE ${database} WITH (FORCE)`);
-  await adminClient.end();
+  await bench.drop();
 }
 
 await main();

@@ -6,17 +6,15 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pg from 'pg';
 import { loadConfig } from '@assay/config';
 import { createRootLogger, startAssay } from '@assay/common';
 import { createApiApp } from '@assay/api';
 import { GenAiTraffic, normal, seededRandom } from '@assay/cli';
-import { createDataSource, runMigrations } from '@assay/db';
 import { createIngestApp } from '@assay/ingest';
 import { QueueService } from '@assay/queue';
 import { createWorkerApp } from '@assay/worker';
+import { createBenchDatabase } from './support/bench-database.js';
 
-const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? process.env.ASSAY_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
 const RATE = Number(process.env.SOAK_RATE ?? 1000);
 const SAMPLE_SECONDS = Number(process.env.SOAK_SAMPLE_SECONDS ?? 5);
@@ -46,20 +44,14 @@ async function api<T>(base: string, method: string, path: string, key: string, b
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
 async function main(): Promise<void> {
-  const database = `assay_soak_${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${database}`;
-  const setup = createDataSource(url.toString(), 2);
-  await setup.initialize();
-  await runMigrations(setup);
+  const bench = await createBenchDatabase('soak');
+  const { dataSource: setup, name: database } = bench;
+  const url = bench.url;
 
   const adminKey = `soak-admin-${randomBytes(16).toString('hex')}`;
   const config = loadConfig({
     ...process.env,
-    DATABASE_URL: url.toString(),
+    DATABASE_URL: url,
     ASSAY_API_PORT: '0',
     ASSAY_INGEST_PORT: '0',
     ASSAY_WORKER_PORT: '0',
@@ -176,9 +168,7 @@ async function main(): Promise<void> {
   await traffic.shutdown();
   await running.close();
   receiver.close();
-  await setup.destroy();
-  await admin.query(`DROP DATABASE ${database} WITH (FORCE)`);
-  await admin.end();
+  await bench.drop();
   process.exitCode = memoryBounded && queuesBounded ? 0 : 1;
 }
 
