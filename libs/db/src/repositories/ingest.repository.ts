@@ -94,6 +94,21 @@ function sortUnmatched(unmatched: UnmatchedToWrite[]): UnmatchedToWrite[] {
   return [...unmatched].sort((a, b) => (a.serviceName < b.serviceName ? -1 : a.serviceName > b.serviceName ? 1 : a.minuteMs - b.minuteMs));
 }
 
+// The parameters of a multi-row sample insert through unnest, one array per column, in column order.
+function sampleColumns(samples: readonly SampleToWrite[]): unknown[][] {
+  return [
+    samples.map((x) => x.modelId),
+    samples.map((x) => x.version),
+    samples.map((x) => x.timeMicros.toString()),
+    samples.map((x) => x.traceId),
+    samples.map((x) => x.spanId),
+    samples.map((x) => x.parentSpanId),
+    samples.map((x) => x.responseId),
+    samples.map((x) => x.serviceName),
+    samples.map((x) => JSON.stringify(x.signals)),
+  ];
+}
+
 function minuteOfMicros(micros: bigint): number {
   const ms = Number(micros / 1000n);
   return ms - (((ms % MINUTE_MS) + MINUTE_MS) % MINUTE_MS);
@@ -193,15 +208,7 @@ export class IngestRepository {
               EXISTS (SELECT 1 FROM pending_evaluations WHERE project_id = $1) AS pending`,
       [
         batch.projectId,
-        samples.map((x) => x.modelId),
-        samples.map((x) => x.version),
-        samples.map((x) => x.timeMicros.toString()),
-        samples.map((x) => x.traceId),
-        samples.map((x) => x.spanId),
-        samples.map((x) => x.parentSpanId),
-        samples.map((x) => x.responseId),
-        samples.map((x) => x.serviceName),
-        samples.map((x) => JSON.stringify(x.signals)),
+        ...sampleColumns(samples),
         profiles.map((p) => p.modelId),
         profiles.map((p) => p.version),
         profiles.map((p) => p.signal),
@@ -315,15 +322,7 @@ export class IngestRepository {
          RETURNING trace_id, span_id, model_id`,
         [
           batch.projectId,
-          samples.map((x) => x.modelId),
-          samples.map((x) => x.version),
-          samples.map((x) => x.timeMicros.toString()),
-          samples.map((x) => x.traceId),
-          samples.map((x) => x.spanId),
-          samples.map((x) => x.parentSpanId),
-          samples.map((x) => x.responseId),
-          samples.map((x) => x.serviceName),
-          samples.map((x) => JSON.stringify(x.signals)),
+          ...sampleColumns(samples),
         ],
       );
       inserted = result.rowCount ?? result.rows.length;
