@@ -4,12 +4,11 @@
 // accepted at 100% and at 10% sampling, p50/p99 request latency and peak RSS; the baseline, measured
 // in the same run, is a bare decode loop (decodeTraceRequest) over the same bodies.
 //   npm run bench:ingest   (BENCH_PG_ADMIN_URL, default postgres://postgres@127.0.0.1:5432/postgres; REDIS_URL;
-//                           BENCH_REQUESTS per phase, default 400; BENCH_CONCURRENCY, default 8)
+//                           BENCH_REQUESTS per phase, default 400; BENCH_CONCURRENCY, default 8; BENCH_PHASE=100|10;
+//                           BENCH_PROFILE=<file> for a CPU profile of the server's thread)
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { SpanKind } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
@@ -20,17 +19,12 @@ import { ApiKeyService, createRootLogger, startAssay } from '@assay/common';
 import { ApiKeyRepository, ModelRepository, PriceCatalogRepository, ProjectRepository, Role, createDataSource, runMigrations } from '@assay/db';
 import { decodeTraceRequest, extractInferences } from '@assay/otlp';
 import { createIngestApp } from '@assay/ingest';
+import { LoadClient } from './support/http-load.js';
 
 const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? process.env.ASSAY_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const SPANS_PER_REQUEST = 100;
-
-interface LoadResult {
-  seconds: number;
-  latenciesMs: number[];
-  statuses: Record<string, number>;
-}
 
 function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
@@ -83,38 +77,28 @@ function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
-// The load generator: its own thread, so that client work does not share the server's event loop.
-async function loadWorker(): Promise<void> {
-  const { url, key, bodies, concurrency } = workerData as { url: string; key: string; bodies: Uint8Array[]; concurrency: number };
-  const latenciesMs: number[] = [];
-  const statuses: Record<string, number> = {};
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < bodies.length) {
-        const body = bodies[next++];
-        const t0 = performance.now();
-        const response = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${key}` },
-          body,
-        });
-        await response.arrayBuffer();
-        latenciesMs.push(performance.now() - t0);
-        statuses[response.status] = (statuses[response.status] ?? 0) + 1;
-      }
-    }),
-  );
-  parentPort!.postMessage({ seconds: (performance.now() - started) / 1000, latenciesMs, statuses } satisfies LoadResult);
-}
+const CLOCK_TICKS = 100;
 
-function runLoad(url: string, key: string, bodies: Buffer[]): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(fileURLToPath(import.meta.url), { workerData: { url, key, bodies, concurrency: CONCURRENCY } });
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  });
+// CPU seconds used so far by every postgres process on this machine (Linux /proc), or null elsewhere.
+function postgresCpuSeconds(): number | null {
+  try {
+    let ticks = 0;
+    for (const pid of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const close = stat.lastIndexOf(')');
+        if (!stat.slice(stat.indexOf('(') + 1, close).startsWith('postgres')) continue;
+        const fields = stat.slice(close + 2).split(' ');
+        ticks += Number(fields[11]) + Number(fields[12]);
+      } catch {
+        // The process ended between the listing and the read.
+      }
+    }
+    return ticks / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
 }
 
 function bareDecode(bodies: Buffer[]): number {
@@ -157,8 +141,13 @@ async function main(): Promise<void> {
     const config = loadConfig({ ...process.env, DATABASE_URL: dbUrl, ASSAY_INGEST_PORT: '0', ASSAY_LOG_LEVEL: 'warn', ASSAY_QUEUE_PREFIX: `bench-${database}` });
     const running = await startAssay({ ingest: createIngestApp }, config, createRootLogger('warn'), { bootstrapAdmin: false });
     const url = `http://127.0.0.1:${running.ports.ingest}/v1/traces`;
+    const client = new LoadClient();
+    const headers = { 'content-type': 'application/x-protobuf', authorization: `Bearer ${secret}` };
+    client.load('warm', warm);
+    client.load('100% sampling', full);
+    client.load('10% sampling', tenth);
     try {
-      await runLoad(url, secret, warm);
+      await client.run({ url, headers, bodies: 'warm', concurrency: CONCURRENCY });
       // BENCH_PROFILE=<file>: a CPU profile of the server's thread during the measured phases.
       const profiler = process.env.BENCH_PROFILE ? new Session() : null;
       if (profiler) {
@@ -167,13 +156,22 @@ async function main(): Promise<void> {
         await profiler.post('Profiler.start');
       }
       const rows: string[] = [];
-      for (const [label, bodies] of [['100% sampling', full], ['10% sampling', tenth]] as const) {
-        const result = await runLoad(url, secret, bodies);
+      // BENCH_PHASE=100|10: only that phase (for profiling one of them).
+      for (const label of ['100% sampling', '10% sampling'].filter((l) => !process.env.BENCH_PHASE || l.startsWith(`${process.env.BENCH_PHASE}%`))) {
+        const elu = performance.eventLoopUtilization();
+        const cpu = process.cpuUsage();
+        const pgCpu = postgresCpuSeconds();
+        const result = await client.run({ url, headers, bodies: label, concurrency: CONCURRENCY });
+        const serverLoop = performance.eventLoopUtilization(elu).utilization;
+        const { user, system } = process.cpuUsage(cpu);
+        const pgShare = pgCpu === null ? null : (postgresCpuSeconds()! - pgCpu) / result.seconds;
         const sorted = [...result.latenciesMs].sort((a, b) => a - b);
         const accepted = (result.statuses['200'] ?? 0) * SPANS_PER_REQUEST;
         rows.push(
           `${label.padEnd(14)} ${Math.round(accepted / result.seconds).toLocaleString('en-US').padStart(9)} spans/s accepted  ` +
-            `p50 ${percentile(sorted, 0.5).toFixed(1)} ms  p99 ${percentile(sorted, 0.99).toFixed(1)} ms  statuses ${JSON.stringify(result.statuses)}`,
+            `p50 ${percentile(sorted, 0.5).toFixed(1)} ms  p99 ${percentile(sorted, 0.99).toFixed(1)} ms  statuses ${JSON.stringify(result.statuses)}\n` +
+            `${''.padEnd(14)} CPU in cores: server event loop ${serverLoop.toFixed(2)}, bench process ${((user + system) / 1e6 / result.seconds).toFixed(2)}` +
+            `${pgShare === null ? '' : `, PostgreSQL ${pgShare.toFixed(2)}`}`,
         );
       }
       if (profiler) {
@@ -196,6 +194,7 @@ async function main(): Promise<void> {
       process.stdout.write(`peak RSS (server and client thread): ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB\n`);
       for (const r of stored.rows) process.stdout.write(`stored: ${r.name} ${r.n} samples of ${r.seen} seen\n`);
     } finally {
+      await client.close();
       await running.close();
     }
   } finally {
@@ -204,14 +203,10 @@ async function main(): Promise<void> {
   }
 }
 
-if (isMainThread) {
-  main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
-      process.exit(1);
-    },
-  );
-} else {
-  await loadWorker();
-}
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -121,6 +121,65 @@ describe(IngestRepository.name, () => {
     assert.equal(left.n, 0);
   });
 
+  it('writes concurrent batches together, merging their counter rows, and isolates a redelivery', async () => {
+    const otherProject = (await new ProjectRepository(dataSource).create(`ingest-repo-${hex(4)}`)).id;
+    const otherModel = (await new ModelRepository(dataSource).create({ projectId: otherProject, name: 'claude' })).id;
+    const minuteMs = Math.floor(Date.now() / 60_000) * 60_000;
+    const before = await counts.totals(modelId, 'v1');
+    const billing = (count: number) => [{ serviceName: 'billing', minuteMs, count }];
+
+    // Two writes go out at once; the three that wait meanwhile become one statement, in which two
+    // batches share a counter row and one belongs to another project.
+    const together = [
+      batchOf(projectId, modelId, [sample(modelId)], { unmatched: billing(1) }),
+      batchOf(projectId, modelId, [sample(modelId)], { unmatched: billing(2) }),
+      batchOf(projectId, modelId, [sample(modelId), sample(modelId)], { unmatched: billing(3) }),
+      batchOf(projectId, modelId, [sample(modelId)], { unmatched: billing(4) }),
+      batchOf(otherProject, otherModel, [sample(otherModel)], { unmatched: billing(5) }),
+    ];
+    const first = await Promise.all(together.map((b) => sut.write(b, recordingProfiler)));
+
+    assert.deepEqual(first.map((r) => r.inserted), [1, 1, 2, 1, 1]);
+    const transactions = await dataSource.query<Array<{ span_id: string; tx: string }>>(
+      `SELECT span_id, xmin::text AS tx FROM samples WHERE span_id = ANY($1)`,
+      [together.flatMap((b) => b.samples.map((s) => s.spanId))],
+    );
+    const txOf = (batch: IngestBatch): string => transactions.find((t) => t.span_id === batch.samples[0].spanId)!.tx;
+    assert.equal(new Set(together.slice(2).map(txOf)).size, 1);
+    assert.equal(new Set(together.map(txOf)).size, 3);
+    const mid = await counts.totals(modelId, 'v1');
+    assert.deepEqual({ seen: mid.seen - before.seen, sampled: mid.sampled - before.sampled }, { seen: 10, sampled: 5 });
+    assert.deepEqual(await counts.totals(otherModel, 'v1'), { seen: 2, sampled: 1 });
+    const unmatched = await dataSource.query<Array<{ project_id: string; count: string }>>(
+      `SELECT project_id, count FROM unmatched_spans WHERE service_name = 'billing' AND project_id = ANY($1) ORDER BY count`,
+      [[projectId, otherProject]],
+    );
+    assert.deepEqual(
+      unmatched.map((u) => [u.project_id, Number(u.count)]),
+      [[otherProject, 5], [projectId, 10]],
+    );
+
+    // The last group holds a redelivered span: its statement fails, and each batch is written alone.
+    const stored = together[0].samples[0];
+    const redelivering = [
+      batchOf(projectId, modelId, [sample(modelId)]),
+      batchOf(projectId, modelId, [sample(modelId)]),
+      batchOf(projectId, modelId, [sample(modelId)]),
+      batchOf(projectId, modelId, [{ ...stored, signals: { ...stored.signals } }, sample(modelId)]),
+    ];
+    const second = await Promise.all(redelivering.map((b) => sut.write(b, recordingProfiler)));
+
+    assert.deepEqual(
+      second.map((r) => [r.inserted, r.duplicates]),
+      [[1, 0], [1, 0], [1, 0], [1, 1]],
+    );
+    const after = await counts.totals(modelId, 'v1');
+    // seen 2 + 2 + 2 + 4 and sampled 1 + 1 + 1 + 2, minus the redelivered span once each.
+    assert.deepEqual({ seen: after.seen - mid.seen, sampled: after.sampled - mid.sampled }, { seen: 9, sampled: 4 });
+    const storedSpans = new Set((await samples.listRecent(modelId, { limit: 200 })).map((s) => s.spanId));
+    for (const batch of [...together.slice(0, 4), ...redelivering]) for (const s of batch.samples) assert.ok(storedSpans.has(s.spanId));
+  });
+
   it('writes nothing of a batch whose insert fails', async () => {
     const good = sample(modelId);
     const bad = sample(modelId, { traceId: 'not-hex' });

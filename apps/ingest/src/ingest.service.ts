@@ -105,6 +105,12 @@ export class IngestService {
     const lateEvaluations: LateEvaluation[] = extracted.evaluations
       .filter((e) => e.inferenceSpanId === null)
       .map((e) => ({ traceId: e.traceId, parentSpanId: e.parentSpanId, responseId: e.responseId, signals: evaluationSignals([e]) }));
+    // Only numbers cross the write's await: decoded spans kept alive while PostgreSQL works would
+    // survive young-generation collections and be copied into the old one, request after request.
+    const inferences = extracted.inferences.length;
+    let unmatchedSpans = 0;
+    for (const u of unmatched.values()) unmatchedSpans += u.count;
+    const matched = inTime.length - unmatchedSpans;
 
     const result = await this.writer.write(
       {
@@ -120,11 +126,11 @@ export class IngestService {
       buildProfiles,
     );
     this.purgeNow(nowMs);
-    spansCounter.inc({ outcome: 'matched' }, inTime.length - [...unmatched.values()].reduce((n, u) => n + u.count, 0));
+    spansCounter.inc({ outcome: 'matched' }, matched);
     spansCounter.inc({ outcome: 'sampled' }, samples.length);
     if (rejected > 0) spansCounter.inc({ outcome: 'rejected' }, rejected);
     return {
-      inferences: extracted.inferences.length,
+      inferences,
       sampled: samples.length,
       stored: result.inserted,
       ...(rejected > 0 ? { partialSuccess: { rejectedSpans: rejected, errorMessage: reasons.join('; ') } } : {}),

@@ -83,6 +83,63 @@ const NO_PARTITION = '23514';
 const REDELIVERY = 'AS001';
 const EPOCH_PLUS_MICROS = `'epoch'::timestamptz + m * interval '1 microsecond'`;
 const key = (traceId: string, spanId: string): string => `${traceId}:${spanId}`;
+// Concurrent group writes: one fills while another is in PostgreSQL.
+const MAX_GROUPS_IN_FLIGHT = 2;
+// Rows per group statement: past this, a bigger statement no longer saves anything and only delays.
+const MAX_GROUP_SAMPLES = 2000;
+
+interface WaitingBatch {
+  batch: IngestBatch;
+  profiler: Profiler;
+  resolve(result: IngestWriteResult): void;
+  reject(error: unknown): void;
+}
+
+// Values sent once per statement, referred to by 1-based position (PostgreSQL's array subscripts).
+class Dictionary {
+  readonly values: string[] = [];
+  private readonly positions = new Map<string, number>();
+
+  indexOf(value: string): number {
+    let position = this.positions.get(value);
+    if (position === undefined) {
+      position = this.values.push(value);
+      this.positions.set(value, position);
+    }
+    return position;
+  }
+}
+
+const WRITE_AT_ONCE = `
+  WITH stored AS (
+    INSERT INTO samples (project_id, model_id, version, time, trace_id, span_id, parent_span_id, response_id, service_name, signals)
+    SELECT ($1::uuid[])[pj], ($2::uuid[])[mo], v, ${EPOCH_PLUS_MICROS}, t, s, p, r, sn, sig
+      FROM ROWS FROM (unnest($3::int[]), unnest($4::int[]), unnest($5::text[]), unnest($6::bigint[]), unnest($7::text[]), unnest($8::text[]),
+                      unnest($9::text[]), unnest($10::text[]), unnest($11::text[]), jsonb_array_elements($12::jsonb))
+        AS x(pj, mo, v, m, t, s, p, r, sn, sig)
+    ON CONFLICT DO NOTHING
+    RETURNING 1
+  ), profiles AS (
+    INSERT INTO signal_profiles (model_id, version, signal, minute, count, profile)
+    SELECT ($2::uuid[])[mo], v, s, 'epoch'::timestamptz + mi * interval '1 millisecond', c, p
+      FROM ROWS FROM (unnest($13::int[]), unnest($14::text[]), unnest($15::text[]), unnest($16::bigint[]), unnest($17::bigint[]),
+                      jsonb_array_elements($18::jsonb)) AS x(mo, v, s, mi, c, p)
+  ), counts AS (
+    INSERT INTO sample_counts (model_id, version, minute, seen, sampled)
+    SELECT ($2::uuid[])[mo], v, 'epoch'::timestamptz + mi * interval '1 millisecond', se, sa
+      FROM unnest($19::int[], $20::text[], $21::bigint[], $22::bigint[], $23::bigint[]) WITH ORDINALITY AS x(mo, v, mi, se, sa, o)
+     ORDER BY o
+    ON CONFLICT (model_id, version, minute) DO UPDATE SET
+      seen = sample_counts.seen + excluded.seen, sampled = sample_counts.sampled + excluded.sampled
+  ), unmatched AS (
+    INSERT INTO unmatched_spans (project_id, service_name, minute, count)
+    SELECT ($1::uuid[])[pj], s, 'epoch'::timestamptz + mi * interval '1 millisecond', c
+      FROM unnest($24::int[], $25::text[], $26::bigint[], $27::bigint[]) WITH ORDINALITY AS x(pj, s, mi, c, o)
+     ORDER BY o
+    ON CONFLICT (project_id, service_name, minute) DO UPDATE SET count = unmatched_spans.count + excluded.count
+  )
+  SELECT CASE WHEN (SELECT count(*) FROM stored) < $28 THEN ingest_refuse_redelivery() ELSE 0 END AS guard,
+         ARRAY(SELECT DISTINCT project_id::text FROM pending_evaluations WHERE project_id = ANY($1::uuid[])) AS pending`;
 const countKey = (modelId: string, version: string, minuteMs: number): string => `${modelId}\u0000${version}\u0000${minuteMs}`;
 
 // Shared counter rows are always locked in this order, so concurrent writers cannot deadlock.
@@ -90,8 +147,36 @@ function sortCounts(counts: CountToWrite[]): CountToWrite[] {
   return counts.sort((a, b) => (a.modelId < b.modelId ? -1 : a.modelId > b.modelId ? 1 : a.version < b.version ? -1 : a.version > b.version ? 1 : a.minuteMs - b.minuteMs));
 }
 
-function sortUnmatched(unmatched: UnmatchedToWrite[]): UnmatchedToWrite[] {
-  return [...unmatched].sort((a, b) => (a.serviceName < b.serviceName ? -1 : a.serviceName > b.serviceName ? 1 : a.minuteMs - b.minuteMs));
+function sortUnmatched<T extends UnmatchedToWrite & { projectId?: string }>(unmatched: T[]): T[] {
+  const projectOf = (u: T): string => u.projectId ?? '';
+  return [...unmatched].sort((a, b) =>
+    projectOf(a) < projectOf(b) ? -1 : projectOf(a) > projectOf(b) ? 1 : a.serviceName < b.serviceName ? -1 : a.serviceName > b.serviceName ? 1 : a.minuteMs - b.minuteMs,
+  );
+}
+
+// One row per key: an upsert may not touch the same row twice in one statement.
+function mergeCounts(counts: readonly CountToWrite[]): CountToWrite[] {
+  const merged = new Map<string, CountToWrite>();
+  for (const count of counts) {
+    const k = countKey(count.modelId, count.version, count.minuteMs);
+    const into = merged.get(k);
+    if (into) {
+      into.seen += count.seen;
+      into.sampled += count.sampled;
+    } else merged.set(k, { ...count });
+  }
+  return [...merged.values()];
+}
+
+function mergeUnmatched(unmatched: ReadonlyArray<UnmatchedToWrite & { projectId: string }>): Array<UnmatchedToWrite & { projectId: string }> {
+  const merged = new Map<string, UnmatchedToWrite & { projectId: string }>();
+  for (const u of unmatched) {
+    const k = `${u.projectId}\u0000${u.serviceName}\u0000${u.minuteMs}`;
+    const into = merged.get(k);
+    if (into) into.count += u.count;
+    else merged.set(k, { ...u });
+  }
+  return [...merged.values()];
 }
 
 // The parameters of a multi-row sample insert through unnest, one array per column, in column order.
@@ -120,6 +205,8 @@ function minuteOfMicros(micros: bigint): number {
 export class IngestRepository {
   private readonly pool: Pool;
   private readonly partitions = new Set<string>();
+  private readonly waiting: WaitingBatch[] = [];
+  private groupsInFlight = 0;
 
   constructor(dataSource: DataSource) {
     this.pool = (dataSource.driver as unknown as { master: Pool }).master;
@@ -143,7 +230,56 @@ export class IngestRepository {
     }
   }
 
-  async write(batch: IngestBatch, profiler: Profiler): Promise<IngestWriteResult> {
+  /**
+   * Stores one request's batch; resolves once it is committed. Batches without late evaluations
+   * (nearly all of them) are written together with the batches of other requests that arrive while
+   * earlier writes are in flight: one statement and one commit for the group, which is where most of
+   * a small write's cost goes. A group that fails is written again batch by batch, so that one
+   * batch's problem (a redelivered span, a bad value) is that batch's alone.
+   */
+  write(batch: IngestBatch, profiler: Profiler): Promise<IngestWriteResult> {
+    if (batch.lateEvaluations.length > 0) return this.writeAlone(batch, profiler);
+    return new Promise<IngestWriteResult>((resolve, reject) => {
+      this.waiting.push({ batch, profiler, resolve, reject });
+      this.startGroups();
+    });
+  }
+
+  private startGroups(): void {
+    while (this.groupsInFlight < MAX_GROUPS_IN_FLIGHT && this.waiting.length > 0) {
+      let rows = this.waiting[0].batch.samples.length;
+      let size = 1;
+      while (size < this.waiting.length && rows + this.waiting[size].batch.samples.length <= MAX_GROUP_SAMPLES) rows += this.waiting[size++].batch.samples.length;
+      const group = this.waiting.splice(0, size);
+      this.groupsInFlight++;
+      void this.writeGroup(group).finally(() => {
+        this.groupsInFlight--;
+        this.startGroups();
+      });
+    }
+  }
+
+  private async writeGroup(group: WaitingBatch[]): Promise<void> {
+    if (group.length > 1) {
+      let results: IngestWriteResult[] | null = null;
+      try {
+        await this.ensurePartitions(group.flatMap((g) => g.batch.samples));
+        results = await this.writeAtOnce(
+          group.map((g) => g.batch),
+          group[0].profiler,
+        );
+      } catch {
+        results = null;
+      }
+      if (results) {
+        group.forEach((g, i) => g.resolve(results[i]));
+        return;
+      }
+    }
+    await Promise.all(group.map((g) => this.writeAlone(g.batch, g.profiler).then(g.resolve, g.reject)));
+  }
+
+  private async writeAlone(batch: IngestBatch, profiler: Profiler): Promise<IngestWriteResult> {
     try {
       return await this.writeByPath(batch, profiler);
     } catch (error) {
@@ -158,7 +294,7 @@ export class IngestRepository {
     await this.ensurePartitions(batch.samples);
     if (batch.lateEvaluations.length === 0) {
       try {
-        return await this.writeAtOnce(batch, profiler);
+        return (await this.writeAtOnce([batch], profiler))[0];
       } catch (error) {
         if ((error as { code?: string }).code !== REDELIVERY) throw error;
       }
@@ -167,68 +303,68 @@ export class IngestRepository {
   }
 
   /**
-   * The common case in one autocommitted statement (atomic by itself, one round trip): samples,
-   * profiles, counts and unmatched counts. A request holding a span stored before makes the
-   * statement fail with REDELIVERY and write nothing; the transactional path then handles it.
+   * The common case in one autocommitted statement (atomic by itself, one round trip): the samples,
+   * profiles, counts and unmatched counts of one or more batches. A batch holding a span stored
+   * before makes the statement fail with REDELIVERY and write nothing; the transactional path then
+   * handles that batch. Model and project ids go once in a dictionary and rows refer to them by
+   * position; the signals go as one JSON array, which PostgreSQL splits (no per-element escaping).
    */
-  private async writeAtOnce(batch: IngestBatch, profiler: Profiler): Promise<IngestWriteResult> {
-    const { samples } = batch;
+  private async writeAtOnce(batches: readonly IngestBatch[], profiler: Profiler): Promise<IngestWriteResult[]> {
+    const samples = batches.length === 1 ? batches[0].samples : batches.flatMap((b) => b.samples);
+    const projects = new Dictionary();
+    const models = new Dictionary();
+    const sampleProjects: number[] = [];
+    for (const batch of batches) {
+      const index = projects.indexOf(batch.projectId);
+      for (let i = 0; i < batch.samples.length; i++) sampleProjects.push(index);
+    }
     const profiles = profiler(
       samples.map((s) => ({ modelId: s.modelId, version: s.version, minuteMs: minuteOfMicros(s.timeMicros), signals: s.signals })),
     );
-    const counts = sortCounts(batch.counts.filter((c) => c.seen > 0 || c.sampled > 0));
-    const unmatched = sortUnmatched(batch.unmatched);
-    const result = await this.pool.query<{ pending: boolean }>(
-      `WITH stored AS (
-         INSERT INTO samples (project_id, model_id, version, time, trace_id, span_id, parent_span_id, response_id, service_name, signals)
-         SELECT $1, mo, v, ${EPOCH_PLUS_MICROS}, t, s, p, r, sn, sig
-           FROM unnest($2::uuid[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::jsonb[])
-             AS x(mo, v, m, t, s, p, r, sn, sig)
-         ON CONFLICT DO NOTHING
-         RETURNING 1
-       ), profiles AS (
-         INSERT INTO signal_profiles (model_id, version, signal, minute, count, profile)
-         SELECT mo, v, s, 'epoch'::timestamptz + mi * interval '1 millisecond', c, p
-           FROM unnest($11::uuid[], $12::text[], $13::text[], $14::bigint[], $15::bigint[], $16::jsonb[]) AS x(mo, v, s, mi, c, p)
-       ), counts AS (
-         INSERT INTO sample_counts (model_id, version, minute, seen, sampled)
-         SELECT mo, v, 'epoch'::timestamptz + mi * interval '1 millisecond', se, sa
-           FROM unnest($17::uuid[], $18::text[], $19::bigint[], $20::bigint[], $21::bigint[]) WITH ORDINALITY AS x(mo, v, mi, se, sa, o)
-          ORDER BY o
-         ON CONFLICT (model_id, version, minute) DO UPDATE SET
-           seen = sample_counts.seen + excluded.seen, sampled = sample_counts.sampled + excluded.sampled
-       ), unmatched AS (
-         INSERT INTO unmatched_spans (project_id, service_name, minute, count)
-         SELECT $1, s, 'epoch'::timestamptz + mi * interval '1 millisecond', c
-           FROM unnest($22::text[], $23::bigint[], $24::bigint[]) WITH ORDINALITY AS x(s, mi, c, o)
-          ORDER BY o
-         ON CONFLICT (project_id, service_name, minute) DO UPDATE SET count = unmatched_spans.count + excluded.count
-       )
-       SELECT CASE WHEN (SELECT count(*) FROM stored) < $25 THEN ingest_refuse_redelivery() ELSE 0 END AS guard,
-              EXISTS (SELECT 1 FROM pending_evaluations WHERE project_id = $1) AS pending`,
-      [
-        batch.projectId,
-        ...sampleColumns(samples),
-        profiles.map((p) => p.modelId),
+    const counts = sortCounts(mergeCounts(batches.flatMap((b) => b.counts)).filter((c) => c.seen > 0 || c.sampled > 0));
+    const unmatched = sortUnmatched(mergeUnmatched(batches.flatMap((b) => b.unmatched.map((u) => ({ ...u, projectId: b.projectId })))));
+    const result = await this.pool.query<{ pending: string[] }>({
+      name: 'assay-ingest-write',
+      text: WRITE_AT_ONCE,
+      values: [
+        projects.values,
+        models.values,
+        sampleProjects,
+        samples.map((x) => models.indexOf(x.modelId)),
+        samples.map((x) => x.version),
+        samples.map((x) => x.timeMicros.toString()),
+        samples.map((x) => x.traceId),
+        samples.map((x) => x.spanId),
+        samples.map((x) => x.parentSpanId),
+        samples.map((x) => x.responseId),
+        samples.map((x) => x.serviceName),
+        JSON.stringify(samples.map((x) => x.signals)),
+        profiles.map((p) => models.indexOf(p.modelId)),
         profiles.map((p) => p.version),
         profiles.map((p) => p.signal),
         profiles.map((p) => p.minuteMs),
         profiles.map((p) => p.count),
-        profiles.map((p) => JSON.stringify(p.profile)),
-        counts.map((c) => c.modelId),
+        JSON.stringify(profiles.map((p) => p.profile)),
+        counts.map((c) => models.indexOf(c.modelId)),
         counts.map((c) => c.version),
         counts.map((c) => c.minuteMs),
         counts.map((c) => c.seen),
         counts.map((c) => c.sampled),
+        unmatched.map((u) => projects.indexOf(u.projectId)),
         unmatched.map((u) => u.serviceName),
         unmatched.map((u) => u.minuteMs),
         unmatched.map((u) => u.count),
         samples.length,
       ],
-    );
-    let evaluationsAttached = 0;
-    if (result.rows[0]?.pending && samples.length > 0) evaluationsAttached = await this.attachPending(batch, profiler);
-    return { inserted: samples.length, duplicates: 0, evaluationsAttached, evaluationsPending: 0 };
+    });
+    const withPending = new Set(result.rows[0]?.pending ?? []);
+    const results: IngestWriteResult[] = [];
+    for (const batch of batches) {
+      let evaluationsAttached = 0;
+      if (withPending.has(batch.projectId) && batch.samples.length > 0) evaluationsAttached = await this.attachPending(batch, profiler);
+      results.push({ inserted: batch.samples.length, duplicates: 0, evaluationsAttached, evaluationsPending: 0 });
+    }
+    return results;
   }
 
   /** Evaluations that came before their spans, attached to the spans just stored. */
