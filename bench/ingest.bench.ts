@@ -135,8 +135,10 @@ async function main(): Promise<void> {
     const warm = Array.from({ length: 20 }, (_, i) => makeBody('gpt-full', REQUESTS + i));
     const bytes = full.reduce((n, b) => n + b.length, 0) / full.length;
 
+    // The best of three passes: the baseline is what decoding can do here, not a pass that a
+    // neighbour's burst or a collection happened to slow.
     bareDecode(full.slice(0, 50));
-    const decodeRate = bareDecode([...full, ...tenth]);
+    const decodeRate = Math.max(...[0, 1, 2].map(() => bareDecode([...full, ...tenth])));
 
     const config = loadConfig({ ...process.env, DATABASE_URL: dbUrl, ASSAY_INGEST_PORT: '0', ASSAY_LOG_LEVEL: 'warn', ASSAY_QUEUE_PREFIX: `bench-${database}` });
     const running = await startAssay({ ingest: createIngestApp }, config, createRootLogger('warn'), { bootstrapAdmin: false });
@@ -190,7 +192,7 @@ async function main(): Promise<void> {
 
       process.stdout.write(`\n${REQUESTS} requests × ${SPANS_PER_REQUEST} spans per phase, ${Math.round(bytes / 1024)} KiB per protobuf body, ${CONCURRENCY} concurrent clients\n`);
       for (const row of rows) process.stdout.write(`${row}\n`);
-      process.stdout.write(`baseline: bare decode + extraction loop, one thread: ${Math.round(decodeRate).toLocaleString('en-US')} spans/s\n`);
+      process.stdout.write(`baseline: bare decode + extraction loop, one thread, best of 3 passes: ${Math.round(decodeRate).toLocaleString('en-US')} spans/s\n`);
       process.stdout.write(`peak RSS (server and client thread): ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB\n`);
       for (const r of stored.rows) process.stdout.write(`stored: ${r.name} ${r.n} samples of ${r.seen} seen\n`);
     } finally {

@@ -58,7 +58,7 @@ describe(`${OtlpReceiver.name} refusals`, () => {
   }
 
   before(async () => {
-    assay = await startTestAssay({ apps: ['api', 'ingest'], env: { ASSAY_INGEST_MAX_BODY: '4MiB' } });
+    assay = await startTestAssay({ apps: ['api', 'ingest'], env: { ASSAY_INGEST_MAX_BODY: '4MiB', ASSAY_INGEST_THREADS: '1' } });
     project = await seedProject(assay);
     const created = await call('POST', `${assay.apiUrl}/v1/models`, { key: project.keys.owner.key, json: { name: MODEL } });
     assert.equal(created.status, 201, created.text);

@@ -62,7 +62,8 @@ describe(OtlpReceiver.name, () => {
   let project: SeededProject;
 
   before(async () => {
-    assay = await startTestAssay({ apps: ['api', 'ingest'], env: { ASSAY_INGEST_MAX_BODY: '4MiB' } });
+    // On a planner thread, whatever this machine's default: the other ingest tests plan on the event loop.
+    assay = await startTestAssay({ apps: ['api', 'ingest'], env: { ASSAY_INGEST_MAX_BODY: '4MiB', ASSAY_INGEST_THREADS: '1' } });
     project = await seedProject(assay);
     await createModel(assay, project, {
       name: 'gpt-4o-mini',

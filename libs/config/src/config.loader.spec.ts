@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError, loadConfig } from './config.loader.js';
+import { ConfigError, defaultIngestThreads, loadConfig } from './config.loader.js';
 
 describe(loadConfig.name, () => {
   it('applies the documented defaults to an empty environment', () => {
@@ -12,6 +12,12 @@ describe(loadConfig.name, () => {
     assert.equal(sut.dataDir, '/srv/assay/.assay');
     assert.equal(sut.worker.queues, 'all');
     assert.equal(sut.ingest.maxBodyBytes, 32 << 20);
+  });
+
+  it('plans ingest requests on threads only where two cores are left for the rest', () => {
+    assert.deepEqual([1, 2, 3, 4, 6, 8, 32].map(defaultIngestThreads), [0, 0, 0, 2, 4, 4, 4]);
+    assert.equal(loadConfig({ ASSAY_INGEST_THREADS: '3' }, '/srv/assay').ingest.threads, 3);
+    assert.throws(() => loadConfig({ ASSAY_INGEST_THREADS: '65' }, '/srv/assay'), /ASSAY_INGEST_THREADS: must be a whole number from 0 to 64/);
   });
 
   it('names every bad variable and why in one error', () => {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { AppConfig, QueueSelection } from './config.types.js';
 
@@ -11,6 +12,15 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+
+/**
+ * Planner threads only pay where cores are spare: on two cores the event loop, PostgreSQL and a
+ * thread compete for the same CPU, and copying plans between threads costs more than it frees
+ * (measured with `npm run bench:ingest`). From four cores, all but two plan.
+ */
+export function defaultIngestThreads(cores: number): number {
+  return cores >= 4 ? Math.min(4, cores - 2) : 0;
+}
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -154,6 +164,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     ingest: {
       port: read.port('ASSAY_INGEST_PORT', 4318),
       maxBodyBytes: read.bytes('ASSAY_INGEST_MAX_BODY', 32 << 20, 64 << 20),
+      threads: read.integer('ASSAY_INGEST_THREADS', defaultIngestThreads(availableParallelism()), 0, 64),
     },
     worker: {
       port: read.port('ASSAY_WORKER_PORT', 3001),

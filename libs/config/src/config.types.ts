@@ -21,6 +21,8 @@ export interface AppConfig {
   ingest: {
     port: number;
     maxBodyBytes: number;
+    /** Threads that decode and plan OTLP requests; 0 plans them on the event loop. */
+    threads: number;
   };
   worker: {
     port: number;

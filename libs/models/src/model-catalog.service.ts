@@ -11,7 +11,17 @@ export interface CompiledModel extends MatchableModel {
   customSignals: CompiledSignals | null;
 }
 
+/** A project's catalog as plain data: what `compileCatalog` builds from, and what crosses to a thread. */
+export interface CatalogSource {
+  models: Array<Pick<ModelEntity, 'id' | 'name' | 'match' | 'versionAttribute' | 'sampling' | 'energy' | 'customSignals'>>;
+  prices: Array<{ provider: string; model: string } & TokenPrice>;
+  autoRegisterModels: boolean;
+}
+
 export interface ProjectCatalog {
+  /** Different for every load, so that a copy elsewhere knows when it is stale. */
+  revision: number;
+  source: CatalogSource;
   models: CompiledModel[];
   matcher: SpanMatcher<CompiledModel>;
   /** Keyed `${provider}\u0000${model}`. */
@@ -31,6 +41,33 @@ export function announceModelChange(projectId: string): void {
 }
 
 export const priceKey = (provider: string, model: string): string => `${provider}\u0000${model}`;
+
+let revisions = 0;
+
+export function compileCatalog(source: CatalogSource, revision = ++revisions): ProjectCatalog {
+  const compiled = source.models.map<CompiledModel>((m) => ({
+    id: m.id,
+    name: m.name,
+    match: m.match ?? {},
+    versionAttribute: m.versionAttribute,
+    sampling: m.sampling,
+    energy: m.energy,
+    customSignals: m.customSignals.length > 0 ? compileCustomSignals(m.customSignals) : null,
+  }));
+  return {
+    revision,
+    source,
+    models: compiled,
+    matcher: new SpanMatcher(compiled),
+    prices: new Map(
+      source.prices.map((p) => [
+        priceKey(p.provider, p.model),
+        { inputPerMillion: p.inputPerMillion, outputPerMillion: p.outputPerMillion, ...(p.cachedInputPerMillion === undefined ? {} : { cachedInputPerMillion: p.cachedInputPerMillion }) },
+      ]),
+    ),
+    autoRegisterModels: source.autoRegisterModels,
+  };
+}
 
 /**
  * The ingest's view of a project's models and prices, cached for a few seconds: a change made
@@ -74,25 +111,24 @@ export class ModelCatalog {
       this.prices.list(projectId),
       this.projects.findById(projectId),
     ]);
-    const compiled = models.map<CompiledModel>((m) => ({
-      id: m.id,
-      name: m.name,
-      match: m.match ?? {},
-      versionAttribute: m.versionAttribute,
-      sampling: m.sampling,
-      energy: m.energy,
-      customSignals: m.customSignals.length > 0 ? compileCustomSignals(m.customSignals) : null,
-    }));
-    return {
-      models: compiled,
-      matcher: new SpanMatcher(compiled),
-      prices: new Map(
-        prices.map((p) => [
-          priceKey(p.provider, p.model),
-          { inputPerMillion: p.inputPerMillion, outputPerMillion: p.outputPerMillion, ...(p.cachedInputPerMillion === null ? {} : { cachedInputPerMillion: p.cachedInputPerMillion }) },
-        ]),
-      ),
+    return compileCatalog({
+      models: models.map((m) => ({
+        id: m.id,
+        name: m.name,
+        match: m.match,
+        versionAttribute: m.versionAttribute,
+        sampling: m.sampling,
+        energy: m.energy,
+        customSignals: m.customSignals,
+      })),
+      prices: prices.map((p) => ({
+        provider: p.provider,
+        model: p.model,
+        inputPerMillion: p.inputPerMillion,
+        outputPerMillion: p.outputPerMillion,
+        ...(p.cachedInputPerMillion === null ? {} : { cachedInputPerMillion: p.cachedInputPerMillion }),
+      })),
       autoRegisterModels: project?.settings.autoRegisterModels === true,
-    };
+    });
   }
 }

@@ -2,6 +2,11 @@ import type { SamplingConfig } from '@assay/db';
 
 const MINUTE_MS = 60_000;
 
+/** The sampling coin: stateless, so any thread may toss it. */
+export function coinSays(sampling: SamplingConfig, random: () => number = Math.random): boolean {
+  return sampling.probability >= 1 || random() < sampling.probability;
+}
+
 /**
  * Decides at ingest whether a matched span is kept: a coin with the model's probability, then the
  * per-minute cap. The cap's counters live in this process (one ingest replica each), so N
@@ -15,12 +20,16 @@ export class Sampler {
   constructor(private readonly random: () => number = Math.random) {}
 
   decide(modelId: string, version: string, minuteMs: number, sampling: SamplingConfig, nowMs = Date.now()): boolean {
-    if (sampling.probability < 1 && this.random() >= sampling.probability) return false;
-    if (sampling.maxPerMinute === null) return true;
+    return coinSays(sampling, this.random) && this.admit(modelId, version, minuteMs, sampling.maxPerMinute, nowMs);
+  }
+
+  /** The per-minute cap alone, for spans whose coin was tossed elsewhere (an ingest thread). */
+  admit(modelId: string, version: string, minuteMs: number, maxPerMinute: number | null, nowMs = Date.now()): boolean {
+    if (maxPerMinute === null) return true;
     this.forgetOldMinutes(nowMs);
     const key = `${modelId}\u0000${version}\u0000${minuteMs}`;
     const kept = this.kept.get(key) ?? 0;
-    if (kept >= sampling.maxPerMinute) return false;
+    if (kept >= maxPerMinute) return false;
     this.kept.set(key, kept + 1);
     return true;
   }

@@ -1,0 +1,118 @@
+import type { CountToWrite, LateEvaluation, SampleToWrite, UnmatchedToWrite } from '@assay/db';
+import { decodeTraceRequest, evaluationSignals, extractInferences, type InferenceRecord, type OtlpFormat } from '@assay/otlp';
+import { SpanMatcher, coinSays, inferenceSignals, priceKey, type CompiledModel, type ProjectCatalog } from '@assay/models';
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+/** Spans may start at most this far in the future (clock skew). */
+const MAX_FUTURE_MS = DAY_MS;
+const MAX_REASONS = 10;
+export const MAX_AUTO_REGISTER_PER_REQUEST = 20;
+export const UNKNOWN_SERVICE = 'unknown_service';
+
+export interface PlanOptions {
+  nowMs: number;
+  /** Spans older than this (the sample retention) are refused. */
+  maxAgeMs: number;
+  /** Whether to name unknown models for registration (projects that auto-register models). */
+  collectUnknownModels: boolean;
+  random?: () => number;
+}
+
+/** A span that passed its model's sampling coin; the per-minute cap is left to the caller. */
+export interface SampleCandidate {
+  sample: SampleToWrite;
+  minuteMs: number;
+  maxPerMinute: number | null;
+}
+
+/**
+ * What one OTLP request amounts to, before the per-minute caps and the write: plain data, so that
+ * it can be computed on an ingest thread and posted back.
+ */
+export interface IngestPlan {
+  inferences: number;
+  matched: number;
+  rejected: number;
+  reasons: string[];
+  candidates: SampleCandidate[];
+  /** Seen spans per model, version and minute; `sampled` is zero until the caps are applied. */
+  counts: CountToWrite[];
+  unmatched: UnmatchedToWrite[];
+  lateEvaluations: LateEvaluation[];
+  /** Model names to register before planning again; empty unless asked for. */
+  unknownModels: string[];
+}
+
+const minuteOf = (ms: number): number => ms - (((ms % MINUTE_MS) + MINUTE_MS) % MINUTE_MS);
+
+function sampleOf(record: InferenceRecord, model: CompiledModel, version: string, catalog: ProjectCatalog): SampleToWrite {
+  const priced = record.responseModel ?? record.requestModel;
+  const price = record.provider !== null && priced !== null ? (catalog.prices.get(priceKey(record.provider, priced)) ?? null) : null;
+  return {
+    modelId: model.id,
+    version,
+    timeMicros: record.startTimeUnixNano / 1000n,
+    traceId: record.traceId,
+    spanId: record.spanId,
+    parentSpanId: record.parentSpanId,
+    responseId: record.responseId,
+    serviceName: record.serviceName ?? UNKNOWN_SERVICE,
+    signals: inferenceSignals(record, { customSignals: model.customSignals, energy: model.energy, price }),
+  };
+}
+
+/**
+ * Decodes a request, picks its inference spans, refuses those outside the accepted time range,
+ * matches them to the catalog's models, counts them, tosses each model's sampling coin and computes
+ * the signals of the spans it keeps. Throws OtlpError for a body that is not OTLP.
+ */
+export function planIngest(body: Uint8Array, format: OtlpFormat, catalog: ProjectCatalog, options: PlanOptions): IngestPlan {
+  const extracted = extractInferences(decodeTraceRequest(body, format));
+  const { nowMs, maxAgeMs } = options;
+  let rejected = extracted.rejected.count;
+  const reasons = [...extracted.rejected.reasons];
+  const candidates: SampleCandidate[] = [];
+  const counts = new Map<string, CountToWrite>();
+  const unmatched = new Map<string, UnmatchedToWrite>();
+  const unknownModels = new Set<string>();
+  let matched = 0;
+  for (const record of extracted.inferences) {
+    if (record.startTimeMs < nowMs - maxAgeMs || record.startTimeMs > nowMs + MAX_FUTURE_MS) {
+      rejected++;
+      if (reasons.length < MAX_REASONS) reasons.push(`span ${record.spanId}: start time outside the accepted range (retention ${maxAgeMs / DAY_MS} days)`);
+      continue;
+    }
+    const minuteMs = minuteOf(record.startTimeMs);
+    const model = catalog.matcher.match(record);
+    if (!model) {
+      const serviceName = record.serviceName ?? UNKNOWN_SERVICE;
+      const key = `${serviceName}\u0000${minuteMs}`;
+      const entry = unmatched.get(key) ?? unmatched.set(key, { serviceName, minuteMs, count: 0 }).get(key)!;
+      entry.count++;
+      const name = record.responseModel ?? record.requestModel;
+      if (options.collectUnknownModels && name !== null && name.length <= 200 && unknownModels.size < MAX_AUTO_REGISTER_PER_REQUEST) unknownModels.add(name);
+      continue;
+    }
+    matched++;
+    const version = SpanMatcher.versionOf(model, record);
+    const countKey = `${model.id}\u0000${version}\u0000${minuteMs}`;
+    const count = counts.get(countKey) ?? counts.set(countKey, { modelId: model.id, version, minuteMs, seen: 0, sampled: 0 }).get(countKey)!;
+    count.seen++;
+    if (!coinSays(model.sampling, options.random)) continue;
+    candidates.push({ sample: sampleOf(record, model, version, catalog), minuteMs, maxPerMinute: model.sampling.maxPerMinute });
+  }
+  return {
+    inferences: extracted.inferences.length,
+    matched,
+    rejected,
+    reasons,
+    candidates,
+    counts: [...counts.values()],
+    unmatched: [...unmatched.values()],
+    lateEvaluations: extracted.evaluations
+      .filter((e) => e.inferenceSpanId === null)
+      .map((e) => ({ traceId: e.traceId, parentSpanId: e.parentSpanId, responseId: e.responseId, signals: evaluationSignals([e]) })),
+    unknownModels: [...unknownModels],
+  };
+}

@@ -1,0 +1,40 @@
+// The body of an ingest planner thread: decodes requests and plans them against catalogs the main
+// thread sends (plain data, compiled here once per revision). It touches no database.
+import { parentPort } from 'node:worker_threads';
+import { OtlpError } from '@assay/otlp';
+import { compileCatalog, type ProjectCatalog } from '@assay/models';
+import { planIngest } from './ingest-plan.js';
+import type { PlanReply, PlanTask } from './planner-pool.js';
+
+const MAX_CATALOGS = 1000;
+const catalogs = new Map<string, ProjectCatalog>();
+
+function catalogFor(task: PlanTask): ProjectCatalog {
+  if (task.source) {
+    if (catalogs.size >= MAX_CATALOGS) catalogs.clear();
+    const compiled = compileCatalog(task.source, task.revision);
+    catalogs.set(task.projectId, compiled);
+    return compiled;
+  }
+  const cached = catalogs.get(task.projectId);
+  if (!cached || cached.revision !== task.revision) throw new Error(`catalog revision ${task.revision} of project ${task.projectId} was never sent`);
+  return cached;
+}
+
+function reply(task: PlanTask): PlanReply {
+  try {
+    const plan = planIngest(task.body, task.format, catalogFor(task), {
+      nowMs: task.nowMs,
+      maxAgeMs: task.maxAgeMs,
+      collectUnknownModels: task.collectUnknownModels,
+    });
+    return { id: task.id, plan };
+  } catch (error) {
+    if (error instanceof OtlpError) return { id: task.id, otlpError: { kind: error.kind, message: error.message } };
+    return { id: task.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+  }
+}
+
+parentPort!.on('message', (task: PlanTask) => {
+  parentPort!.postMessage(reply(task));
+});
