@@ -4,11 +4,12 @@
 // accepted at 100% and at 10% sampling, p50/p99 request latency and peak RSS; the baseline, measured
 // in the same run, is a bare decode loop (decodeTraceRequest) over the same bodies.
 //   npm run bench:ingest   (BENCH_PG_ADMIN_URL, default postgres://postgres@127.0.0.1:5432/postgres; REDIS_URL;
-//                           BENCH_REQUESTS per phase, default 400; BENCH_CONCURRENCY, default 8; BENCH_PHASE=100|10;
+//                           BENCH_REQUESTS per run, default 400; BENCH_ROUNDS runs per phase, default 3; BENCH_CONCURRENCY, default 8; BENCH_PHASE=100|10;
 //                           BENCH_PROFILE=<file> for a CPU profile of the server's thread)
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { PerformanceObserver } from 'node:perf_hooks';
 import pg from 'pg';
 import { SpanKind } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
@@ -19,7 +20,7 @@ import { ApiKeyService, createRootLogger, startAssay } from '@assay/common';
 import { ApiKeyRepository, ModelRepository, PriceCatalogRepository, ProjectRepository, Role, createDataSource, runMigrations } from '@assay/db';
 import { decodeTraceRequest, extractInferences } from '@assay/otlp';
 import { createIngestApp } from '@assay/ingest';
-import { LoadClient } from './support/http-load.js';
+import { LoadClient, type LoadPhase } from './support/http-load.js';
 
 const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? process.env.ASSAY_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
@@ -78,6 +79,60 @@ function percentile(sorted: number[], q: number): number {
 }
 
 const CLOCK_TICKS = 100;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const PHASES = [
+  { label: '100% sampling', model: 'gpt-full' },
+  { label: '10% sampling', model: 'gpt-tenth' },
+] as const;
+
+interface PhaseRun {
+  spansPerSecond: number;
+  /** The bare decode rate measured just before this run. */
+  decodeRate: number;
+  p50: number;
+  p99: number;
+  statuses: Record<string, number>;
+  serverLoop: number;
+  gcPauses: number;
+  processCores: number;
+  kernelCores: number;
+  postgresCores: number | null;
+}
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+function ratios(runs: readonly PhaseRun[]): string {
+  const each = runs.map((r) => r.spansPerSecond / r.decodeRate);
+  const median = [...each].sort((a, b) => a - b)[Math.floor(each.length / 2)];
+  return `median ${(100 * median).toFixed(0)}% (runs ${each.map((r) => `${(100 * r).toFixed(0)}%`).join(', ')})`;
+}
+
+async function measure(client: LoadClient, phase: LoadPhase): Promise<Omit<PhaseRun, 'decodeRate'>> {
+  const elu = performance.eventLoopUtilization();
+  const cpu = process.cpuUsage();
+  const pgCpu = postgresCpuSeconds();
+  let gcMs = 0;
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcMs += entry.duration;
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
+  const result = await client.run(phase);
+  const serverLoop = performance.eventLoopUtilization(elu).utilization;
+  gcObserver.disconnect();
+  const { user, system } = process.cpuUsage(cpu);
+  const sorted = [...result.latenciesMs].sort((a, b) => a - b);
+  return {
+    spansPerSecond: ((result.statuses['200'] ?? 0) * SPANS_PER_REQUEST) / result.seconds,
+    p50: percentile(sorted, 0.5),
+    p99: percentile(sorted, 0.99),
+    statuses: result.statuses,
+    serverLoop,
+    gcPauses: gcMs / 1000 / result.seconds,
+    processCores: (user + system) / 1e6 / result.seconds,
+    kernelCores: system / 1e6 / result.seconds,
+    postgresCores: pgCpu === null ? null : (postgresCpuSeconds()! - pgCpu) / result.seconds,
+  };
+}
 
 // CPU seconds used so far by every postgres process on this machine (Linux /proc), or null elsewhere.
 function postgresCpuSeconds(): number | null {
@@ -129,16 +184,18 @@ async function main(): Promise<void> {
     const { secret } = await new ApiKeyService(new ApiKeyRepository(setup)).issue({ projectId: project.id, role: Role.Ingest, name: 'bench' });
     await setup.destroy();
 
-    process.stdout.write(`building ${2 * REQUESTS} requests of ${SPANS_PER_REQUEST} spans\n`);
-    const full = Array.from({ length: REQUESTS }, (_, i) => makeBody('gpt-full', i));
-    const tenth = Array.from({ length: REQUESTS }, (_, i) => makeBody('gpt-tenth', i));
-    const warm = Array.from({ length: 20 }, (_, i) => makeBody('gpt-full', REQUESTS + i));
+    process.stdout.write(`building ${2 * ROUNDS * REQUESTS} requests of ${SPANS_PER_REQUEST} spans\n`);
+    const phases = PHASES.filter((phase) => !process.env.BENCH_PHASE || phase.label.startsWith(`${process.env.BENCH_PHASE}%`));
+    // Fresh spans for every run: a span sent twice would take the redelivery path.
+    const bodiesOf = (model: string, round: number): Buffer[] => Array.from({ length: REQUESTS }, (_, i) => makeBody(model, round * REQUESTS + i));
+    const rounds = Array.from({ length: ROUNDS }, (_, round) => new Map(phases.map((phase) => [phase.label, bodiesOf(phase.model, round)])));
+    const full = bodiesOf('gpt-full', ROUNDS);
+    const tenth = bodiesOf('gpt-tenth', ROUNDS);
+    const warm = Array.from({ length: 20 }, (_, i) => makeBody('gpt-full', (ROUNDS + 1) * REQUESTS + i));
     const bytes = full.reduce((n, b) => n + b.length, 0) / full.length;
 
-    // The best of three passes: the baseline is what decoding can do here, not a pass that a
-    // neighbour's burst or a collection happened to slow.
     bareDecode(full.slice(0, 50));
-    const decodeRate = Math.max(...[0, 1, 2].map(() => bareDecode([...full, ...tenth])));
+    bareDecode([...full, ...tenth]);
 
     const config = loadConfig({ ...process.env, DATABASE_URL: dbUrl, ASSAY_INGEST_PORT: '0', ASSAY_LOG_LEVEL: 'warn', ASSAY_QUEUE_PREFIX: `bench-${database}` });
     const running = await startAssay({ ingest: createIngestApp }, config, createRootLogger('warn'), { bootstrapAdmin: false });
@@ -146,8 +203,9 @@ async function main(): Promise<void> {
     const client = new LoadClient();
     const headers = { 'content-type': 'application/x-protobuf', authorization: `Bearer ${secret}` };
     client.load('warm', warm);
-    client.load('100% sampling', full);
-    client.load('10% sampling', tenth);
+    rounds.forEach((bodies, round) => {
+      for (const [label, set] of bodies) client.load(`${label} #${round}`, set);
+    });
     try {
       await client.run({ url, headers, bodies: 'warm', concurrency: CONCURRENCY });
       // BENCH_PROFILE=<file>: a CPU profile of the server's thread during the measured phases.
@@ -157,24 +215,15 @@ async function main(): Promise<void> {
         await profiler.post('Profiler.enable');
         await profiler.post('Profiler.start');
       }
-      const rows: string[] = [];
-      // BENCH_PHASE=100|10: only that phase (for profiling one of them).
-      for (const label of ['100% sampling', '10% sampling'].filter((l) => !process.env.BENCH_PHASE || l.startsWith(`${process.env.BENCH_PHASE}%`))) {
-        const elu = performance.eventLoopUtilization();
-        const cpu = process.cpuUsage();
-        const pgCpu = postgresCpuSeconds();
-        const result = await client.run({ url, headers, bodies: label, concurrency: CONCURRENCY });
-        const serverLoop = performance.eventLoopUtilization(elu).utilization;
-        const { user, system } = process.cpuUsage(cpu);
-        const pgShare = pgCpu === null ? null : (postgresCpuSeconds()! - pgCpu) / result.seconds;
-        const sorted = [...result.latenciesMs].sort((a, b) => a - b);
-        const accepted = (result.statuses['200'] ?? 0) * SPANS_PER_REQUEST;
-        rows.push(
-          `${label.padEnd(14)} ${Math.round(accepted / result.seconds).toLocaleString('en-US').padStart(9)} spans/s accepted  ` +
-            `p50 ${percentile(sorted, 0.5).toFixed(1)} ms  p99 ${percentile(sorted, 0.99).toFixed(1)} ms  statuses ${JSON.stringify(result.statuses)}\n` +
-            `${''.padEnd(14)} CPU in cores: server event loop ${serverLoop.toFixed(2)}, bench process ${((user + system) / 1e6 / result.seconds).toFixed(2)}` +
-            `${pgShare === null ? '' : `, PostgreSQL ${pgShare.toFixed(2)}`}`,
-        );
+      const runs = new Map<string, PhaseRun[]>(phases.map((phase) => [phase.label, []]));
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const { label } of phases) {
+          // The baseline is measured again right before every run, on that run's bodies: this
+          // machine's speed drifts by tens of percent between minutes, and a ratio of figures taken
+          // minutes apart would measure the drift.
+          const decodeRate = bareDecode(rounds[round].get(label)!);
+          runs.get(label)!.push({ ...(await measure(client, { url, headers, bodies: `${label} #${round}`, concurrency: CONCURRENCY })), decodeRate });
+        }
       }
       if (profiler) {
         const { profile } = await profiler.post('Profiler.stop');
@@ -190,9 +239,24 @@ async function main(): Promise<void> {
       );
       await check.end();
 
-      process.stdout.write(`\n${REQUESTS} requests × ${SPANS_PER_REQUEST} spans per phase, ${Math.round(bytes / 1024)} KiB per protobuf body, ${CONCURRENCY} concurrent clients\n`);
-      for (const row of rows) process.stdout.write(`${row}\n`);
-      process.stdout.write(`baseline: bare decode + extraction loop, one thread, best of 3 passes: ${Math.round(decodeRate).toLocaleString('en-US')} spans/s\n`);
+      process.stdout.write(
+        `\n${REQUESTS} requests × ${SPANS_PER_REQUEST} spans per run, ${ROUNDS} runs per phase (alternating), ` +
+          `${Math.round(bytes / 1024)} KiB per protobuf body, ${CONCURRENCY} concurrent clients\n`,
+      );
+      for (const { label } of phases) {
+        const sorted = [...runs.get(label)!].sort((a, b) => a.spansPerSecond - b.spansPerSecond);
+        const median = sorted[Math.floor(sorted.length / 2)];
+        process.stdout.write(
+          `${label.padEnd(14)} ${fmt(median.spansPerSecond).padStart(9)} spans/s accepted (median; runs ${runs.get(label)!.map((r) => fmt(r.spansPerSecond)).join(', ')})\n` +
+            `${''.padEnd(14)} median run: p50 ${median.p50.toFixed(1)} ms  p99 ${median.p99.toFixed(1)} ms  statuses ${JSON.stringify(median.statuses)}\n` +
+            `${''.padEnd(14)} CPU in cores: server event loop ${median.serverLoop.toFixed(2)} (GC pauses ${median.gcPauses.toFixed(2)}), ` +
+            `bench process ${median.processCores.toFixed(2)} (kernel ${median.kernelCores.toFixed(2)})` +
+            `${median.postgresCores === null ? '' : `, PostgreSQL ${median.postgresCores.toFixed(2)}`}\n` +
+            `${''.padEnd(14)} baseline before each run: ${runs.get(label)!.map((r) => fmt(r.decodeRate)).join(', ')} spans/s; ` +
+            `accepted / baseline: ${ratios(runs.get(label)!)}\n`,
+        );
+      }
+      process.stdout.write('baseline: bare decode + extraction loop over the same bodies, one thread, measured right before each run\n');
       process.stdout.write(`peak RSS (server and client thread): ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB\n`);
       for (const r of stored.rows) process.stdout.write(`stored: ${r.name} ${r.n} samples of ${r.seen} seen\n`);
     } finally {
