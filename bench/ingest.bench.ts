@@ -93,6 +93,8 @@ interface PhaseRun {
   p99: number;
   statuses: Record<string, number>;
   serverLoop: number;
+  /** CPU the server's thread got (the event loop's busy time includes time it waited for a core). */
+  serverThreadCores: number | null;
   gcPauses: number;
   processCores: number;
   kernelCores: number;
@@ -110,6 +112,7 @@ function ratios(runs: readonly PhaseRun[]): string {
 async function measure(client: LoadClient, phase: LoadPhase): Promise<Omit<PhaseRun, 'decodeRate'>> {
   const elu = performance.eventLoopUtilization();
   const cpu = process.cpuUsage();
+  const mainCpu = threadCpuSeconds(process.pid);
   const pgCpu = postgresCpuSeconds();
   let gcMs = 0;
   const gcObserver = new PerformanceObserver((list) => {
@@ -127,11 +130,23 @@ async function measure(client: LoadClient, phase: LoadPhase): Promise<Omit<Phase
     p99: percentile(sorted, 0.99),
     statuses: result.statuses,
     serverLoop,
+    serverThreadCores: mainCpu === null ? null : (threadCpuSeconds(process.pid)! - mainCpu) / result.seconds,
     gcPauses: gcMs / 1000 / result.seconds,
     processCores: (user + system) / 1e6 / result.seconds,
     kernelCores: system / 1e6 / result.seconds,
     postgresCores: pgCpu === null ? null : (postgresCpuSeconds()! - pgCpu) / result.seconds,
   };
+}
+
+// CPU seconds one thread of this process has used (Linux /proc), or null elsewhere.
+function threadCpuSeconds(tid: number): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
 }
 
 // CPU seconds used so far by every postgres process on this machine (Linux /proc), or null elsewhere.
@@ -249,7 +264,8 @@ async function main(): Promise<void> {
         process.stdout.write(
           `${label.padEnd(14)} ${fmt(median.spansPerSecond).padStart(9)} spans/s accepted (median; runs ${runs.get(label)!.map((r) => fmt(r.spansPerSecond)).join(', ')})\n` +
             `${''.padEnd(14)} median run: p50 ${median.p50.toFixed(1)} ms  p99 ${median.p99.toFixed(1)} ms  statuses ${JSON.stringify(median.statuses)}\n` +
-            `${''.padEnd(14)} CPU in cores: server event loop ${median.serverLoop.toFixed(2)} (GC pauses ${median.gcPauses.toFixed(2)}), ` +
+            `${''.padEnd(14)} CPU in cores: server event loop busy ${median.serverLoop.toFixed(2)}` +
+            `${median.serverThreadCores === null ? '' : ` (on a core ${median.serverThreadCores.toFixed(2)})`}, GC pauses ${median.gcPauses.toFixed(2)}, ` +
             `bench process ${median.processCores.toFixed(2)} (kernel ${median.kernelCores.toFixed(2)})` +
             `${median.postgresCores === null ? '' : `, PostgreSQL ${median.postgresCores.toFixed(2)}`}\n` +
             `${''.padEnd(14)} baseline before each run: ${runs.get(label)!.map((r) => fmt(r.decodeRate)).join(', ')} spans/s; ` +

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { compare } from './compare.js';
 import { compareProfiles } from './compare-profiles.js';
-import { OTHER_CATEGORY, SignalProfile } from './signal-profile.js';
+import { OTHER_CATEGORY, SignalProfile, type SignalProfileJSON } from './signal-profile.js';
+import { QuantileSketch } from './sketch/quantile-sketch.js';
 import { StatsInputError } from './stats-input.error.js';
 
 function normal(n: number, seed: number, shift = 0): Float64Array {
@@ -53,6 +54,63 @@ describe(SignalProfile.name, () => {
 
   it('rejects merging profiles of different kinds', () => {
     assert.throws(() => new SignalProfile('numeric').merge(new SignalProfile('categorical')), /cannot merge a categorical/);
+  });
+
+  it('serialises no sketch while it holds every value, and rebuilds it from them in arrival order', () => {
+    const values = normal(3_000, 11);
+    const sut = new SignalProfile('numeric', { sketchK: 64 }).addMany(values.subarray(0, 1_000));
+    for (const v of values.subarray(1_000)) sut.add(v);
+    const fromValues = new QuantileSketch(64);
+    fromValues.updateMany(values);
+
+    const json = sut.toJSON();
+    const restored = SignalProfile.fromJSON(JSON.parse(JSON.stringify(json)) as SignalProfileJSON);
+
+    assert.deepEqual([json.sketch, json.sketchK, json.values?.length], [null, 64, 3_000]);
+    assert.deepEqual(restored.quantileSketch().toJSON(), fromValues.toJSON());
+    assert.deepEqual(sut.quantileSketch().toJSON(), fromValues.toJSON());
+  });
+
+  it('builds its sketch from the kept values when they overflow, then keeps it updated', () => {
+    const values = normal(2_500, 12);
+    const sut = new SignalProfile('numeric', { reservoirSize: 1_000, sketchK: 32, seed: 9 });
+    for (const v of values) sut.add(v);
+    const fromValues = new QuantileSketch(32, 9);
+    fromValues.updateMany(values.subarray(0, 1_000));
+    for (const v of values.subarray(1_000)) fromValues.update(v);
+
+    const json = sut.toJSON();
+
+    assert.equal(json.values, null);
+    assert.deepEqual(json.sketch, fromValues.toJSON());
+    assert.equal(sut.quantile(0.5), fromValues.quantile(0.5));
+  });
+
+  it('merges a profile holding values into one past its reservoir through their sketches', () => {
+    const small = new SignalProfile('numeric', { reservoirSize: 100, sketchK: 32 }).addMany(normal(50, 13));
+    const large = new SignalProfile('numeric', { reservoirSize: 100, sketchK: 32 }).addMany(normal(500, 14));
+
+    small.merge(large);
+
+    assert.deepEqual([small.count, small.exactValues(), small.quantileSketch().count], [550, null, 550]);
+  });
+
+  it('refuses a serialised numeric profile whose kept values are not all finite numbers, or that has neither values nor a sketch', () => {
+    const json = new SignalProfile('numeric').addMany([1, 2, 3]).toJSON();
+    assert.throws(() => SignalProfile.fromJSON({ ...json, values: [1, 'x', 3] }), /not a finite number/);
+    assert.throws(() => SignalProfile.fromJSON({ ...json, values: null }), /neither values nor a sketch/);
+  });
+
+  it('still reads profiles serialised with both their values and their sketch', () => {
+    const values = [3, 1, 2, 5, 4];
+    const sketch = new QuantileSketch(200);
+    sketch.updateMany(Float64Array.from(values));
+    const json = { ...new SignalProfile('numeric', { sketchK: 200 }).addMany(values).toJSON(), sketch: sketch.toJSON() };
+    delete json.sketchK;
+
+    const restored = SignalProfile.fromJSON(json);
+
+    assert.deepEqual([restored.count, restored.quantile(0.5), restored.quantileSketch().toJSON()], [5, 3, sketch.toJSON()]);
   });
 
   it('estimates quantiles from the sketch once past the reservoir', () => {

@@ -28,12 +28,20 @@ export interface SignalProfileJSON {
   maxCategories: number;
   /** Every value seen, while count <= reservoirSize; otherwise null. */
   values: (number | string)[] | null;
+  /** Null while `values` holds every value (the sketch is rebuilt from them when needed). */
   sketch: QuantileSketchJSON | null;
+  /** The sketch's k, when `sketch` is left out. */
+  sketchK?: number;
   categories: Record<string, number> | null;
   foldedCount: number;
 }
 
-/** A mergeable, serialisable summary of one signal over a window or a baseline. */
+/**
+ * A mergeable, serialisable summary of one signal over a window or a baseline. A numeric profile's
+ * quantile sketch is built only once its values no longer fit the reservoir, or when it is asked
+ * for, from the kept values in arrival order: same values, same error guarantees. Most per-minute
+ * profiles never get there, and they neither build nor serialise one.
+ */
 export class SignalProfile {
   private n = 0;
   private minValue = Infinity;
@@ -41,7 +49,9 @@ export class SignalProfile {
   private total = 0;
   private totalSquares = 0;
   private values: (number | string)[] | null = [];
-  private sketch: QuantileSketch | null;
+  private sketch: QuantileSketch | null = null;
+  private readonly sketchK: number;
+  private readonly seed: number | undefined;
   private readonly categories: Map<string, number> | null;
   private folded = 0;
   readonly reservoirSize: number;
@@ -56,7 +66,11 @@ export class SignalProfile {
     }
     this.reservoirSize = positiveInteger(options.reservoirSize ?? DEFAULT_RESERVOIR_SIZE, 'reservoirSize', 0);
     this.maxCategories = positiveInteger(options.maxCategories ?? DEFAULT_MAX_CATEGORIES, 'maxCategories', 1);
-    this.sketch = kind === 'numeric' ? new QuantileSketch(options.sketchK ?? DEFAULT_SKETCH_K, options.seed) : null;
+    this.sketchK = options.sketchK ?? DEFAULT_SKETCH_K;
+    this.seed = options.seed;
+    if (!Number.isInteger(this.sketchK) || this.sketchK < 8 || this.sketchK > 65_536) {
+      throw new StatsInputError(`sketch k must be an integer from 8 to 65536, got ${this.sketchK}`);
+    }
     this.categories = kind === 'categorical' ? new Map() : null;
   }
 
@@ -90,8 +104,9 @@ export class SignalProfile {
       if (typeof value !== 'number' || !Number.isFinite(value)) {
         throw new StatsInputError(`numeric profile got ${describe(value)}; values must be finite numbers`);
       }
+      if (!this.sketch && this.values!.length >= this.reservoirSize) this.buildSketch();
       this.addNumber(value);
-      this.sketch!.update(value);
+      this.sketch?.update(value);
     } else {
       this.addLabel(categoryLabel(value, 'value', this.n));
     }
@@ -111,8 +126,9 @@ export class SignalProfile {
       for (let i = 0; i < numbers.length; i++) {
         if (!Number.isFinite(numbers[i]!)) throw new StatsInputError(`values[${i}] is ${numbers[i]}; drop or impute missing and infinite values first`);
       }
+      if (!this.sketch && this.values!.length + numbers.length > this.reservoirSize) this.buildSketch();
       for (let i = 0; i < numbers.length; i++) this.addNumber(numbers[i]!);
-      this.sketch!.updateMany(numbers);
+      this.sketch?.updateMany(numbers);
     } else {
       for (let i = 0; i < values.length; i++) this.addLabel(categoryLabel(values[i], 'values', i));
     }
@@ -122,13 +138,14 @@ export class SignalProfile {
   merge(other: SignalProfile): this {
     if (other.kind !== this.kind) throw new StatsInputError(`cannot merge a ${other.kind} profile into a ${this.kind} profile`);
     const combined = this.n + other.n;
-    this.values = this.values && other.values && combined <= this.reservoirSize ? [...this.values, ...other.values] : null;
+    const fits = this.values !== null && other.values !== null && combined <= this.reservoirSize;
+    if (this.kind === 'numeric' && (!fits || this.sketch || other.sketch)) this.buildSketch().merge(other.buildSketch());
+    this.values = fits ? [...this.values!, ...other.values!] : null;
     this.n = combined;
     this.total += other.total;
     this.totalSquares += other.totalSquares;
     this.minValue = Math.min(this.minValue, other.minValue);
     this.maxValue = Math.max(this.maxValue, other.maxValue);
-    this.sketch?.merge(other.sketch!);
     if (this.categories) {
       for (const [label, count] of other.categories!) this.countLabel(label, count);
       this.folded += other.folded;
@@ -156,7 +173,7 @@ export class SignalProfile {
       const sorted = Float64Array.from(this.values as number[]).sort();
       return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
     }
-    return this.sketch!.quantile(q);
+    return this.buildSketch().quantile(q);
   }
 
   /** Every value seen, in arrival order, while count <= reservoirSize; otherwise null. */
@@ -170,7 +187,15 @@ export class SignalProfile {
   }
 
   quantileSketch(): QuantileSketch {
-    if (!this.sketch) throw new StatsInputError('quantile sketches are kept for numeric profiles only');
+    if (this.kind !== 'numeric') throw new StatsInputError('quantile sketches are kept for numeric profiles only');
+    return this.buildSketch();
+  }
+
+  private buildSketch(): QuantileSketch {
+    if (!this.sketch) {
+      this.sketch = new QuantileSketch(this.sketchK, this.seed);
+      if (this.values && this.values.length > 0) this.sketch.updateMany(Float64Array.from(this.values as number[]));
+    }
     return this.sketch;
   }
 
@@ -186,7 +211,8 @@ export class SignalProfile {
       reservoirSize: this.reservoirSize,
       maxCategories: this.maxCategories,
       values: this.values ? [...this.values] : null,
-      sketch: this.sketch ? this.sketch.toJSON() : null,
+      sketch: this.kind === 'numeric' && !this.values ? this.buildSketch().toJSON() : null,
+      ...(this.kind === 'numeric' && this.values ? { sketchK: this.sketchK } : {}),
       categories: this.categories ? Object.fromEntries([...this.categories].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : null,
       foldedCount: this.folded,
     };
@@ -197,7 +223,7 @@ export class SignalProfile {
     const profile = new SignalProfile(json.kind, {
       reservoirSize: json.reservoirSize,
       maxCategories: json.maxCategories,
-      sketchK: json.sketch?.k,
+      sketchK: json.sketch?.k ?? json.sketchK,
     });
     if (!Number.isInteger(json.count) || json.count < 0) throw new StatsInputError('serialised profile has an invalid count');
     profile.n = json.count;
@@ -210,10 +236,15 @@ export class SignalProfile {
     }
     profile.values = json.values ? [...json.values] : null;
     if (json.kind === 'numeric') {
-      if (!json.sketch) throw new StatsInputError('serialised numeric profile has no sketch');
-      const sketch = QuantileSketch.fromJSON(json.sketch);
-      if (sketch.count !== json.count) throw new StatsInputError('serialised profile sketch count does not match its count');
-      profile.sketch = sketch;
+      if (!json.sketch && !json.values) throw new StatsInputError('serialised numeric profile has neither values nor a sketch');
+      if (json.values && json.values.some((v) => typeof v !== 'number' || !Number.isFinite(v))) {
+        throw new StatsInputError('serialised numeric profile has a value that is not a finite number');
+      }
+      if (json.sketch) {
+        const sketch = QuantileSketch.fromJSON(json.sketch);
+        if (sketch.count !== json.count) throw new StatsInputError('serialised profile sketch count does not match its count');
+        profile.sketch = sketch;
+      }
     } else {
       for (const [label, count] of Object.entries(json.categories ?? {})) {
         if (!Number.isInteger(count) || count < 0) throw new StatsInputError(`serialised category ${label} has an invalid count`);
