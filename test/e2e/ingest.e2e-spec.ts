@@ -137,4 +137,25 @@ describe(OtlpReceiver.name, () => {
     assert.deepEqual([page.items.length, page.seen, page.sampled], [3, 5, 3]);
     assert.deepEqual((await samples(assay, project, name, '?version=v2')).items, []);
   });
+
+  it('counts spans that match no model per service, readable by owners and auditors only', async () => {
+    const service = uniqueName('svc').toLowerCase();
+    const provider = tracer(assay, project.keys.ingest.key, 'protobuf', service);
+    for (let i = 0; i < 4; i++) inference(provider, 'not-a-registered-model');
+    inference(provider, 'gpt-4o-mini');
+    await provider.forceFlush();
+    await provider.shutdown();
+
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    const read = await call('GET', `${assay.apiUrl}/v1/ingest/unmatched?from=${from}`, { key: project.keys.auditor.key });
+    assert.equal(read.status, 200, read.text);
+    const services = (read.body as unknown as { services: Array<{ serviceName: string; count: number }> }).services;
+    assert.deepEqual(services.find((s) => s.serviceName === service), { serviceName: service, count: 4 });
+
+    const asIngest = await call('GET', `${assay.apiUrl}/v1/ingest/unmatched`, { key: project.keys.ingest.key });
+    assert.equal(asIngest.status, 403);
+    const backwards = await call('GET', `${assay.apiUrl}/v1/ingest/unmatched?from=${new Date().toISOString()}&to=${from}`, { key: project.keys.owner.key });
+    assert.equal(backwards.status, 400);
+    assert.equal((backwards.body as { message?: string }).message, '"from" must be before "to"');
+  });
 });

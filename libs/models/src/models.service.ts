@@ -100,6 +100,11 @@ export class ModelsService {
     return { items, ...totals };
   }
 
+  /** Spans of the caller's project that matched no model, per service, over [from, to). */
+  unmatchedSpans(principal: Principal, from: Date, to: Date): Promise<Array<{ serviceName: string; count: number }>> {
+    return this.counts.unmatchedByService(projectOf(principal), from, to);
+  }
+
   private async record(model: ModelEntity, event: 'created' | 'updated'): Promise<void> {
     await this.ledger.append({
       kind: LedgerKind.Model,

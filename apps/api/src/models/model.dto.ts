@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
+  IsDateString,
   ArrayMaxSize,
   IsArray,
   IsIn,
@@ -243,6 +244,22 @@ export class SamplePageDto {
       sampled: page.sampled,
     };
   }
+}
+
+export class UnmatchedQueryDto {
+  @ApiPropertyOptional({ description: 'start (ISO 8601); default 24 hours before `to`' }) @IsOptional() @IsDateString() from?: string;
+  @ApiPropertyOptional({ description: 'end, exclusive (ISO 8601); default now' }) @IsOptional() @IsDateString() to?: string;
+}
+
+export class UnmatchedServiceDto {
+  @ApiProperty({ description: 'the resource\'s service.name (`unknown_service` when absent)' }) serviceName!: string;
+  @ApiProperty({ description: 'inference spans of this service that matched no model' }) count!: number;
+}
+
+export class UnmatchedSpansDto {
+  @ApiProperty() from!: string;
+  @ApiProperty() to!: string;
+  @ApiProperty({ type: [UnmatchedServiceDto], description: 'most first' }) services!: UnmatchedServiceDto[];
 }
 
 export class PriceDto {

@@ -21,4 +21,15 @@ export class SampleCountRepository {
     );
     return { seen: Number(row?.seen ?? 0), sampled: Number(row?.sampled ?? 0) };
   }
+
+  /** Spans that matched no model, per service over the minutes in [from, to), most first. */
+  async unmatchedByService(projectId: string, from: Date, to: Date): Promise<Array<{ serviceName: string; count: number }>> {
+    const rows = await this.dataSource.query<Array<{ service_name: string; count: string }>>(
+      `SELECT service_name, sum(count) AS count FROM unmatched_spans
+        WHERE project_id = $1 AND minute >= date_trunc('minute', $2::timestamptz) AND minute < $3
+        GROUP BY service_name ORDER BY sum(count) DESC, service_name`,
+      [projectId, from, to],
+    );
+    return rows.map((r) => ({ serviceName: r.service_name, count: Number(r.count) }));
+  }
 }
