@@ -113,13 +113,15 @@ class Dictionary {
   }
 }
 
+// The columns of sampleColumns() from parameter $first on, as ROWS FROM items (mo, v, m, t, s, p, r, sn, sig).
+const sampleRows = (first: number): string =>
+  [...['int', 'text', 'bigint', 'text', 'text', 'text', 'text', 'text'].map((type, i) => `unnest($${first + i}::${type}[])`), `jsonb_array_elements($${first + 8}::jsonb)`].join(', ');
+
 const WRITE_AT_ONCE = `
   WITH stored AS (
     INSERT INTO samples (project_id, model_id, version, time, trace_id, span_id, parent_span_id, response_id, service_name, signals)
     SELECT ($1::uuid[])[pj], ($2::uuid[])[mo], v, ${EPOCH_PLUS_MICROS}, t, s, p, r, sn, sig
-      FROM ROWS FROM (unnest($3::int[]), unnest($4::int[]), unnest($5::text[]), unnest($6::bigint[]), unnest($7::text[]), unnest($8::text[]),
-                      unnest($9::text[]), unnest($10::text[]), unnest($11::text[]), jsonb_array_elements($12::jsonb))
-        AS x(pj, mo, v, m, t, s, p, r, sn, sig)
+      FROM ROWS FROM (unnest($3::int[]), ${sampleRows(4)}) AS x(pj, mo, v, m, t, s, p, r, sn, sig)
     ON CONFLICT DO NOTHING
     RETURNING 1
   ), profiles AS (
@@ -182,10 +184,11 @@ function mergeUnmatched(unmatched: ReadonlyArray<UnmatchedToWrite & { projectId:
   return [...merged.values()];
 }
 
-// The parameters of a multi-row sample insert through unnest, one array per column, in column order.
-function sampleColumns(samples: readonly SampleToWrite[]): unknown[][] {
+// The parameters of a multi-row sample insert (SAMPLE_ROWS), one per column in column order: model
+// ids as positions in `models`, the signals as one JSON array.
+function sampleColumns(samples: readonly SampleToWrite[], models: Dictionary): unknown[] {
   return [
-    samples.map((x) => x.modelId),
+    samples.map((x) => models.indexOf(x.modelId)),
     samples.map((x) => x.version),
     samples.map((x) => x.timeMicros.toString()),
     samples.map((x) => x.traceId),
@@ -193,7 +196,7 @@ function sampleColumns(samples: readonly SampleToWrite[]): unknown[][] {
     samples.map((x) => x.parentSpanId),
     samples.map((x) => x.responseId),
     samples.map((x) => x.serviceName),
-    samples.map((x) => JSON.stringify(x.signals)),
+    JSON.stringify(samples.map((x) => x.signals)),
   ];
 }
 
@@ -329,19 +332,12 @@ export class IngestRepository {
     const result = await this.pool.query<{ pending: string[] }>({
       name: 'assay-ingest-write',
       text: WRITE_AT_ONCE,
+      // The dictionaries fill while the columns after them are built; pg reads them when it sends.
       values: [
         projects.values,
         models.values,
         sampleProjects,
-        samples.map((x) => models.indexOf(x.modelId)),
-        samples.map((x) => x.version),
-        samples.map((x) => x.timeMicros.toString()),
-        samples.map((x) => x.traceId),
-        samples.map((x) => x.spanId),
-        samples.map((x) => x.parentSpanId),
-        samples.map((x) => x.responseId),
-        samples.map((x) => x.serviceName),
-        JSON.stringify(samples.map((x) => x.signals)),
+        ...sampleColumns(samples, models),
         profiles.map((p) => models.indexOf(p.modelId)),
         profiles.map((p) => p.version),
         profiles.map((p) => p.signal),
@@ -452,17 +448,15 @@ export class IngestRepository {
 
     if (samples.length > 0) {
       const early = await this.takePendingFor(client, batch.projectId, samples);
+      const models = new Dictionary();
+      const columns = sampleColumns(samples, models);
       const result = await client.query<{ trace_id: string; span_id: string; model_id: string }>(
         `INSERT INTO samples (project_id, model_id, version, time, trace_id, span_id, parent_span_id, response_id, service_name, signals)
-         SELECT $1, mo, v, ${EPOCH_PLUS_MICROS}, t, s, p, r, sn, sig
-           FROM unnest($2::uuid[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::jsonb[])
-             AS x(mo, v, m, t, s, p, r, sn, sig)
+         SELECT $1, ($2::uuid[])[mo], v, ${EPOCH_PLUS_MICROS}, t, s, p, r, sn, sig
+           FROM ROWS FROM (${sampleRows(3)}) AS x(mo, v, m, t, s, p, r, sn, sig)
          ON CONFLICT DO NOTHING
          RETURNING trace_id, span_id, model_id`,
-        [
-          batch.projectId,
-          ...sampleColumns(samples),
-        ],
+        [batch.projectId, models.values, ...columns],
       );
       inserted = result.rowCount ?? result.rows.length;
       const stored = inserted === samples.length ? null : new Set(result.rows.map((r) => `${r.model_id}:${key(r.trace_id, r.span_id)}`));
