@@ -56,19 +56,31 @@ describe(SignalProfile.name, () => {
     assert.throws(() => new SignalProfile('numeric').merge(new SignalProfile('categorical')), /cannot merge a categorical/);
   });
 
-  it('serialises no sketch while it holds every value, and rebuilds it from them in arrival order', () => {
-    const values = normal(3_000, 11);
-    const sut = new SignalProfile('numeric', { sketchK: 64 }).addMany(values.subarray(0, 1_000));
-    for (const v of values.subarray(1_000)) sut.add(v);
-    const fromValues = new QuantileSketch(64);
+  it('serialises no sketch while it holds at most k values, and rebuilds it from them in arrival order', () => {
+    const values = normal(300, 11);
+    const sut = new SignalProfile('numeric').addMany(values.subarray(0, 100));
+    for (const v of values.subarray(100)) sut.add(v);
+    const fromValues = new QuantileSketch(400);
     fromValues.updateMany(values);
 
     const json = sut.toJSON();
     const restored = SignalProfile.fromJSON(JSON.parse(JSON.stringify(json)) as SignalProfileJSON);
 
-    assert.deepEqual([json.sketch, json.sketchK, json.values?.length], [null, 64, 3_000]);
+    assert.deepEqual([json.sketch, json.sketchK, json.values?.length], [null, 400, 300]);
     assert.deepEqual(restored.quantileSketch().toJSON(), fromValues.toJSON());
     assert.deepEqual(sut.quantileSketch().toJSON(), fromValues.toJSON());
+  });
+
+  it('serialises its sketch once it holds more than k values, so that readers need not rebuild it', () => {
+    const values = normal(3_000, 15);
+    const fromValues = new QuantileSketch(64);
+    fromValues.updateMany(values);
+
+    const json = new SignalProfile('numeric', { sketchK: 64 }).addMany(values).toJSON();
+
+    assert.equal(json.values?.length, 3_000);
+    assert.deepEqual(json.sketch, fromValues.toJSON());
+    assert.equal(json.sketchK, undefined);
   });
 
   it('builds its sketch from the kept values when they overflow, then keeps it updated', () => {

@@ -28,7 +28,7 @@ export interface SignalProfileJSON {
   maxCategories: number;
   /** Every value seen, while count <= reservoirSize; otherwise null. */
   values: (number | string)[] | null;
-  /** Null while `values` holds every value (the sketch is rebuilt from them when needed). */
+  /** Null while `values` holds every value and there are at most `sketchK` of them (rebuilt from them when needed). */
   sketch: QuantileSketchJSON | null;
   /** The sketch's k, when `sketch` is left out. */
   sketchK?: number;
@@ -39,8 +39,8 @@ export interface SignalProfileJSON {
 /**
  * A mergeable, serialisable summary of one signal over a window or a baseline. A numeric profile's
  * quantile sketch is built only once its values no longer fit the reservoir, or when it is asked
- * for, from the kept values in arrival order: same values, same error guarantees. Most per-minute
- * profiles never get there, and they neither build nor serialise one.
+ * for, from the kept values in arrival order: same values, same error guarantees. A profile of at
+ * most k values (most per-minute rows the ingest writes) neither builds nor serialises one.
  */
 export class SignalProfile {
   private n = 0;
@@ -191,6 +191,12 @@ export class SignalProfile {
     return this.buildSketch();
   }
 
+  // Up to k values a sketch is those values, so a reader rebuilds it for nothing; past that, a
+  // window merging many minutes would rebuild (and compact) one per row, so it is written out.
+  private sketchFromValuesIsCheap(): boolean {
+    return this.values !== null && this.n <= this.sketchK;
+  }
+
   private buildSketch(): QuantileSketch {
     if (!this.sketch) {
       this.sketch = new QuantileSketch(this.sketchK, this.seed);
@@ -211,8 +217,8 @@ export class SignalProfile {
       reservoirSize: this.reservoirSize,
       maxCategories: this.maxCategories,
       values: this.values ? [...this.values] : null,
-      sketch: this.kind === 'numeric' && !this.values ? this.buildSketch().toJSON() : null,
-      ...(this.kind === 'numeric' && this.values ? { sketchK: this.sketchK } : {}),
+      sketch: this.kind === 'numeric' && !this.sketchFromValuesIsCheap() ? this.buildSketch().toJSON() : null,
+      ...(this.kind === 'numeric' && this.sketchFromValuesIsCheap() ? { sketchK: this.sketchK } : {}),
       categories: this.categories ? Object.fromEntries([...this.categories].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : null,
       foldedCount: this.folded,
     };
@@ -237,7 +243,8 @@ export class SignalProfile {
     profile.values = json.values ? [...json.values] : null;
     if (json.kind === 'numeric') {
       if (!json.sketch && !json.values) throw new StatsInputError('serialised numeric profile has neither values nor a sketch');
-      if (json.values && json.values.some((v) => typeof v !== 'number' || !Number.isFinite(v))) {
+      // A sketch left out is rebuilt from the values, which must then be numbers.
+      if (!json.sketch && json.values!.some((v) => typeof v !== 'number' || !Number.isFinite(v))) {
         throw new StatsInputError('serialised numeric profile has a value that is not a finite number');
       }
       if (json.sketch) {
