@@ -5,6 +5,7 @@ import { Ledger1764320020000 } from './1764320020000-Ledger.js';
 import { Monitoring1764320030000 } from './1764320030000-Monitoring.js';
 import { Alerts1764320040000 } from './1764320040000-Alerts.js';
 import { GatesReports1764320050000 } from './1764320050000-GatesReports.js';
+import { SampleKeysCollateC1764320060000 } from './1764320060000-SampleKeysCollateC.js';
 
 // Order matters: TypeORM runs pending migrations in timestamp order, and this list is what it knows.
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Monitoring1764320030000,
   Alerts1764320040000,
   GatesReports1764320050000,
+  SampleKeysCollateC1764320060000,
 ];

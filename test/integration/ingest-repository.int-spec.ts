@@ -180,6 +180,25 @@ describe(IngestRepository.name, () => {
     for (const batch of [...together.slice(0, 4), ...redelivering]) for (const s of batch.samples) assert.ok(storedSpans.has(s.spanId));
   });
 
+  it('keeps sample ids and versions in byte order, whatever the database collation', async () => {
+    const rows = await dataSource.query<Array<{ column_name: string; collation_name: string }>>(
+      `SELECT column_name, collation_name FROM information_schema.columns
+        WHERE table_name = 'samples' AND column_name IN ('version', 'trace_id', 'span_id', 'parent_span_id', 'response_id', 'service_name')
+        ORDER BY column_name`,
+    );
+    assert.deepEqual(
+      rows.map((r) => [r.column_name, r.collation_name]),
+      [
+        ['parent_span_id', 'C'],
+        ['response_id', 'C'],
+        ['service_name', null],
+        ['span_id', 'C'],
+        ['trace_id', 'C'],
+        ['version', 'C'],
+      ],
+    );
+  });
+
   it('writes nothing of a batch whose insert fails', async () => {
     const good = sample(modelId);
     const bad = sample(modelId, { traceId: 'not-hex' });
