@@ -67,6 +67,21 @@ describe(PlannerPool.name, () => {
     );
   });
 
+  it('keeps plans right past the number of catalogs a thread holds', async () => {
+    const small = new PlannerPool(1, pino({ level: 'silent' }), 2);
+    try {
+      const body = readFixture('genai', 'protobuf');
+      const catalogs = new Map(['a', 'b', 'c'].map((projectId) => [projectId, compileCatalog(source(1))]));
+      const matched: number[] = [];
+      for (const projectId of ['a', 'b', 'c', 'a', 'b', 'c', 'a']) {
+        matched.push((await small.plan({ projectId, catalog: catalogs.get(projectId)!, body, format: 'protobuf', ...options }))!.matched);
+      }
+      assert.deepEqual(matched, [1, 1, 1, 1, 1, 1, 1]);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('hands back an OTLP decoding error as the OtlpError it is', async () => {
     const catalog = compileCatalog(source(1));
     const truncated = readFixture('genai', 'protobuf').subarray(0, 50);

@@ -17,12 +17,18 @@ export interface PlanTask {
   collectUnknownModels: boolean;
 }
 
+/** Tells a thread to drop the catalogs it holds (the pool then sends each again with its next task). */
+export interface ForgetCatalogs {
+  forget: true;
+}
+
 export type PlanReply =
   | { id: number; plan: IngestPlan }
   | { id: number; otlpError: { kind: OtlpErrorKind; message: string } }
   | { id: number; error: string };
 
 const RESTART_BACKOFF_MS = 1000;
+const DEFAULT_MAX_CATALOGS_PER_THREAD = 1000;
 
 interface Pending {
   resolve(plan: IngestPlan): void;
@@ -61,6 +67,7 @@ export class PlannerPool {
   constructor(
     size: number,
     private readonly logger: Logger,
+    private readonly maxCatalogsPerThread = DEFAULT_MAX_CATALOGS_PER_THREAD,
   ) {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
@@ -76,6 +83,11 @@ export class PlannerPool {
     for (const candidate of this.slots) if (candidate.pending.size < slot.pending.size) slot = candidate;
     const { projectId, catalog } = request;
     const fresh = slot.sent.get(projectId) !== catalog.revision;
+    if (fresh && !slot.sent.has(projectId) && slot.sent.size >= this.maxCatalogsPerThread) {
+      // The thread's copies are bounded: it forgets them all, in order, before this task arrives.
+      slot.sent.clear();
+      slot.worker.postMessage({ forget: true } satisfies ForgetCatalogs);
+    }
     if (fresh) slot.sent.set(projectId, catalog.revision);
     // A copy of its own, moved to the thread: the caller keeps its body (it may plan it again).
     const body = new Uint8Array(request.body);

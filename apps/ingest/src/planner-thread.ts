@@ -4,14 +4,13 @@ import { parentPort } from 'node:worker_threads';
 import { OtlpError } from '@assay/otlp';
 import { compileCatalog, type ProjectCatalog } from '@assay/models';
 import { planIngest } from './ingest-plan.js';
-import type { PlanReply, PlanTask } from './planner-pool.js';
+import type { ForgetCatalogs, PlanReply, PlanTask } from './planner-pool.js';
 
-const MAX_CATALOGS = 1000;
+// Bounded by the pool, which tells this thread when to forget.
 const catalogs = new Map<string, ProjectCatalog>();
 
 function catalogFor(task: PlanTask): ProjectCatalog {
   if (task.source) {
-    if (catalogs.size >= MAX_CATALOGS) catalogs.clear();
     const compiled = compileCatalog(task.source, task.revision);
     catalogs.set(task.projectId, compiled);
     return compiled;
@@ -35,6 +34,7 @@ function reply(task: PlanTask): PlanReply {
   }
 }
 
-parentPort!.on('message', (task: PlanTask) => {
-  parentPort!.postMessage(reply(task));
+parentPort!.on('message', (message: PlanTask | ForgetCatalogs) => {
+  if ('forget' in message) catalogs.clear();
+  else parentPort!.postMessage(reply(message));
 });
