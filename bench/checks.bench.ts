@@ -3,13 +3,12 @@
 // and peak RSS; the baseline, measured in the same run, is the bare read of the same profile rows
 // (SELECT + JSON decode) with no merging or statistics.
 //   npm run bench:checks   (BENCH_PG_ADMIN_URL, default postgres://postgres@127.0.0.1:5432/postgres; REDIS_URL)
-import { randomBytes, randomUUID } from 'node:crypto';
-import { loadConfig } from '@assay/config';
+import { randomUUID } from 'node:crypto';
 import { createRootLogger, startAssay } from '@assay/common';
 import { JobName, QueueName, QueueService } from '@assay/queue';
 import { SignalProfile } from '@assay/stats';
 import { createWorkerApp } from '@assay/worker';
-import { createBenchDatabase } from './support/bench-database.js';
+import { benchConfig, createBenchDatabase } from './support/bench-database.js';
 
 const MODELS = Number(process.env.BENCH_MODELS ?? 100);
 const SIGNALS = 10;
@@ -39,7 +38,7 @@ function minuteProfiles(shift: number, seed: number): string[] {
 
 async function main(): Promise<void> {
   const bench = await createBenchDatabase('bench_checks');
-  const { url, dataSource: setup, name: database } = bench;
+  const { dataSource: setup, name: database } = bench;
 
   process.stdout.write(`seeding ${MODELS} models × ${SIGNALS} signals × ${MINUTES} minutes × ${PER_MINUTE} samples\n`);
   const tick = Math.floor(Date.now() / 60_000) * 60_000;
@@ -95,16 +94,7 @@ async function main(): Promise<void> {
   }
   const bareMs = performance.now() - bareStart;
 
-  const env = {
-    ...process.env,
-    DATABASE_URL: url,
-    ASSAY_WORKER_PORT: '0',
-    ASSAY_QUEUE_PREFIX: `assay-bench-${database}`,
-    ASSAY_LOG_LEVEL: 'warn',
-    ASSAY_ADMIN_KEY: `bench-admin-${randomBytes(16).toString('hex')}`,
-    ASSAY_WORKER_CONCURRENCY: process.env.ASSAY_WORKER_CONCURRENCY ?? '4',
-  };
-  const config = loadConfig(env);
+  const config = benchConfig(bench, { ASSAY_WORKER_CONCURRENCY: process.env.ASSAY_WORKER_CONCURRENCY ?? '4' });
   const running = await startAssay({ worker: (runtime) => createWorkerApp(runtime) }, config, createRootLogger('warn'));
   const queues = running.apps.worker!.get(QueueService);
   let peakRss = process.memoryUsage().rss;

@@ -6,32 +6,23 @@
 //   npm run bench:ingest   (BENCH_PG_ADMIN_URL, default postgres://postgres@127.0.0.1:5432/postgres; REDIS_URL;
 //                           BENCH_REQUESTS per run, default 400; BENCH_ROUNDS runs per phase, default 3; BENCH_CONCURRENCY, default 8; BENCH_PHASE=100|10;
 //                           BENCH_PROFILE=<file> for a CPU profile of the server's thread)
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { PerformanceObserver } from 'node:perf_hooks';
-import pg from 'pg';
 import { SpanKind } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { loadConfig } from '@assay/config';
 import { ApiKeyService, createRootLogger, startAssay } from '@assay/common';
-import { ApiKeyRepository, ModelRepository, PriceCatalogRepository, ProjectRepository, Role, createDataSource, runMigrations } from '@assay/db';
+import { ApiKeyRepository, ModelRepository, PriceCatalogRepository, ProjectRepository, Role } from '@assay/db';
 import { decodeTraceRequest, extractInferences } from '@assay/otlp';
 import { createIngestApp } from '@assay/ingest';
+import { benchConfig, createBenchDatabase } from './support/bench-database.js';
 import { LoadClient, type LoadPhase } from './support/http-load.js';
 
-const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? process.env.ASSAY_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const SPANS_PER_REQUEST = 100;
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
 
 function makeBody(model: string, seq: number): Buffer {
   const exporter = new InMemorySpanExporter();
@@ -141,31 +132,33 @@ async function measure(client: LoadClient, phase: LoadPhase): Promise<Omit<Phase
 // CPU seconds one thread of this process has used (Linux /proc), or null elsewhere.
 function threadCpuSeconds(tid: number): number | null {
   try {
-    const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    return cpuSecondsOf(fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')).seconds;
   } catch {
     return null;
   }
 }
 
+// The command name and the user + system CPU seconds of a /proc/<pid>/stat line.
+function cpuSecondsOf(stat: string): { command: string; seconds: number } {
+  const close = stat.lastIndexOf(')');
+  const fields = stat.slice(close + 2).split(' ');
+  return { command: stat.slice(stat.indexOf('(') + 1, close), seconds: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS };
+}
+
 // CPU seconds used so far by every postgres process on this machine (Linux /proc), or null elsewhere.
 function postgresCpuSeconds(): number | null {
   try {
-    let ticks = 0;
+    let seconds = 0;
     for (const pid of fs.readdirSync('/proc')) {
       if (!/^\d+$/.test(pid)) continue;
       try {
-        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const close = stat.lastIndexOf(')');
-        if (!stat.slice(stat.indexOf('(') + 1, close).startsWith('postgres')) continue;
-        const fields = stat.slice(close + 2).split(' ');
-        ticks += Number(fields[11]) + Number(fields[12]);
+        const { command, seconds: used } = cpuSecondsOf(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+        if (command.startsWith('postgres')) seconds += used;
       } catch {
         // The process ended between the listing and the read.
       }
     }
-    return ticks / CLOCK_TICKS;
+    return seconds;
   } catch {
     return null;
   }
@@ -179,15 +172,9 @@ function bareDecode(bodies: Buffer[]): number {
 }
 
 async function main(): Promise<void> {
-  const database = `assay_bench_ingest_${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  const dbUrl = withDatabase(ADMIN_URL, database);
+  const bench = await createBenchDatabase('bench_ingest');
+  const setup = bench.dataSource;
   try {
-    const setup = createDataSource(dbUrl, 2);
-    await setup.initialize();
-    await runMigrations(setup);
     const project = await new ProjectRepository(setup).create('bench');
     const models = new ModelRepository(setup);
     await models.create({ projectId: project.id, name: 'gpt-full', sampling: { probability: 1, maxPerMinute: null } });
@@ -197,23 +184,19 @@ async function main(): Promise<void> {
       { provider: 'openai', model: 'gpt-tenth', inputPerMillion: 2.5, cachedInputPerMillion: 1.25, outputPerMillion: 10 },
     ]);
     const { secret } = await new ApiKeyService(new ApiKeyRepository(setup)).issue({ projectId: project.id, role: Role.Ingest, name: 'bench' });
-    await setup.destroy();
 
     process.stdout.write(`building ${2 * ROUNDS * REQUESTS} requests of ${SPANS_PER_REQUEST} spans\n`);
     const phases = PHASES.filter((phase) => !process.env.BENCH_PHASE || phase.label.startsWith(`${process.env.BENCH_PHASE}%`));
     // Fresh spans for every run: a span sent twice would take the redelivery path.
     const bodiesOf = (model: string, round: number): Buffer[] => Array.from({ length: REQUESTS }, (_, i) => makeBody(model, round * REQUESTS + i));
     const rounds = Array.from({ length: ROUNDS }, (_, round) => new Map(phases.map((phase) => [phase.label, bodiesOf(phase.model, round)])));
-    const full = bodiesOf('gpt-full', ROUNDS);
-    const tenth = bodiesOf('gpt-tenth', ROUNDS);
-    const warm = Array.from({ length: 20 }, (_, i) => makeBody('gpt-full', (ROUNDS + 1) * REQUESTS + i));
-    const bytes = full.reduce((n, b) => n + b.length, 0) / full.length;
+    const warm = Array.from({ length: 20 }, (_, i) => makeBody('gpt-full', ROUNDS * REQUESTS + i));
+    const first = [...rounds[0].values()][0];
+    const bytes = first.reduce((n, b) => n + b.length, 0) / first.length;
+    // Warms the decoder up before the first baseline.
+    for (const set of rounds[0].values()) bareDecode(set);
 
-    bareDecode(full.slice(0, 50));
-    bareDecode([...full, ...tenth]);
-
-    const config = loadConfig({ ...process.env, DATABASE_URL: dbUrl, ASSAY_INGEST_PORT: '0', ASSAY_LOG_LEVEL: 'warn', ASSAY_QUEUE_PREFIX: `bench-${database}` });
-    const running = await startAssay({ ingest: createIngestApp }, config, createRootLogger('warn'), { bootstrapAdmin: false });
+    const running = await startAssay({ ingest: createIngestApp }, benchConfig(bench), createRootLogger('warn'), { bootstrapAdmin: false });
     const url = `http://127.0.0.1:${running.ports.ingest}/v1/traces`;
     const client = new LoadClient();
     const headers = { 'content-type': 'application/x-protobuf', authorization: `Bearer ${secret}` };
@@ -245,14 +228,11 @@ async function main(): Promise<void> {
         fs.writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify(profile));
         profiler.disconnect();
       }
-      const check = new pg.Client({ connectionString: dbUrl });
-      await check.connect();
-      const stored = await check.query<{ name: string; n: string; seen: string }>(
+      const stored = await setup.query<Array<{ name: string; n: string; seen: string }>>(
         `SELECT m.name, (SELECT count(*) FROM samples s WHERE s.model_id = m.id) AS n,
                 (SELECT coalesce(sum(seen), 0) FROM sample_counts c WHERE c.model_id = m.id) AS seen
            FROM models m ORDER BY m.name`,
       );
-      await check.end();
 
       process.stdout.write(
         `\n${REQUESTS} requests × ${SPANS_PER_REQUEST} spans per run, ${ROUNDS} runs per phase (alternating), ` +
@@ -274,14 +254,13 @@ async function main(): Promise<void> {
       }
       process.stdout.write('baseline: bare decode + extraction loop over the same bodies, one thread, measured right before each run\n');
       process.stdout.write(`peak RSS (server and client thread): ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB\n`);
-      for (const r of stored.rows) process.stdout.write(`stored: ${r.name} ${r.n} samples of ${r.seen} seen\n`);
+      for (const r of stored) process.stdout.write(`stored: ${r.name} ${r.n} samples of ${r.seen} seen\n`);
     } finally {
       await client.close();
       await running.close();
     }
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
+    await bench.drop();
   }
 }
 

@@ -5,49 +5,27 @@
 // or HTML.
 //   npm run bench:reports   (BENCH_PG_ADMIN_URL, default postgres://postgres@127.0.0.1:5432/postgres; REDIS_URL;
 //                            BENCH_CHECK_RUNS, default 100000)
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { loadConfig } from '@assay/config';
 import { createRootLogger, startAssay } from '@assay/common';
-import { createDataSource, ReportRepository, runMigrations } from '@assay/db';
+import { ReportRepository } from '@assay/db';
 import { LedgerKind, LedgerService } from '@assay/ledger';
 import { JobName, QueueService } from '@assay/queue';
 import { createWorkerApp } from '@assay/worker';
+import { benchConfig, createBenchDatabase } from './support/bench-database.js';
 
-const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? process.env.ASSAY_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const RUNS = Number(process.env.BENCH_CHECK_RUNS ?? 100_000);
 const MONITORS = 10;
 const PERIOD_DAYS = 30;
 const BATCH = 2_000;
 
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
 const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 async function main(): Promise<void> {
-  const database = `assay_bench_reports_${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  const url = withDatabase(ADMIN_URL, database);
-  const setup = createDataSource(url, 4);
-  await setup.initialize();
-  await runMigrations(setup);
-
-  const env = {
-    ...process.env,
-    DATABASE_URL: url,
-    ASSAY_WORKER_PORT: '0',
-    ASSAY_QUEUE_PREFIX: `assay-bench-${database}`,
-    ASSAY_LOG_LEVEL: 'warn',
-    ASSAY_ADMIN_KEY: `bench-admin-${randomBytes(16).toString('hex')}`,
-    ASSAY_CHECKPOINT_INTERVAL_MS: '600000',
-  };
-  const running = await startAssay({ worker: (runtime) => createWorkerApp(runtime) }, loadConfig(env), createRootLogger('warn'));
+  const bench = await createBenchDatabase('bench_reports');
+  const { dataSource: setup, name: database } = bench;
+  const config = benchConfig(bench, { ASSAY_CHECKPOINT_INTERVAL_MS: '600000' });
+  const running = await startAssay({ worker: (runtime) => createWorkerApp(runtime) }, config, createRootLogger('warn'));
   try {
     const worker = running.apps.worker!;
     const ledger = worker.get(LedgerService);
@@ -105,7 +83,7 @@ async function main(): Promise<void> {
     process.stdout.write(`seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s\n`);
 
     const bareStart = performance.now();
-    const client = new pg.Client({ connectionString: url });
+    const client = new pg.Client({ connectionString: bench.url });
     await client.connect();
     const bareRuns = await client.query(`SELECT id, monitor_id, window_to, verdict, statistic, p_value, threshold, ledger_index FROM check_runs WHERE model_id = $1 AND window_to >= $2 AND window_to < $3`, [modelId, from, to]);
     const bareEntries = await client.query(`SELECT idx, entry, leaf_hash FROM ledger_entries WHERE idx = ANY($1::bigint[])`, [bareRuns.rows.map((r: { ledger_index: string }) => r.ledger_index)]);
@@ -133,9 +111,7 @@ async function main(): Promise<void> {
     process.stdout.write(`  baseline, bare read of the same ${bareRuns.rowCount} runs and ${bareEntries.rowCount} ledger entries: ${(bareMs / 1000).toFixed(2)} s\n`);
   } finally {
     await running.close();
-    await setup.destroy();
-    await admin.query(`DROP DATABASE ${database} WITH (FORCE)`).catch(() => undefined);
-    await admin.end();
+    await bench.drop();
   }
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
+import { loadConfig, type AppConfig } from '@assay/config';
 import { createDataSource, runMigrations } from '@assay/db';
 
 export const ADMIN_URL =
@@ -38,4 +39,22 @@ export async function createBenchDatabase(label: string): Promise<BenchDatabase>
       await client.end();
     },
   };
+}
+
+/**
+ * The configuration of an Assay started against a bench database: its own queue prefix, quiet
+ * logs, a throwaway admin key, servers on free ports; `overrides` last.
+ */
+export function benchConfig(database: BenchDatabase, overrides: Record<string, string> = {}): AppConfig {
+  return loadConfig({
+    ...process.env,
+    DATABASE_URL: database.url,
+    ASSAY_API_PORT: '0',
+    ASSAY_INGEST_PORT: '0',
+    ASSAY_WORKER_PORT: '0',
+    ASSAY_QUEUE_PREFIX: `assay-bench-${database.name}`,
+    ASSAY_LOG_LEVEL: 'warn',
+    ASSAY_ADMIN_KEY: `bench-admin-${randomBytes(16).toString('hex')}`,
+    ...overrides,
+  });
 }

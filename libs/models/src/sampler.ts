@@ -8,8 +8,8 @@ export function coinSays(sampling: SamplingConfig, random: () => number = Math.r
 }
 
 /**
- * Decides at ingest whether a matched span is kept: a coin with the model's probability, then the
- * per-minute cap. The cap's counters live in this process (one ingest replica each), so N
+ * The per-minute cap, the second half of the decision at ingest whether a matched span is kept
+ * (the first is `coinSays`). Its counters live in this process (one ingest replica each), so N
  * replicas keep up to N × maxPerMinute; seen and sampled are counted exactly either way, which is
  * what unbiased rate estimates need.
  */
@@ -17,13 +17,7 @@ export class Sampler {
   private readonly kept = new Map<string, number>();
   private currentMinute = 0;
 
-  constructor(private readonly random: () => number = Math.random) {}
-
-  decide(modelId: string, version: string, minuteMs: number, sampling: SamplingConfig, nowMs = Date.now()): boolean {
-    return coinSays(sampling, this.random) && this.admit(modelId, version, minuteMs, sampling.maxPerMinute, nowMs);
-  }
-
-  /** The per-minute cap alone, for spans whose coin was tossed elsewhere (an ingest thread). */
+  /** The per-minute cap, for a span whose coin (`coinSays`) kept it; the coin may be tossed on another thread. */
   admit(modelId: string, version: string, minuteMs: number, maxPerMinute: number | null, nowMs = Date.now()): boolean {
     if (maxPerMinute === null) return true;
     this.forgetOldMinutes(nowMs);

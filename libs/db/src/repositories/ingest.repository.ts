@@ -367,33 +367,18 @@ export class IngestRepository {
   }
 
   /** Evaluations that came before their spans, attached to the spans just stored. */
-  private async attachPending(batch: IngestBatch, profiler: Profiler): Promise<number> {
-    const client = await this.pool.connect();
-    let released = false;
-    try {
-      await client.query('BEGIN');
+  private attachPending(batch: IngestBatch, profiler: Profiler): Promise<number> {
+    return this.inTransaction(async (client) => {
       const early = await this.takePendingFor(client, batch.projectId, batch.samples);
-      let attached = 0;
-      if (early.size > 0) {
-        const found = await this.attachBySpan(
-          client,
-          batch.modelIds,
-          [...early].map(([s, signals]) => ({ traceId: s.traceId, parentSpanId: s.spanId, responseId: null, signals })),
-        );
-        attached = found.matched.size;
-        await this.insertProfiles(client, profiler(found.values));
-      }
-      await client.query('COMMIT');
-      return attached;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {
-        client.release(error as Error);
-        released = true;
-      });
-      throw error;
-    } finally {
-      if (!released) client.release();
-    }
+      if (early.size === 0) return 0;
+      const found = await this.attachBySpan(
+        client,
+        batch.modelIds,
+        [...early].map(([s, signals]) => ({ traceId: s.traceId, parentSpanId: s.spanId, responseId: null, signals })),
+      );
+      await this.insertProfiles(client, profiler(found.values));
+      return found.matched.size;
+    });
   }
 
   private async insertProfiles(client: PoolClient, profiles: ProfileToWrite[]): Promise<void> {
@@ -413,12 +398,16 @@ export class IngestRepository {
     );
   }
 
-  private async writeOnce(batch: IngestBatch, profiler: Profiler): Promise<IngestWriteResult> {
+  private writeOnce(batch: IngestBatch, profiler: Profiler): Promise<IngestWriteResult> {
+    return this.inTransaction((client) => this.writeInTransaction(client, batch, profiler));
+  }
+
+  private async inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let released = false;
     try {
       await client.query('BEGIN');
-      const result = await this.writeInTransaction(client, batch, profiler);
+      const result = await work(client);
       await client.query('COMMIT');
       return result;
     } catch (error) {

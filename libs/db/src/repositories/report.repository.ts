@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ReportEntity, ReportScheduleEntity } from '../entities/report.entities.js';
+import type { LedgerEntryRow } from './ledger.repository.js';
 
 export interface ReportCheckRunRow {
   id: string;
@@ -41,14 +42,7 @@ export interface ReportEconomicsRow {
   latencyP95: number | null;
 }
 
-export interface ReportLedgerEntryRow {
-  index: number;
-  kind: string;
-  projectId: string | null;
-  subject: string;
-  entry: string;
-  leafHash: Buffer;
-}
+export type ReportLedgerEntryRow = Omit<LedgerEntryRow, 'createdAt'>;
 
 export interface ReportAlertRow {
   id: string;
