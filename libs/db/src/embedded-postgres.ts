@@ -43,6 +43,17 @@ function prepareClusterParent(parent: string): void {
   if (os.userInfo().uid !== 0) return;
   const ids = systemUserIds(USER);
   if (ids) fs.chownSync(parent, ids.uid, ids.gid);
+  letOthersTraverse(path.dirname(parent), process.cwd());
+}
+
+// That user must also be able to walk down to it. Directories of the project above the cluster
+// (an earlier start may have made the data directory 0700 for its signing key, which is 0600 by
+// itself) get the search bit only: others may pass through, not list.
+function letOthersTraverse(from: string, project: string): void {
+  for (let dir = path.resolve(from); dir.startsWith(project + path.sep); dir = path.dirname(dir)) {
+    const mode = fs.statSync(dir).mode & 0o777;
+    if ((mode & 0o001) === 0) fs.chmodSync(dir, mode | 0o001);
+  }
 }
 
 async function ensureDatabase(adminUrl: string): Promise<void> {
