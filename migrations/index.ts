@@ -6,6 +6,7 @@ import { Monitoring1764320030000 } from './1764320030000-Monitoring.js';
 import { Alerts1764320040000 } from './1764320040000-Alerts.js';
 import { GatesReports1764320050000 } from './1764320050000-GatesReports.js';
 import { SampleKeysCollateC1764320060000 } from './1764320060000-SampleKeysCollateC.js';
+import { CheaperSampleInserts1764320070000 } from './1764320070000-CheaperSampleInserts.js';
 
 // Order matters: TypeORM runs pending migrations in timestamp order, and this list is what it knows.
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   Alerts1764320040000,
   GatesReports1764320050000,
   SampleKeysCollateC1764320060000,
+  CheaperSampleInserts1764320070000,
 ];

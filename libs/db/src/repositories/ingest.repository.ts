@@ -79,8 +79,8 @@ type Profiler = (values: ProfiledValues[]) => ProfileToWrite[];
 const MINUTE_MS = 60_000;
 // check_violation: raised when no partition accepts a row.
 const NO_PARTITION = '23514';
-// Raised by ingest_refuse_redelivery().
-const REDELIVERY = 'AS001';
+// unique_violation: the batch holds a span stored before (a redelivery).
+const REDELIVERY = '23505';
 const EPOCH_PLUS_MICROS = `'epoch'::timestamptz + m * interval '1 microsecond'`;
 const key = (traceId: string, spanId: string): string => `${traceId}:${spanId}`;
 // One group statement at a time, so that the next group gathers every request that arrives
@@ -122,8 +122,6 @@ const WRITE_AT_ONCE = `
     INSERT INTO samples (project_id, model_id, version, time, trace_id, span_id, parent_span_id, response_id, service_name, signals)
     SELECT ($1::uuid[])[pj], ($2::uuid[])[mo], v, ${EPOCH_PLUS_MICROS}, t, s, p, r, sn, sig
       FROM ROWS FROM (unnest($3::int[]), ${sampleRows(4)}) AS x(pj, mo, v, m, t, s, p, r, sn, sig)
-    ON CONFLICT DO NOTHING
-    RETURNING 1
   ), profiles AS (
     INSERT INTO signal_profiles (model_id, version, signal, minute, count, profile)
     SELECT ($2::uuid[])[mo], v, s, 'epoch'::timestamptz + mi * interval '1 millisecond', c, p
@@ -143,8 +141,7 @@ const WRITE_AT_ONCE = `
      ORDER BY o
     ON CONFLICT (project_id, service_name, minute) DO UPDATE SET count = unmatched_spans.count + excluded.count
   )
-  SELECT CASE WHEN (SELECT count(*) FROM stored) < $28 THEN ingest_refuse_redelivery() ELSE 0 END AS guard,
-         ARRAY(SELECT DISTINCT project_id::text FROM pending_evaluations WHERE project_id = ANY($1::uuid[])) AS pending`;
+  SELECT ARRAY(SELECT DISTINCT project_id::text FROM pending_evaluations WHERE project_id = ANY($1::uuid[])) AS pending`;
 const countKey = (modelId: string, version: string, minuteMs: number): string => `${modelId}\u0000${version}\u0000${minuteMs}`;
 
 // Shared counter rows are always locked in this order, so concurrent writers cannot deadlock.
@@ -353,7 +350,6 @@ export class IngestRepository {
         unmatched.map((u) => u.serviceName),
         unmatched.map((u) => u.minuteMs),
         unmatched.map((u) => u.count),
-        samples.length,
       ],
     });
     const withPending = new Set(result.rows[0]?.pending ?? []);
