@@ -67,6 +67,19 @@ describe(`${OtlpReceiver.name} refusals`, () => {
     await assay.close();
   });
 
+  it('serves /v1/traces ahead of Express with the request id, security headers and metrics of every route', async () => {
+    const response = await send('{"resourceSpans": [', { 'content-type': 'application/json', 'x-request-id': 'otlp-req-7' });
+    assert.equal(response.status, 400);
+    assert.equal(response.headers.get('x-request-id'), 'otlp-req-7');
+    assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(response.headers.get('content-security-policy'), "default-src 'none'; frame-ancestors 'none'");
+    assert.equal(response.headers.get('x-powered-by'), null);
+    const metrics = await call('GET', `${assay.ingestUrl}/metrics`);
+    assert.match(metrics.text, /assay_http_request_duration_seconds_count\{[^}]*route="\/v1\/traces"[^}]*status="400"[^}]*\} [1-9]/);
+    // Other methods on the path are Express's: no route there.
+    assert.equal((await call('GET', `${assay.ingestUrl}/v1/traces`)).status, 404);
+  });
+
   it('answers 400 with a google.rpc.Status for truncated protobuf', async () => {
     const fixture = fs.readFileSync(path.resolve('libs/otlp/fixtures/genai.pb'));
     const response = await send(fixture.subarray(0, fixture.length - 7), { 'content-type': 'application/x-protobuf' });

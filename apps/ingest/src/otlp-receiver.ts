@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { ApiKeyService, bearerToken, counter } from '@assay/common';
 import { Role } from '@assay/db';
@@ -55,11 +55,11 @@ export class OtlpReceiver {
     private readonly options: ReceiverOptions,
   ) {}
 
-  readonly handle = (req: Request, res: Response): void => {
+  readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
     void this.serve(req, res);
   };
 
-  private async serve(req: Request, res: Response): Promise<void> {
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const mediaType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     const format: OtlpFormat = MEDIA_TYPES[mediaType] ?? 'json';
     if (this.inFlight >= this.options.maxInFlight) {
@@ -77,7 +77,7 @@ export class OtlpReceiver {
       const body = inflateBody(raw, req.headers['content-encoding'], this.options.maxBodyBytes);
       const outcome = await this.ingest.ingest(projectId, body, format);
       requests.inc({ status: '200' });
-      res.status(200).type(mediaType).send(encodeExportResponse(format, outcome.partialSuccess));
+      answer(res, 200, mediaType, encodeExportResponse(format, outcome.partialSuccess));
     } catch (error) {
       this.refuse(req, res, format, this.refusalOf(error));
     } finally {
@@ -103,7 +103,7 @@ export class OtlpReceiver {
     return cached.projectId;
   }
 
-  private readBody(req: Request): Promise<Buffer> {
+  private readBody(req: IncomingMessage): Promise<Buffer> {
     const limit = this.options.maxBodyBytes;
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (declared > limit) {
@@ -145,16 +145,20 @@ export class OtlpReceiver {
     return new Refusal(500, GRPC.internal, 'internal error');
   }
 
-  private refuse(req: Request, res: Response, format: OtlpFormat, refusal: Refusal): void {
+  private refuse(req: IncomingMessage, res: ServerResponse, format: OtlpFormat, refusal: Refusal): void {
     requests.inc({ status: String(refusal.status) });
     if (refusal.status >= 500 && refusal.status !== 503) this.logger.warn({ status: refusal.status }, refusal.message);
     if (res.headersSent) return;
     if (refusal.retryAfter) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     // A refused body may still be arriving; the connection is not reused for it.
     if (!req.complete) res.setHeader('Connection', 'close');
-    res
-      .status(refusal.status)
-      .type(format === 'protobuf' ? 'application/x-protobuf' : 'application/json')
-      .send(encodeStatus(format, { code: refusal.grpcCode, message: refusal.message }));
+    answer(res, refusal.status, format === 'protobuf' ? 'application/x-protobuf' : 'application/json', encodeStatus(format, { code: refusal.grpcCode, message: refusal.message }));
   }
+}
+
+function answer(res: ServerResponse, status: number, mediaType: string, body: Buffer): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', mediaType);
+  res.setHeader('Content-Length', body.length);
+  res.end(body);
 }

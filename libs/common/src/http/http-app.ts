@@ -2,12 +2,13 @@ import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { DynamicModule } from '@nestjs/common';
+import type { RequestListener, Server } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { assertEveryRouteDeclaresAccess } from '../auth/route-audit.js';
 import { ApiExceptionFilter } from '../errors/exception.filter.js';
 import { PinoNestLogger } from '../logging/logger.js';
 import type { Runtime } from '../runtime.js';
-import { requestContext } from './request-context.middleware.js';
+import { rawRequestContext, requestContext, type RawHandler } from './request-context.middleware.js';
 
 export const API_MEDIA_TYPES = ['application/json', 'text/csv', 'text/plain', 'application/x-ndjson', 'application/jsonl'];
 
@@ -16,8 +17,8 @@ export interface HttpAppOptions {
   jsonLimitBytes: number;
   // Requests with a body of another media type get 415 before any parsing.
   acceptedMediaTypes?: string[];
-  // Routes that read the request stream themselves, mounted ahead of the media-type check and the parsers.
-  rawRoutes?: Array<{ path: string; handler: (req: Request, res: Response) => void }>;
+  // POST routes that read the request stream themselves, served by the HTTP server ahead of Express.
+  rawRoutes?: Array<{ path: string; handler: RawHandler }>;
   configure?: (app: NestExpressApplication) => void;
 }
 
@@ -31,7 +32,7 @@ export async function createHttpApp(module: DynamicModule, runtime: Runtime, opt
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   for (const middleware of requestContext(options.name, runtime.logger)) app.use(middleware);
-  for (const route of options.rawRoutes ?? []) app.getHttpAdapter().getInstance().post(route.path, route.handler);
+  if (options.rawRoutes?.length) serveRawRoutes(app.getHttpServer() as Server, options.rawRoutes, rawRequestContext(options.name, runtime.logger));
   const accepted = new Set(options.acceptedMediaTypes ?? API_MEDIA_TYPES);
   app.use((req: Request, res: Response, next: NextFunction) => {
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
@@ -56,4 +57,18 @@ export async function createHttpApp(module: DynamicModule, runtime: Runtime, opt
   options.configure?.(app);
   assertEveryRouteDeclaresAccess(app);
   return app;
+}
+
+function serveRawRoutes(server: Server, routes: ReadonlyArray<{ path: string; handler: RawHandler }>, context: ReturnType<typeof rawRequestContext>): void {
+  const handlers = new Map(routes.map((route) => [route.path, route.handler]));
+  const [express] = server.listeners('request') as RequestListener[];
+  server.removeAllListeners('request');
+  server.on('request', (req, res) => {
+    const url = req.url ?? '';
+    const query = url.indexOf('?');
+    const path = query === -1 ? url : url.slice(0, query);
+    const handler = req.method === 'POST' ? handlers.get(path) : undefined;
+    if (handler) context(path, req, res, handler);
+    else express(req, res);
+  });
 }
