@@ -23,6 +23,7 @@ import { LoadClient, type LoadPhase } from './support/http-load.js';
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const SPANS_PER_REQUEST = 100;
+const WARM_REQUESTS = 200;
 
 function makeBody(model: string, seq: number): Buffer {
   const exporter = new InMemorySpanExporter();
@@ -190,7 +191,8 @@ async function main(): Promise<void> {
     // Fresh spans for every run: a span sent twice would take the redelivery path.
     const bodiesOf = (model: string, round: number): Buffer[] => Array.from({ length: REQUESTS }, (_, i) => makeBody(model, round * REQUESTS + i));
     const rounds = Array.from({ length: ROUNDS }, (_, round) => new Map(phases.map((phase) => [phase.label, bodiesOf(phase.model, round)])));
-    const warm = Array.from({ length: 20 }, (_, i) => makeBody('gpt-full', ROUNDS * REQUESTS + i));
+    // Enough requests of every phase's model for the server's hot paths to be optimised before the first run.
+    const warm = Array.from({ length: WARM_REQUESTS }, (_, i) => makeBody(phases[i % phases.length].model, ROUNDS * REQUESTS + i));
     const first = [...rounds[0].values()][0];
     const bytes = first.reduce((n, b) => n + b.length, 0) / first.length;
     // Warms the decoder up before the first baseline.
