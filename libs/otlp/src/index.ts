@@ -1,6 +1,7 @@
 export { OtlpError, type OtlpErrorKind } from './otlp-error.js';
 export { inflateBody } from './inflate-body.js';
 export { decodeTraceRequest, type OtlpFormat } from './decode-trace-request.js';
+export { ExportTraceServiceRequestType } from './otlp-schema.js';
 export {
   DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH,
   type AttrValue,
