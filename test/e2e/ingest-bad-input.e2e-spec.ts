@@ -76,7 +76,10 @@ describe(`${OtlpReceiver.name} refusals`, () => {
     assert.equal(response.headers.get('x-powered-by'), null);
     const metrics = await call('GET', `${assay.ingestUrl}/metrics`);
     assert.match(metrics.text, /assay_http_request_duration_seconds_count\{[^}]*route="\/v1\/traces"[^}]*status="400"[^}]*\} [1-9]/);
-    // Other methods on the path are Express's: no route there.
+    // Matched as Express matched it (trailing slash, any case); other methods are Express's: no route there.
+    const slashed = await call('POST', `${assay.ingestUrl}/V1/Traces/?x=1`, { body: '{"resourceSpans": [', headers: { 'content-type': 'application/json', authorization: `Bearer ${project.keys.ingest.key}` } });
+    assert.equal(slashed.status, 400);
+    assert.match((JSON.parse(slashed.text) as { message: string }).message, /JSON/i);
     assert.equal((await call('GET', `${assay.ingestUrl}/v1/traces`)).status, 404);
   });
 

@@ -60,15 +60,20 @@ export async function createHttpApp(module: DynamicModule, runtime: Runtime, opt
 }
 
 function serveRawRoutes(server: Server, routes: ReadonlyArray<{ path: string; handler: RawHandler }>, context: ReturnType<typeof rawRequestContext>): void {
-  const handlers = new Map(routes.map((route) => [route.path, route.handler]));
+  const handlers = new Map(routes.map((route) => [route.path.toLowerCase(), { path: route.path, handler: route.handler }]));
   const [express] = server.listeners('request') as RequestListener[];
   server.removeAllListeners('request');
   server.on('request', (req, res) => {
-    const url = req.url ?? '';
-    const query = url.indexOf('?');
-    const path = query === -1 ? url : url.slice(0, query);
-    const handler = req.method === 'POST' ? handlers.get(path) : undefined;
-    if (handler) context(path, req, res, handler);
+    const route = req.method === 'POST' ? handlers.get(routePath(req.url ?? '')) : undefined;
+    if (route) context(route.path, req, res, route.handler);
     else express(req, res);
   });
+}
+
+// Matched as Express matches by default: without the query, case-insensitively, with or without a trailing slash.
+function routePath(url: string): string {
+  const query = url.indexOf('?');
+  let path = query === -1 ? url : url.slice(0, query);
+  if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
+  return path.toLowerCase();
 }
