@@ -82,8 +82,10 @@ const PHASES = [
 
 interface PhaseRun {
   spansPerSecond: number;
-  /** The bare decode rate (the goal's baseline) measured just before this run. */
+  /** The bare decode rate (the goal's baseline): the mean of decodeBefore and decodeAfter. */
   decodeRate: number;
+  decodeBefore: number;
+  decodeAfter: number;
   /** Decode and inference extraction, measured just before this run. */
   extractRate: number;
   /** protobufjs's generated decoder alone, measured just before this run. */
@@ -102,13 +104,21 @@ interface PhaseRun {
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
+// A run during which the machine changed speed (bare decode before and after it more than this apart)
+// has no meaningful ratio: its throughput and its baseline were measured on different machines.
+const MAX_BASELINE_DRIFT = 0.15;
+
+const steady = (run: PhaseRun): boolean => Math.abs(run.decodeAfter - run.decodeBefore) / Math.min(run.decodeAfter, run.decodeBefore) <= MAX_BASELINE_DRIFT;
+
 function ratios(runs: readonly PhaseRun[], rate: (run: PhaseRun) => number): string {
-  const each = runs.map((r) => r.spansPerSecond / rate(r));
+  const counted = runs.filter(steady);
+  const each = (counted.length > 0 ? counted : runs).map((r) => r.spansPerSecond / rate(r));
   const median = [...each].sort((a, b) => a - b)[Math.floor(each.length / 2)];
-  return `median ${(100 * median).toFixed(0)}% (runs ${each.map((r) => `${(100 * r).toFixed(0)}%`).join(', ')})`;
+  const shown = runs.map((r) => `${(100 * (r.spansPerSecond / rate(r))).toFixed(0)}%${steady(r) ? '' : '*'}`);
+  return `median ${(100 * median).toFixed(0)}%${counted.length > 0 && counted.length < runs.length ? ` of the ${counted.length} steady runs` : ''} (runs ${shown.join(', ')})`;
 }
 
-async function measure(client: LoadClient, phase: LoadPhase): Promise<Omit<PhaseRun, 'decodeRate' | 'extractRate' | 'protobufRate'>> {
+async function measure(client: LoadClient, phase: LoadPhase): Promise<Omit<PhaseRun, 'decodeRate' | 'decodeBefore' | 'decodeAfter' | 'extractRate' | 'protobufRate'>> {
   const elu = performance.eventLoopUtilization();
   const cpu = process.cpuUsage();
   const mainCpu = threadCpuSeconds(process.pid);
@@ -235,12 +245,16 @@ async function main(): Promise<void> {
       const runs = new Map<string, PhaseRun[]>(phases.map((phase) => [phase.label, []]));
       for (let round = 0; round < ROUNDS; round++) {
         for (const { label } of phases) {
-          // The baseline is measured again right before every run, on that run's bodies: this
-          // machine's speed drifts by tens of percent between minutes, and a ratio of figures taken
-          // minutes apart would measure the drift.
+          // The baseline is measured again right before and right after every run, on that run's
+          // bodies: this machine's speed drifts by tens of percent between minutes, and a ratio of
+          // figures taken minutes apart would measure the drift.
           const bodies = rounds[round].get(label)!;
-          const baselines = { protobufRate: protobufDecode(bodies), extractRate: decodeAndExtract(bodies), decodeRate: bareDecode(bodies) };
-          runs.get(label)!.push({ ...(await measure(client, { url, headers, bodies: `${label} #${round}`, concurrency: CONCURRENCY })), ...baselines });
+          const protobufRate = protobufDecode(bodies);
+          const extractRate = decodeAndExtract(bodies);
+          const decodeBefore = bareDecode(bodies);
+          const run = await measure(client, { url, headers, bodies: `${label} #${round}`, concurrency: CONCURRENCY });
+          const decodeAfter = bareDecode(bodies);
+          runs.get(label)!.push({ ...run, protobufRate, extractRate, decodeBefore, decodeAfter, decodeRate: (decodeBefore + decodeAfter) / 2 });
         }
       }
       if (profiler) {
@@ -268,14 +282,15 @@ async function main(): Promise<void> {
             `${median.serverThreadCores === null ? '' : ` (on a core ${median.serverThreadCores.toFixed(2)})`}, GC pauses ${median.gcPauses.toFixed(2)}, ` +
             `bench process ${median.processCores.toFixed(2)} (kernel ${median.kernelCores.toFixed(2)})` +
             `${median.postgresCores === null ? '' : `, PostgreSQL ${median.postgresCores.toFixed(2)}`}\n` +
-            `${''.padEnd(14)} bare decode before each run: ${runs.get(label)!.map((r) => fmt(r.decodeRate)).join(', ')} spans/s; ` +
+            `${''.padEnd(14)} bare decode around each run: ${runs.get(label)!.map((r) => `${fmt(r.decodeBefore)}/${fmt(r.decodeAfter)}`).join(', ')} spans/s; ` +
             `accepted / bare decode: ${ratios(runs.get(label)!, (r) => r.decodeRate)}\n` +
             `${''.padEnd(14)} for comparison: accepted / (decode + extraction) ${ratios(runs.get(label)!, (r) => r.extractRate)}; ` +
             `accepted / protobufjs decoder alone ${ratios(runs.get(label)!, (r) => r.protobufRate)}\n`,
         );
       }
       process.stdout.write(
-        'bare decode: decodeTraceRequest (protobuf to spans with hex ids and attribute values) over the same bodies, one thread, right before each run;\n' +
+        'bare decode: decodeTraceRequest (protobuf to spans with hex ids and attribute values) over the same bodies, one thread, right before and after\n' +
+          `  each run (ratios use their mean; * marks a run during which it changed by more than ${100 * MAX_BASELINE_DRIFT}%, left out of the median);\n` +
           '  decode + extraction adds the mapping to inference records; the protobufjs decoder alone yields messages the ingest cannot use as they are\n',
       );
       process.stdout.write(`peak RSS (server and client thread): ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB\n`);
