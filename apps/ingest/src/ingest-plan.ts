@@ -77,6 +77,9 @@ export function planIngest(body: Uint8Array, format: OtlpFormat, catalog: Projec
   const unmatched = new Map<string, UnmatchedToWrite>();
   const unknownModels = new Set<string>();
   let matched = 0;
+  // Spans of one request nearly always share model, version and minute: the last count is reused
+  // without building its key.
+  let last: CountToWrite | null = null;
   for (const record of extracted.inferences) {
     if (record.startTimeMs < nowMs - maxAgeMs || record.startTimeMs > nowMs + MAX_FUTURE_MS) {
       rejected++;
@@ -96,9 +99,11 @@ export function planIngest(body: Uint8Array, format: OtlpFormat, catalog: Projec
     }
     matched++;
     const version = SpanMatcher.versionOf(model, record);
-    const countKey = `${model.id}\u0000${version}\u0000${minuteMs}`;
-    const count = counts.get(countKey) ?? counts.set(countKey, { modelId: model.id, version, minuteMs, seen: 0, sampled: 0 }).get(countKey)!;
-    count.seen++;
+    if (last === null || last.modelId !== model.id || last.version !== version || last.minuteMs !== minuteMs) {
+      const countKey: string = `${model.id}\u0000${version}\u0000${minuteMs}`;
+      last = counts.get(countKey) ?? counts.set(countKey, { modelId: model.id, version, minuteMs, seen: 0, sampled: 0 }).get(countKey)!;
+    }
+    last.seen++;
     if (!coinSays(model.sampling, options.random)) continue;
     candidates.push({ sample: sampleOf(record, model, version, catalog), minuteMs, maxPerMinute: model.sampling.maxPerMinute });
   }

@@ -41,12 +41,13 @@ export class SpanMatcher<M extends MatchableModel> {
 
   match(record: InferenceRecord): M | null {
     for (const model of this.byAttributes) if (this.serviceAllows(model, record) && this.attributesMatch(model, record)) return model;
-    for (const name of [record.requestModel, record.responseModel]) {
-      if (name === null) continue;
-      const candidates = this.byName.get(name);
-      if (!candidates) continue;
-      for (const model of candidates) if (this.serviceAllows(model, record)) return model;
-    }
+    return this.matchName(record.requestModel, record) ?? this.matchName(record.responseModel, record);
+  }
+
+  private matchName(name: string | null, record: InferenceRecord): M | null {
+    if (name === null) return null;
+    const candidates = this.byName.get(name);
+    if (candidates) for (const model of candidates) if (this.serviceAllows(model, record)) return model;
     return null;
   }
 
