@@ -157,6 +157,50 @@ describe('the ledger', () => {
     assert.equal((await call('POST', `${assay.apiUrl}/v1/ledger/verify`, { key: alpha.keys.auditor.key })).status, 403);
   });
 
+  it('creates no project, key or model, and revokes no key, whose ledger entry cannot be appended', async () => {
+    // A fault in the database itself: appends whose entry text holds a listed pattern fail.
+    await db.dataSource.query(`CREATE TABLE ledger_fault_patterns (pattern text NOT NULL)`);
+    await db.dataSource.query(`
+      CREATE FUNCTION ledger_fault() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+      BEGIN
+        IF EXISTS (SELECT 1 FROM ledger_fault_patterns WHERE position(pattern IN NEW.entry) > 0) THEN
+          RAISE EXCEPTION 'injected ledger fault';
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await db.dataSource.query(`CREATE TRIGGER ledger_fault BEFORE INSERT ON ledger_entries FOR EACH ROW EXECUTE FUNCTION ledger_fault()`);
+    try {
+      await db.dataSource.query(`INSERT INTO ledger_fault_patterns VALUES ('ledger-fault-marker')`);
+      const before = await size();
+      const project = await call('POST', `${assay.apiUrl}/v1/projects`, { key: assay.adminKey, json: { name: 'ledger-fault-marker-project' } });
+      assert.equal(project.status, 500, project.text);
+      const projects = await get<{ items: Array<{ name: string }> }>('/v1/projects', assay.adminKey);
+      assert.ok(projects.body.items.length >= 2);
+      assert.deepEqual(projects.body.items.filter((p) => p.name === 'ledger-fault-marker-project'), []);
+      const key = await call('POST', `${assay.apiUrl}/v1/keys`, { key: assay.adminKey, json: { projectId: alpha.id, role: 'auditor', name: 'ledger-fault-marker-key' } });
+      assert.equal(key.status, 500, key.text);
+      const keys = await get<{ items: Array<{ name: string }> }>(`/v1/keys?projectId=${alpha.id}`, assay.adminKey);
+      assert.ok(keys.body.items.length >= 4);
+      assert.deepEqual(keys.body.items.filter((k) => k.name === 'ledger-fault-marker-key'), []);
+      const model = await call('POST', `${assay.apiUrl}/v1/models`, { key: alpha.keys.owner.key, json: { name: 'ledger-fault-marker-model' } });
+      assert.equal(model.status, 500, model.text);
+      assert.equal((await call('GET', `${assay.apiUrl}/v1/models/ledger-fault-marker-model`, { key: alpha.keys.owner.key })).status, 404);
+      assert.equal(await size(), before);
+
+      const kept = await createKey(assay, assay.adminKey, alpha.id, 'auditor');
+      assert.equal(await size(), before + 1);
+      await db.dataSource.query(`INSERT INTO ledger_fault_patterns VALUES ($1)`, [`"revoked"`]);
+      const revoked = await call('DELETE', `${assay.apiUrl}/v1/keys/${kept.id}`, { key: assay.adminKey });
+      assert.equal(revoked.status, 500, revoked.text);
+      assert.equal((await call('GET', `${assay.apiUrl}/v1/models`, { key: kept.key })).status, 200, 'the key still works');
+      assert.match(assay.logs.join('\n'), /injected ledger fault/);
+    } finally {
+      await db.dataSource.query(`DROP TRIGGER ledger_fault ON ledger_entries`);
+      await db.dataSource.query(`DROP FUNCTION ledger_fault()`);
+      await db.dataSource.query(`DROP TABLE ledger_fault_patterns`);
+    }
+  });
+
   it('answers 400 for bad indexes and sizes and 404 past the end', async () => {
     const current = await size();
     const key = assay.adminKey;

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError, ErrorCode, badInput, notFound, type Principal } from '@assay/common';
 import {
   DuplicateNameError,
@@ -32,13 +33,17 @@ export class ModelsService {
     private readonly samples: SampleRepository,
     private readonly counts: SampleCountRepository,
     private readonly ledger: LedgerService,
+    private readonly dataSource: DataSource,
   ) {}
 
   async create(principal: Principal, input: ModelInput): Promise<ModelEntity> {
     const projectId = projectOf(principal);
     checkConfig(input);
-    const model = await this.translate(() => this.models.create({ ...input, projectId }));
-    await this.record(model, 'created');
+    const model = await this.withLedger(async (manager) => {
+      const created = await this.models.create({ ...input, projectId }, manager);
+      await this.record(created, 'created', manager);
+      return created;
+    });
     announceModelChange(projectId);
     return model;
   }
@@ -56,22 +61,30 @@ export class ModelsService {
   async update(principal: Principal, name: string, patch: ModelPatch): Promise<ModelEntity> {
     const model = await this.get(principal, name);
     checkConfig(patch);
-    const updated = await this.models.update(model.id, patch);
-    await this.record(updated, 'updated');
+    const updated = await this.withLedger(async (manager) => {
+      const changed = await this.models.update(model.id, patch, manager);
+      await this.record(changed, 'updated', manager);
+      return changed;
+    });
     announceModelChange(model.projectId);
     return updated;
   }
 
   async createVersion(principal: Principal, name: string, input: NewModelVersion): Promise<ModelVersionEntity> {
     const model = await this.get(principal, name);
-    const version = await this.translate(() => this.models.createVersion(model.id, input));
-    await this.ledger.append({
-      kind: LedgerKind.ModelVersion,
-      projectId: model.projectId,
-      subject: `model/${model.id}/version/${version.version}`,
-      body: { event: 'created', model: model.name, version: version.version, artifactDigest: version.artifactDigest, lifecycle: version.lifecycle },
+    return this.withLedger(async (manager) => {
+      const version = await this.models.createVersion(model.id, input, manager);
+      await this.ledger.append(
+        {
+          kind: LedgerKind.ModelVersion,
+          projectId: model.projectId,
+          subject: `model/${model.id}/version/${version.version}`,
+          body: { event: 'created', model: model.name, version: version.version, artifactDigest: version.artifactDigest, lifecycle: version.lifecycle },
+        },
+        manager,
+      );
+      return version;
     });
-    return version;
   }
 
   async listVersions(principal: Principal, name: string): Promise<ModelVersionEntity[]> {
@@ -80,14 +93,21 @@ export class ModelsService {
 
   async changeLifecycle(principal: Principal, name: string, versionName: string, lifecycle: Lifecycle): Promise<ModelVersionEntity> {
     const model = await this.get(principal, name);
-    const change = await this.translate(() => this.models.changeLifecycle(model.id, versionName, lifecycle));
-    if (!change) throw notFound(`version ${versionName} of model ${name}`);
-    await this.ledger.append({
-      kind: LedgerKind.ModelVersion,
-      projectId: model.projectId,
-      subject: `model/${model.id}/version/${versionName}`,
-      body: { event: 'lifecycle', model: model.name, version: versionName, lifecycle, retired: change.retired },
+    const change = await this.withLedger(async (manager) => {
+      const changed = await this.models.changeLifecycle(model.id, versionName, lifecycle, manager);
+      if (!changed) return null;
+      await this.ledger.append(
+        {
+          kind: LedgerKind.ModelVersion,
+          projectId: model.projectId,
+          subject: `model/${model.id}/version/${versionName}`,
+          body: { event: 'lifecycle', model: model.name, version: versionName, lifecycle, retired: changed.retired },
+        },
+        manager,
+      );
+      return changed;
     });
+    if (!change) throw notFound(`version ${versionName} of model ${name}`);
     return change.version;
   }
 
@@ -105,28 +125,32 @@ export class ModelsService {
     return this.counts.unmatchedByService(projectOf(principal), from, to);
   }
 
-  private async record(model: ModelEntity, event: 'created' | 'updated'): Promise<void> {
-    await this.ledger.append({
-      kind: LedgerKind.Model,
-      projectId: model.projectId,
-      subject: `model/${model.id}`,
-      body: {
-        event,
-        name: model.name,
-        owner: model.owner,
-        riskTier: model.riskTier,
-        match: { ...model.match },
-        versionAttribute: model.versionAttribute,
-        sampling: { ...model.sampling },
-        customSignals: model.customSignals.map((s) => ({ ...s, source: { ...s.source } })),
-        energy: model.energy ? { ...model.energy } : null,
+  private async record(model: ModelEntity, event: 'created' | 'updated', manager: EntityManager): Promise<void> {
+    await this.ledger.append(
+      {
+        kind: LedgerKind.Model,
+        projectId: model.projectId,
+        subject: `model/${model.id}`,
+        body: {
+          event,
+          name: model.name,
+          owner: model.owner,
+          riskTier: model.riskTier,
+          match: { ...model.match },
+          versionAttribute: model.versionAttribute,
+          sampling: { ...model.sampling },
+          customSignals: model.customSignals.map((s) => ({ ...s, source: { ...s.source } })),
+          energy: model.energy ? { ...model.energy } : null,
+        },
       },
-    });
+      manager,
+    );
   }
 
-  private async translate<T>(work: () => Promise<T>): Promise<T> {
+  // A change and its ledger entry commit together: nothing the ledger does not know of.
+  private async withLedger<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     try {
-      return await work();
+      return await this.dataSource.transaction(work);
     } catch (error) {
       if (error instanceof DuplicateNameError) throw new DomainError(ErrorCode.Conflict, error.message);
       if (error instanceof LifecycleTransitionError) throw new DomainError(ErrorCode.Conflict, error.message);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { ApiKeyRepository, ProjectRepository, Role, type ApiKeyEntity } from '@assay/db';
 import { ApiKeyService, DomainError, ErrorCode, badInput, notFound, type Principal } from '@assay/common';
 import { LedgerKind, LedgerService } from '@assay/ledger';
@@ -10,6 +11,7 @@ export class KeysService {
     private readonly projects: ProjectRepository,
     private readonly issuer: ApiKeyService,
     private readonly ledger: LedgerService,
+    private readonly dataSource: DataSource,
   ) {}
 
   async create(principal: Principal, input: { projectId?: string; role: Role; name: string }): Promise<{ key: ApiKeyEntity; secret: string }> {
@@ -23,9 +25,13 @@ export class KeysService {
       const visible = principal.role === Role.Admin || principal.projectId === projectId;
       if (!visible || !(await this.projects.findById(projectId))) throw notFound(`project ${projectId}`);
     }
-    const issued = await this.issuer.issue({ projectId, role: input.role, name: input.name });
-    await this.ledger.append({ kind: LedgerKind.KeyEvent, projectId, subject: `api-key/${issued.key.id}`, body: { event: 'created', keyId: issued.key.id, role: issued.key.role, name: issued.key.name, by: principal.keyId } });
-    return issued;
+    // The key and its ledger entry commit together: no key, and no revocation, the ledger does not know of.
+    return this.dataSource.transaction(async (manager) => {
+      const issued = await this.issuer.issue({ projectId, role: input.role, name: input.name }, manager);
+      const event = { event: 'created', keyId: issued.key.id, role: issued.key.role, name: issued.key.name, by: principal.keyId };
+      await this.ledger.append({ kind: LedgerKind.KeyEvent, projectId, subject: `api-key/${issued.key.id}`, body: event }, manager);
+      return issued;
+    });
   }
 
   list(principal: Principal, projectId?: string): Promise<ApiKeyEntity[]> {
@@ -38,8 +44,10 @@ export class KeysService {
     const key = await this.keys.findById(id);
     if (!key || (principal.role !== Role.Admin && key.projectId !== principal.projectId)) throw notFound(`key ${id}`);
     if (key.isBootstrap) throw new DomainError(ErrorCode.Conflict, 'the bootstrap admin key is replaced through ASSAY_ADMIN_KEY, not revoked');
-    const revoked = (await this.keys.revoke(id))!;
-    await this.ledger.append({ kind: LedgerKind.KeyEvent, projectId: revoked.projectId, subject: `api-key/${id}`, body: { event: 'revoked', keyId: id, role: revoked.role, by: principal.keyId } });
-    return revoked;
+    return this.dataSource.transaction(async (manager) => {
+      const revoked = (await this.keys.revoke(id, manager))!;
+      await this.ledger.append({ kind: LedgerKind.KeyEvent, projectId: revoked.projectId, subject: `api-key/${id}`, body: { event: 'revoked', keyId: id, role: revoked.role, by: principal.keyId } }, manager);
+      return revoked;
+    });
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { DuplicateNameError, ProjectRepository, Role, type ProjectEntity, type ProjectSettings } from '@assay/db';
 import { DomainError, ErrorCode, notFound, type Principal } from '@assay/common';
 import { LedgerKind, LedgerService } from '@assay/ledger';
@@ -8,13 +9,17 @@ export class ProjectsService {
   constructor(
     private readonly projects: ProjectRepository,
     private readonly ledger: LedgerService,
+    private readonly dataSource: DataSource,
   ) {}
 
+  // The project and its ledger entry commit together: no project the ledger does not know of.
   async create(name: string, settings: ProjectSettings = {}): Promise<ProjectEntity> {
     try {
-      const project = await this.projects.create(name, settings);
-      await this.ledger.append({ kind: LedgerKind.Project, projectId: project.id, subject: `project/${project.id}`, body: { event: 'created', name, settings: { ...settings } } });
-      return project;
+      return await this.dataSource.transaction(async (manager) => {
+        const project = await this.projects.create(name, settings, manager);
+        await this.ledger.append({ kind: LedgerKind.Project, projectId: project.id, subject: `project/${project.id}`, body: { event: 'created', name, settings: { ...settings } } }, manager);
+        return project;
+      });
     } catch (error) {
       if (error instanceof DuplicateNameError) throw new DomainError(ErrorCode.Conflict, error.message);
       throw error;

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { ApiKeyRepository, Role, type ApiKeyEntity } from '@assay/db';
 import { hashKeySecret, secretMatches, generateKeySecret } from './api-key-secret.js';
 import type { Principal } from './principal.js';
@@ -21,9 +22,9 @@ export class ApiKeyService {
     return principalOf(match);
   }
 
-  async issue(input: { projectId: string | null; role: Role; name: string }): Promise<{ key: ApiKeyEntity; secret: string }> {
+  async issue(input: { projectId: string | null; role: Role; name: string }, manager?: EntityManager): Promise<{ key: ApiKeyEntity; secret: string }> {
     const secret = generateKeySecret(input.role);
-    const key = await this.keys.create({ ...input, ...hashKeySecret(secret) });
+    const key = await this.keys.create({ ...input, ...hashKeySecret(secret) }, manager);
     return { key, secret };
   }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, IsNull, type Repository } from 'typeorm';
+import { DataSource, IsNull, type EntityManager, type Repository } from 'typeorm';
 import { ApiKeyEntity, Role } from '../entities/api-key.entity.js';
 
 export interface NewApiKey {
@@ -19,8 +19,10 @@ export class ApiKeyRepository {
     this.keys = dataSource.getRepository(ApiKeyEntity);
   }
 
-  create(key: NewApiKey): Promise<ApiKeyEntity> {
-    return this.keys.save(this.keys.create({ ...key, isBootstrap: key.isBootstrap ?? false }));
+  /** Inside the caller's transaction when `manager` is given (so for `revoke`). */
+  create(key: NewApiKey, manager?: EntityManager): Promise<ApiKeyEntity> {
+    const keys = manager?.getRepository(ApiKeyEntity) ?? this.keys;
+    return keys.save(keys.create({ ...key, isBootstrap: key.isBootstrap ?? false }));
   }
 
   findActiveByLookup(lookup: string): Promise<ApiKeyEntity[]> {
@@ -38,9 +40,10 @@ export class ApiKeyRepository {
     });
   }
 
-  async revoke(id: string): Promise<ApiKeyEntity | null> {
-    await this.keys.update({ id, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
-    return this.findById(id);
+  async revoke(id: string, manager?: EntityManager): Promise<ApiKeyEntity | null> {
+    const keys = manager?.getRepository(ApiKeyEntity) ?? this.keys;
+    await keys.update({ id, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+    return keys.findOneBy({ id });
   }
 
   async touch(id: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { CustomSignalSpec } from '@assay/otlp';
-import { DataSource, type Repository } from 'typeorm';
+import { DataSource, type EntityManager, type Repository } from 'typeorm';
 import {
   LIFECYCLES,
   ModelEntity,
@@ -53,11 +53,15 @@ export class ModelRepository {
     this.versions = dataSource.getRepository(ModelVersionEntity);
   }
 
-  async create(model: NewModel): Promise<ModelEntity> {
+  // The writes below run inside the caller's transaction when `manager` is given (the models service
+  // commits each change with its ledger entry), else on their own.
+
+  async create(model: NewModel, manager?: EntityManager): Promise<ModelEntity> {
+    const models = manager?.getRepository(ModelEntity) ?? this.models;
     try {
-      const saved = await this.models.save(this.models.create({ ...model, updatedAt: new Date() }));
+      const saved = await models.save(models.create({ ...model, updatedAt: new Date() }));
       // save() does not read back column defaults (match, sampling, ...): the stored row does.
-      return (await this.models.findOneBy({ id: saved.id }))!;
+      return (await models.findOneBy({ id: saved.id }))!;
     } catch (error) {
       if (isUniqueViolation(error)) throw new DuplicateNameError(`a model named "${model.name}" already exists`);
       throw error;
@@ -95,14 +99,15 @@ export class ModelRepository {
     return { count: Number(row?.n ?? 0), updatedAt: row?.at ?? null };
   }
 
-  async update(id: string, patch: ModelPatch): Promise<ModelEntity> {
-    await this.models.update({ id }, { ...patch, updatedAt: new Date() });
-    return (await this.models.findOneBy({ id }))!;
+  async update(id: string, patch: ModelPatch, manager?: EntityManager): Promise<ModelEntity> {
+    const models = manager?.getRepository(ModelEntity) ?? this.models;
+    await models.update({ id }, { ...patch, updatedAt: new Date() });
+    return (await models.findOneBy({ id }))!;
   }
 
-  async createVersion(modelId: string, input: NewModelVersion): Promise<ModelVersionEntity> {
+  async createVersion(modelId: string, input: NewModelVersion, outer?: EntityManager): Promise<ModelVersionEntity> {
     try {
-      return await this.dataSource.transaction(async (manager) => {
+      return await this.inTransaction(outer, async (manager) => {
         await manager.query(`SELECT id FROM models WHERE id = $1 FOR UPDATE`, [modelId]);
         if (input.lifecycle === 'production') {
           await manager.query(
@@ -139,8 +144,8 @@ export class ModelRepository {
    * retires the current production version in the same transaction; the model row is locked so two
    * promotions of one model run one after the other.
    */
-  async changeLifecycle(modelId: string, version: string, lifecycle: Lifecycle): Promise<LifecycleChange | null> {
-    return this.dataSource.transaction(async (manager) => {
+  async changeLifecycle(modelId: string, version: string, lifecycle: Lifecycle, outer?: EntityManager): Promise<LifecycleChange | null> {
+    return this.inTransaction(outer, async (manager) => {
       await manager.query(`SELECT id FROM models WHERE id = $1 FOR UPDATE`, [modelId]);
       const current = await manager.findOneBy(ModelVersionEntity, { modelId, version });
       if (!current) return null;
@@ -161,5 +166,9 @@ export class ModelRepository {
       await manager.update(ModelVersionEntity, { id: current.id }, { lifecycle, updatedAt: new Date() });
       return { version: (await manager.findOneBy(ModelVersionEntity, { id: current.id }))!, retired };
     });
+  }
+
+  private inTransaction<T>(outer: EntityManager | undefined, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return outer ? work(outer) : this.dataSource.transaction(work);
   }
 }

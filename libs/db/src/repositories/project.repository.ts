@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, QueryFailedError, type Repository } from 'typeorm';
+import { DataSource, QueryFailedError, type EntityManager, type Repository } from 'typeorm';
 import { ProjectEntity, type ProjectSettings } from '../entities/project.entity.js';
 
 export class DuplicateNameError extends Error {}
@@ -18,9 +18,11 @@ export class ProjectRepository {
     this.projects = dataSource.getRepository(ProjectEntity);
   }
 
-  async create(name: string, settings: ProjectSettings = {}): Promise<ProjectEntity> {
+  /** Inside the caller's transaction when `manager` is given. */
+  async create(name: string, settings: ProjectSettings = {}, manager?: EntityManager): Promise<ProjectEntity> {
+    const projects = manager?.getRepository(ProjectEntity) ?? this.projects;
     try {
-      return await this.projects.save(this.projects.create({ name, settings }));
+      return await projects.save(projects.create({ name, settings }));
     } catch (error) {
       if (isUniqueViolation(error)) throw new DuplicateNameError(`a project named "${name}" already exists`);
       throw error;
