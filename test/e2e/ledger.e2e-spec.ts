@@ -201,6 +201,17 @@ describe('the ledger', () => {
     }
   });
 
+  it('records a change of project settings, with the key that made it', async () => {
+    const patched = await call('PATCH', `${assay.apiUrl}/v1/projects/${beta.id}/settings`, { key: beta.keys.owner.key, json: { autoRegisterModels: true } });
+    assert.equal(patched.status, 200, patched.text);
+    const [row] = (await db.dataSource.query(`SELECT entry FROM ledger_entries WHERE subject = $1 ORDER BY idx DESC LIMIT 1`, [`project/${beta.id}`])) as Array<{ entry: string }>;
+    const entry = JSON.parse(row!.entry) as { kind: string; projectId: string; body: { event: string; settings: Record<string, unknown>; by: string } };
+    assert.deepEqual(
+      { kind: entry.kind, projectId: entry.projectId, event: entry.body.event, autoRegisterModels: entry.body.settings.autoRegisterModels, by: entry.body.by },
+      { kind: 'project', projectId: beta.id, event: 'settings', autoRegisterModels: true, by: beta.keys.owner.id },
+    );
+  });
+
   it('answers 400 for bad indexes and sizes and 404 past the end', async () => {
     const current = await size();
     const key = assay.adminKey;

@@ -40,6 +40,11 @@ export class ProjectsService {
 
   async updateSettings(principal: Principal, id: string, settings: ProjectSettings): Promise<ProjectEntity> {
     const project = await this.visible(principal, id);
-    return (await this.projects.updateSettings(project.id, { ...project.settings, ...settings }))!;
+    const merged = { ...project.settings, ...settings };
+    return this.dataSource.transaction(async (manager) => {
+      const updated = (await this.projects.updateSettings(project.id, merged, manager))!;
+      await this.ledger.append({ kind: LedgerKind.Project, projectId: project.id, subject: `project/${project.id}`, body: { event: 'settings', settings: { ...merged }, by: principal.keyId } }, manager);
+      return updated;
+    });
   }
 }

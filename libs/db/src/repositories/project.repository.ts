@@ -37,8 +37,9 @@ export class ProjectRepository {
     return this.projects.find({ order: { createdAt: 'ASC' } });
   }
 
-  async updateSettings(id: string, settings: ProjectSettings): Promise<ProjectEntity | null> {
-    await this.projects.update({ id }, { settings });
-    return this.findById(id);
+  async updateSettings(id: string, settings: ProjectSettings, manager?: EntityManager): Promise<ProjectEntity | null> {
+    const projects = manager?.getRepository(ProjectEntity) ?? this.projects;
+    await projects.update({ id }, { settings });
+    return projects.findOneBy({ id });
   }
 }
