@@ -17,7 +17,7 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from '@assay/provenance';
-import { call, createKey, eventually, seedProject, spawnAssay, startTestAssay, type SeededProject, type TestAssay } from '@assay/testing';
+import { call, createKey, eventually, otlpChatRequest, seedProject, spawnAssay, startTestAssay, type SeededProject, type TestAssay } from '@assay/testing';
 import { createLedgerDatabase, type LedgerDatabase } from '../integration/ledger-fixtures.js';
 
 interface Checkpoint {
@@ -210,6 +210,27 @@ describe('the ledger', () => {
       { kind: entry.kind, projectId: entry.projectId, event: entry.body.event, autoRegisterModels: entry.body.settings.autoRegisterModels, by: entry.body.by },
       { kind: 'project', projectId: beta.id, event: 'settings', autoRegisterModels: true, by: beta.keys.owner.id },
     );
+  });
+
+  it('registers models the ingest sees when the project asks for it, each with a ledger entry, and samples their spans', async () => {
+    const unknown = otlpChatRequest('never-registered-model', 2);
+    const refused = await call('POST', `${assay.ingestUrl}/v1/traces`, { body: unknown.body, headers: { 'content-type': 'application/json', authorization: `Bearer ${alpha.keys.ingest.key}` } });
+    assert.equal(refused.status, 200, refused.text);
+    assert.equal((await get(`/v1/models/never-registered-model`, alpha.keys.owner.key)).status, 404, 'not registered without the setting');
+
+    const patched = await call('PATCH', `${assay.apiUrl}/v1/projects/${alpha.id}/settings`, { key: alpha.keys.owner.key, json: { autoRegisterModels: true } });
+    assert.equal(patched.status, 200, patched.text);
+    const seen = otlpChatRequest('first-seen-model', 3);
+    const sent = await call('POST', `${assay.ingestUrl}/v1/traces`, { body: seen.body, headers: { 'content-type': 'application/json', authorization: `Bearer ${alpha.keys.ingest.key}` } });
+    assert.equal(sent.status, 200, sent.text);
+    const model = await get<{ id: string; autoRegistered: boolean }>(`/v1/models/first-seen-model`, alpha.keys.owner.key);
+    assert.equal(model.status, 200, model.text);
+    assert.equal(model.body.autoRegistered, true);
+    const samples = await get<{ items: Array<{ spanId: string }>; seen: number; sampled: number }>(`/v1/models/first-seen-model/samples`, alpha.keys.auditor.key);
+    assert.deepEqual([samples.body.seen, samples.body.items.map((i) => i.spanId).sort()], [3, [...seen.spanIds].sort()]);
+    const [row] = (await db.dataSource.query(`SELECT entry FROM ledger_entries WHERE subject = $1`, [`model/${model.body.id}`])) as Array<{ entry: string }>;
+    const entry = JSON.parse(row!.entry) as { kind: string; projectId: string; body: { event: string; name: string } };
+    assert.deepEqual([entry.kind, entry.projectId, entry.body.event, entry.body.name], ['model', alpha.id, 'registered', 'first-seen-model']);
   });
 
   it('answers 400 for bad indexes and sizes and 404 past the end', async () => {

@@ -1,9 +1,9 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '@assay/config';
-import { IngestRepository, ModelRepository, type CountToWrite, type SampleToWrite } from '@assay/db';
+import { IngestRepository, type CountToWrite, type SampleToWrite } from '@assay/db';
 import type { OtlpFormat, PartialSuccess } from '@assay/otlp';
-import { ModelCatalog, Sampler, buildProfiles, type ProjectCatalog } from '@assay/models';
+import { ModelCatalog, ModelsService, Sampler, buildProfiles, type ProjectCatalog } from '@assay/models';
 import { LOGGER, counter } from '@assay/common';
 import { planIngest, type IngestPlan } from './ingest-plan.js';
 import { PlannerPool } from './planner-pool.js';
@@ -36,7 +36,7 @@ export class IngestService implements OnModuleDestroy {
 
   constructor(
     private readonly catalog: ModelCatalog,
-    private readonly models: ModelRepository,
+    private readonly models: ModelsService,
     private readonly writer: IngestRepository,
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(LOGGER) logger: Logger,
@@ -53,7 +53,7 @@ export class IngestService implements OnModuleDestroy {
     let catalog = await this.catalog.forProject(projectId);
     let plan = await this.plan(projectId, catalog, body, format, nowMs);
     if (plan.unknownModels.length > 0) {
-      await this.models.createMissing(projectId, plan.unknownModels);
+      await this.models.registerSeen(projectId, plan.unknownModels);
       this.catalog.invalidate(projectId);
       catalog = await this.catalog.forProject(projectId);
       plan = await this.plan(projectId, catalog, body, format, nowMs, false);

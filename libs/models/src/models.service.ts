@@ -48,6 +48,17 @@ export class ModelsService {
     return model;
   }
 
+  /** Registers the models the ingest saw and the project does not have yet (its autoRegisterModels setting), each with its ledger entry. */
+  async registerSeen(projectId: string, names: string[]): Promise<ModelEntity[]> {
+    const created = await this.dataSource.transaction(async (manager) => {
+      const models = await this.models.createMissing(projectId, names, manager);
+      for (const model of models) await this.record(model, 'registered', manager);
+      return models;
+    });
+    if (created.length > 0) announceModelChange(projectId);
+    return created;
+  }
+
   list(principal: Principal): Promise<ModelEntity[]> {
     return this.models.listByProject(projectOf(principal));
   }
@@ -125,7 +136,7 @@ export class ModelsService {
     return this.counts.unmatchedByService(projectOf(principal), from, to);
   }
 
-  private async record(model: ModelEntity, event: 'created' | 'updated', manager: EntityManager): Promise<void> {
+  private async record(model: ModelEntity, event: 'created' | 'updated' | 'registered', manager: EntityManager): Promise<void> {
     await this.ledger.append(
       {
         kind: LedgerKind.Model,

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { DuplicateNameError, ProjectRepository, Role, type ProjectEntity, type ProjectSettings } from '@assay/db';
 import { DomainError, ErrorCode, notFound, type Principal } from '@assay/common';
 import { LedgerKind, LedgerService } from '@assay/ledger';
+import { announceModelChange } from '@assay/models';
 
 @Injectable()
 export class ProjectsService {
@@ -41,10 +42,13 @@ export class ProjectsService {
   async updateSettings(principal: Principal, id: string, settings: ProjectSettings): Promise<ProjectEntity> {
     const project = await this.visible(principal, id);
     const merged = { ...project.settings, ...settings };
-    return this.dataSource.transaction(async (manager) => {
-      const updated = (await this.projects.updateSettings(project.id, merged, manager))!;
+    const updated = await this.dataSource.transaction(async (manager) => {
+      const changed = (await this.projects.updateSettings(project.id, merged, manager))!;
       await this.ledger.append({ kind: LedgerKind.Project, projectId: project.id, subject: `project/${project.id}`, body: { event: 'settings', settings: { ...merged }, by: principal.keyId } }, manager);
-      return updated;
+      return changed;
     });
+    // The ingest's model catalog carries autoRegisterModels: an ingest in this process reloads it now, others within its TTL.
+    announceModelChange(project.id);
+    return updated;
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { CustomSignalSpec } from '@assay/otlp';
-import { DataSource, type EntityManager, type Repository } from 'typeorm';
+import { DataSource, In, type EntityManager, type Repository } from 'typeorm';
 import {
   LIFECYCLES,
   ModelEntity,
@@ -68,14 +68,17 @@ export class ModelRepository {
     }
   }
 
-  /** Registers models first seen by the ingest; names already taken are left as they are. */
-  async createMissing(projectId: string, names: string[]): Promise<void> {
-    if (names.length === 0) return;
-    await this.dataSource.query(
+  /** Registers models first seen by the ingest and returns those it created; names already taken are left as they are. */
+  async createMissing(projectId: string, names: string[], manager?: EntityManager): Promise<ModelEntity[]> {
+    if (names.length === 0) return [];
+    const created = (await (manager ?? this.dataSource.manager).query(
       `INSERT INTO models (project_id, name, auto_registered) SELECT $1, n, true FROM unnest($2::text[]) AS n
-       ON CONFLICT (project_id, name) DO NOTHING`,
+       ON CONFLICT (project_id, name) DO NOTHING
+       RETURNING id`,
       [projectId, names],
-    );
+    )) as Array<{ id: string }>;
+    if (created.length === 0) return [];
+    return (manager?.getRepository(ModelEntity) ?? this.models).find({ where: { id: In(created.map((row) => row.id)) }, order: { name: 'ASC' } });
   }
 
   findById(id: string): Promise<ModelEntity | null> {
