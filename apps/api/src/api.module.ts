@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AlertsModule } from '@assay/alerts';
 import { CoreModule, type Runtime } from '@assay/common';
 import { DiagnosticsModule } from './diagnostics/diagnostics.module.js';
 import { DriftModule } from './drift/drift.module.js';
@@ -31,6 +32,6 @@ export const API_FEATURES = [
 @Module({})
 export class ApiModule {
   static forRoot(runtime: Runtime): DynamicModule {
-    return { module: ApiModule, imports: [CoreModule.forRoot(runtime, { consumeQueues: false }), ...API_FEATURES] };
+    return { module: ApiModule, imports: [CoreModule.forRoot(runtime, { consumeQueues: false }), AlertsModule, ...API_FEATURES] };
   }
 }

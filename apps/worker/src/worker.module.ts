@@ -1,4 +1,5 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { AlertsModule } from '@assay/alerts';
 import { CoreModule, type Runtime } from '@assay/common';
 import { MonitoringModule } from '@assay/monitoring';
 import { DiagnosticsProcessor } from './diagnostics/diagnostics.processor.js';
@@ -23,7 +24,7 @@ export class WorkerModule {
   static forRoot(runtime: Runtime, processors: Type[] = JOB_PROCESSORS): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CoreModule.forRoot(runtime, { consumeQueues: true }), MonitoringModule, ReportsModule],
+      imports: [CoreModule.forRoot(runtime, { consumeQueues: true }), AlertsModule, MonitoringModule, ReportsModule],
       providers: processors,
     };
   }

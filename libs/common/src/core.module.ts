@@ -4,7 +4,6 @@ import { ConfigModule } from '@assay/config';
 import { DbModule } from '@assay/db';
 import { QueueModule } from '@assay/queue';
 import { LedgerModule } from '@assay/ledger';
-import { AlertsModule } from '@assay/alerts';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { ApiKeyService } from './auth/api-key.service.js';
 import { RateLimiter } from './auth/rate-limiter.service.js';
@@ -35,7 +34,6 @@ export class CoreModule {
         }),
         HealthModule,
         LedgerModule,
-        AlertsModule,
       ],
       providers: [
         { provide: LOGGER, useValue: runtime.logger },
