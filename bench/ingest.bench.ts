@@ -4,7 +4,7 @@
 // accepted at 100% and at 10% sampling, p50/p99 request latency and peak RSS; the baseline, measured
 // in the same run, is a bare decode loop (decodeTraceRequest) over the same bodies.
 //   npm run bench:ingest   (BENCH_PG_ADMIN_URL, default postgres://postgres@127.0.0.1:5432/postgres; REDIS_URL;
-//                           BENCH_REQUESTS per run, default 400; BENCH_ROUNDS runs per phase, default 3; BENCH_CONCURRENCY, default 8; BENCH_PHASE=100|10;
+//                           BENCH_REQUESTS per run, default 400; BENCH_ROUNDS runs per phase, default 5; BENCH_CONCURRENCY, default 8; BENCH_PHASE=100|10;
 //                           BENCH_PROFILE=<file> for a CPU profile of the server's thread)
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -74,7 +74,7 @@ function percentile(sorted: number[], q: number): number {
 }
 
 const CLOCK_TICKS = 100;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const PHASES = [
   { label: '100% sampling', model: 'gpt-full' },
   { label: '10% sampling', model: 'gpt-tenth' },
