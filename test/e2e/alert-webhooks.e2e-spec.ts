@@ -1,5 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import pg from 'pg';
+import { SubscriptionsService, WebhookSecrets } from '@assay/alerts';
 import { call, eventually, seedProject, startTestAssay, uniqueName, type SeededProject, type TestAssay } from '@assay/testing';
 import { CheckRunFeeder } from './alert-fixtures.js';
 import { WebhookReceiver, type ReceivedWebhook } from './alert-receiver.fixture.js';
@@ -62,6 +64,30 @@ describe('webhook deliveries, alert routes and the alert stream', () => {
   after(async () => {
     await receiver?.close();
     await assay?.close();
+  });
+
+  it('keeps signing secrets encrypted at rest, bound to their project, and encrypts those stored before', async () => {
+    const subscription = await subscribe('/sealed');
+    const db = new pg.Client({ connectionString: assay.databaseUrl });
+    await db.connect();
+    try {
+      const stored = async (): Promise<string> => ((await db.query<{ secret: string }>('SELECT secret FROM subscriptions WHERE id = $1', [subscription.id])).rows[0]!.secret);
+      const sealed = await stored();
+      assert.match(sealed, /^enc1:[A-Za-z0-9_-]+$/);
+      assert.ok(!sealed.includes(subscription.secret.slice('whsec_'.length)));
+      const secrets = assay.running.apps.api!.get(WebhookSecrets);
+      assert.equal(secrets.open(sealed, project.id), subscription.secret);
+      assert.throws(() => secrets.open(sealed, other.id), /does not open/);
+
+      await db.query('UPDATE subscriptions SET secret = $2 WHERE id = $1', [subscription.id, subscription.secret]);
+      assert.ok((await assay.running.apps.api!.get(SubscriptionsService).sealStoredSecrets()) >= 1);
+      const resealed = await stored();
+      assert.match(resealed, /^enc1:/);
+      assert.notEqual(resealed, sealed);
+      assert.equal(secrets.open(resealed, project.id), subscription.secret);
+    } finally {
+      await db.end();
+    }
   });
 
   it('retries a failing receiver with the same webhook-id until it succeeds, and logs each attempt', async () => {

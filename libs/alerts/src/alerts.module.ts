@@ -5,8 +5,9 @@ import { NotificationScheduler } from './notification-scheduler.service.js';
 import { SilencesService } from './silences.service.js';
 import { SubscriptionsService } from './subscriptions.service.js';
 import { WebhookDeliveryService } from './webhook-delivery.service.js';
+import { WebhookSecrets } from './webhook-secrets.service.js';
 
-const PROVIDERS = [AlertEvents, AlertsService, NotificationScheduler, SilencesService, SubscriptionsService, WebhookDeliveryService];
+const PROVIDERS = [AlertEvents, AlertsService, NotificationScheduler, SilencesService, SubscriptionsService, WebhookDeliveryService, WebhookSecrets];
 
 // Global: the monitoring loop (worker) raises alerts, the API changes them, and both notify.
 @Global()

@@ -11,4 +11,5 @@ export * from './subscriptions.service.js';
 export * from './webhook-client.js';
 export * from './webhook-delivery.service.js';
 export * from './webhook-signature.js';
+export * from './webhook-secrets.service.js';
 export * from './alerts.module.js';

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import net from 'node:net';
 import { APP_CONFIG, type AppConfig } from '@assay/config';
 import {
@@ -11,6 +11,7 @@ import { renderEventPayload, renderTestPayload } from './notification-payload.js
 import { parseWebhookUrl, WebhookRefusedError } from './webhook-client.js';
 import { WebhookDeliveryService } from './webhook-delivery.service.js';
 import { generateWebhookSecret, newWebhookId } from './webhook-signature.js';
+import { SecretBox, WebhookSecrets } from './webhook-secrets.service.js';
 
 export interface SubscriptionInput {
   name: string;
@@ -30,23 +31,40 @@ export interface SubscriptionInput {
 export type SubscriptionChange = Partial<SubscriptionInput>;
 
 @Injectable()
-export class SubscriptionsService {
+export class SubscriptionsService implements OnApplicationBootstrap {
   private readonly policy: AddressPolicy;
+  private readonly logger = new Logger('Subscriptions');
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly subscriptions: SubscriptionRepository,
     private readonly deliveries: DeliveryRepository,
     private readonly delivery: WebhookDeliveryService,
+    private readonly secrets: WebhookSecrets,
   ) {
     this.policy = new AddressPolicy(config.webhooks.allow);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const sealed = await this.sealStoredSecrets();
+    if (sealed > 0) this.logger.log(`encrypted ${sealed} webhook secrets stored before secrets were encrypted at rest`);
   }
 
   async create(projectId: string, input: SubscriptionInput): Promise<{ subscription: SubscriptionEntity; secret: string }> {
     this.checkUrl(input.url);
     const secret = generateWebhookSecret();
-    const subscription = await this.subscriptions.create({ ...input, projectId, secret });
+    const subscription = await this.subscriptions.create({ ...input, projectId, secret: this.secrets.seal(secret, projectId) });
     return { subscription, secret };
+  }
+
+  /** Encrypts the secrets stored before they were encrypted at rest; returns how many it sealed. */
+  async sealStoredSecrets(): Promise<number> {
+    let sealed = 0;
+    for (const row of await this.subscriptions.storedSecrets()) {
+      if (SecretBox.isSealed(row.secret)) continue;
+      if (await this.subscriptions.replaceSecret(row.id, row.secret, this.secrets.seal(row.secret, row.projectId))) sealed++;
+    }
+    return sealed;
   }
 
   list(projectId: string): Promise<SubscriptionEntity[]> {

@@ -7,6 +7,7 @@ import { AddressPolicy } from './address-policy.js';
 import { nextAttemptDelayMs, parseRetryAfter } from './retry-schedule.js';
 import { WebhookClient, WebhookRefusedError } from './webhook-client.js';
 import { webhookHeaders } from './webhook-signature.js';
+import { WebhookSecrets } from './webhook-secrets.service.js';
 
 const attempts = counter('assay_webhook_attempts_total', 'Webhook delivery attempts, by outcome', ['outcome'] as const);
 
@@ -29,6 +30,7 @@ export class WebhookDeliveryService {
     private readonly deliveries: DeliveryRepository,
     private readonly subscriptions: SubscriptionRepository,
     private readonly queue: QueueService,
+    private readonly secrets: WebhookSecrets,
   ) {
     this.client = new WebhookClient(new AddressPolicy(config.webhooks.allow), { timeoutMs: config.webhookDelivery.timeoutMs });
   }
@@ -54,8 +56,11 @@ export class WebhookDeliveryService {
       await this.deliveries.abandon(delivery.id, subscription ? 'the subscription is disabled' : 'the subscription was deleted');
       return 'failed';
     }
+    // A secret that does not open (another ASSAY_SECRETS_KEY_FILE) throws: the job fails and is
+    // retried, so deliveries resume once the key is put right.
+    const signingSecret = this.secrets.open(secret, subscription.projectId);
     const started = Date.now();
-    const headers = webhookHeaders(secret, delivery.webhookId, Math.floor(started / 1000), delivery.payload);
+    const headers = webhookHeaders(signingSecret, delivery.webhookId, Math.floor(started / 1000), delivery.payload);
     let statusCode: number | null = null;
     let error: string | null = null;
     let retryAfter: number | null = null;

@@ -35,6 +35,10 @@ export interface AppConfig {
   signing: {
     keyFile: string | null;
   };
+  /** The AES-256 key (32 bytes, base64, in a file) that encrypts webhook signing secrets at rest. */
+  secrets: {
+    keyFile: string | null;
+  };
   ledger: { origin: string; checkpointIntervalMs: number };
   webhooks: {
     allow: string[];

@@ -34,6 +34,19 @@ export class SubscriptionRepository {
     return row?.secret ?? null;
   }
 
+  async storedSecrets(): Promise<Array<{ id: string; projectId: string; secret: string }>> {
+    return this.subscriptions
+      .createQueryBuilder('s')
+      .select(['s.id AS id', 's.project_id AS "projectId"', 's.secret AS secret'])
+      .getRawMany<{ id: string; projectId: string; secret: string }>();
+  }
+
+  /** Replaces a stored secret only if it is still `from` (another process may have sealed it first). */
+  async replaceSecret(id: string, from: string, to: string): Promise<boolean> {
+    const result = await this.subscriptions.createQueryBuilder().update().set({ secret: to }).where('id = :id AND secret = :from', { id, from }).execute();
+    return (result.affected ?? 0) > 0;
+  }
+
   list(projectId: string): Promise<SubscriptionEntity[]> {
     return this.subscriptions.find({ where: { projectId }, order: { createdAt: 'ASC', id: 'ASC' } });
   }

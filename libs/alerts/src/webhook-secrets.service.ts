@@ -1,0 +1,105 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { APP_CONFIG, loadOrCreateDevelopmentKey, type AppConfig } from '@assay/config';
+
+const SEALED = 'enc1:';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const KEY_BYTES = 32;
+export const DEV_SECRETS_KEY_FILE = 'webhook-secrets.key';
+
+export class SecretKeyError extends Error {}
+
+/** A 32-byte key from the text of a key file: base64, surrounding whitespace ignored. */
+export function parseSecretsKey(text: string, source: string): Buffer {
+  const key = Buffer.from(text.trim(), 'base64');
+  // The message names the file only: the text could be key material.
+  if (key.length !== KEY_BYTES || key.toString('base64') !== text.trim()) throw new SecretKeyError(`${source} does not hold a base64 ${KEY_BYTES}-byte key`);
+  return key;
+}
+
+/**
+ * Webhook signing secrets at rest: AES-256-GCM with a random IV, bound to the subscription's project
+ * (additional data), stored as `enc1:` + base64url(iv || tag || ciphertext). Values without the
+ * prefix were stored before encryption and are read as they are.
+ */
+export class SecretBox {
+  constructor(private readonly key: Buffer) {
+    if (key.length !== KEY_BYTES) throw new SecretKeyError(`the secrets key must be ${KEY_BYTES} bytes`);
+  }
+
+  static isSealed(stored: string): boolean {
+    return stored.startsWith(SEALED);
+  }
+
+  seal(secret: string, projectId: string): string {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    cipher.setAAD(Buffer.from(projectId, 'utf8'));
+    const ciphertext = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
+    return SEALED + Buffer.concat([iv, cipher.getAuthTag(), ciphertext]).toString('base64url');
+  }
+
+  open(stored: string, projectId: string): string {
+    if (!SecretBox.isSealed(stored)) return stored;
+    const packed = Buffer.from(stored.slice(SEALED.length), 'base64url');
+    if (packed.length < IV_BYTES + TAG_BYTES) throw new SecretKeyError('a sealed webhook secret is truncated');
+    const decipher = createDecipheriv('aes-256-gcm', this.key, packed.subarray(0, IV_BYTES));
+    decipher.setAAD(Buffer.from(projectId, 'utf8'));
+    decipher.setAuthTag(packed.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+    try {
+      return Buffer.concat([decipher.update(packed.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+    } catch {
+      throw new SecretKeyError('a webhook secret does not open with the configured secrets key (another key, or another project)');
+    }
+  }
+}
+
+/** The process's SecretBox, keyed from ASSAY_SECRETS_KEY_FILE or a development key in the data directory. */
+@Injectable()
+export class WebhookSecrets implements OnModuleInit {
+  private readonly logger = new Logger('WebhookSecrets');
+  private box: SecretBox | null = null;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  // A key that cannot be read stops the app at start, not at its first delivery.
+  onModuleInit(): void {
+    this.secretBox();
+  }
+
+  seal(secret: string, projectId: string): string {
+    return this.secretBox().seal(secret, projectId);
+  }
+
+  open(stored: string, projectId: string): string {
+    return this.secretBox().open(stored, projectId);
+  }
+
+  private secretBox(): SecretBox {
+    this.box ??= new SecretBox(this.loadKey());
+    return this.box;
+  }
+
+  private loadKey(): Buffer {
+    const configured = this.config.secrets.keyFile;
+    if (configured !== null) {
+      let text: string;
+      try {
+        text = fs.readFileSync(configured, 'utf8');
+      } catch (error) {
+        throw new SecretKeyError(`ASSAY_SECRETS_KEY_FILE ${configured} cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+      }
+      return parseSecretsKey(text, `ASSAY_SECRETS_KEY_FILE ${configured}`);
+    }
+    const key = loadOrCreateDevelopmentKey(
+      this.config.dataDir,
+      DEV_SECRETS_KEY_FILE,
+      () => `${randomBytes(KEY_BYTES).toString('base64')}\n`,
+      (text) => parseSecretsKey(text, `development secrets key ${this.config.dataDir}/${DEV_SECRETS_KEY_FILE}`),
+    );
+    if (key.created) this.logger.warn(`created a development key for webhook secrets in ${key.file} (set ASSAY_SECRETS_KEY_FILE in production)`);
+    return key.value;
+  }
+}
