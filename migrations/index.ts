@@ -7,6 +7,7 @@ import { Alerts1764320040000 } from './1764320040000-Alerts.js';
 import { GatesReports1764320050000 } from './1764320050000-GatesReports.js';
 import { SampleKeysCollateC1764320060000 } from './1764320060000-SampleKeysCollateC.js';
 import { CheaperSampleInserts1764320070000 } from './1764320070000-CheaperSampleInserts.js';
+import { AlertLedgerIndex1764320080000 } from './1764320080000-AlertLedgerIndex.js';
 
 // Order matters: TypeORM runs pending migrations in timestamp order, and this list is what it knows.
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   GatesReports1764320050000,
   SampleKeysCollateC1764320060000,
   CheaperSampleInserts1764320070000,
+  AlertLedgerIndex1764320080000,
 ];

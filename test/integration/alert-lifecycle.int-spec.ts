@@ -87,6 +87,13 @@ describe(AlertsService.name, () => {
     const otherProject = await seedProject(assay);
     await assert.rejects(sut.resolve({ projectId: otherProject.id, by: 'mallory' }, alert!.id, null), /not found/);
     assert.deepEqual((await transitions(alert!.id)).map((t) => [t.transition, t.by, t.note]), [['fired', 'assay', null], ['acknowledged', 'alice', 'on it'], ['resolved', 'bob', null]]);
+    // The alert row keeps the index of its latest transition: the entry an audit report bundles.
+    const { rows } = await db.query<{ kept: string; latest: string }>(
+      `SELECT a.ledger_index AS kept, (SELECT max(idx) FROM ledger_entries WHERE subject = 'alert/' || a.id) AS latest FROM alerts a WHERE a.id = $1`,
+      [alert!.id],
+    );
+    assert.ok(rows[0]!.kept !== null);
+    assert.equal(rows[0]!.kept, rows[0]!.latest);
   });
 
   it('costs one query for a batch of passing runs with nothing open', async () => {

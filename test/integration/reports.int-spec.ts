@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import { ReportRepository } from '@assay/db';
 import { LedgerKind, LedgerService, SigningService } from '@assay/ledger';
-import { leafHash, signStatement, type DsseEnvelope, type Statement } from '@assay/provenance';
+import { digestOf, leafHash, signStatement, type DsseEnvelope, type Statement } from '@assay/provenance';
 import { ReportBuilder, type ReportPredicate } from '@assay/reports';
 import { spawnAssay, startTestAssay, uniqueName, type TestAssay } from '@assay/testing';
 
@@ -17,6 +17,8 @@ describe(ReportBuilder.name, () => {
   let sut: ReportBuilder;
   let signing: SigningService;
   let envelope: DsseEnvelope;
+  let alertId: string;
+  let alertIndex: number;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'assay-report-int-'));
   const keyFile = path.join(dir, 'key.pem');
 
@@ -64,6 +66,17 @@ describe(ReportBuilder.name, () => {
         [id, mine, modelId, monitorId, new Date(start + i * 30_000), i % 10 === 0 ? 'drift' : 'ok', entry!.index, i / 100],
       );
     }
+    // An alert of the period whose latest transition is ledgered, as the alerts feature records it.
+    alertId = randomUUID();
+    const [alertEntry] = await ledger.appendMany([{ kind: LedgerKind.AlertTransition, projectId: mine, subject: `alert/${alertId}`, body: { transition: 'resolved', alertId } }]);
+    alertIndex = alertEntry!.index;
+    const runId = (await db.query<{ id: string }>(`SELECT id FROM check_runs WHERE verdict = 'drift' ORDER BY window_to LIMIT 1`)).rows[0]!.id;
+    await db.query(
+      `INSERT INTO alerts (id, project_id, model_id, monitor_id, kind, signal, fingerprint, status, severity, labels, summary, first_check_run_id, last_check_run_id,
+                           last_verdict, started_at, last_seen_at, resolved_at, resolved_by, ledger_index)
+       VALUES ($1, $2, $3, $4, 'drift', 'latency_ms', 'f', 'resolved', 'warning', '{}', 's', $5, $5, 'drift', $6, $6, $7, 'auditor-key', $8)`,
+      [alertId, mine, modelId, monitorId, runId, new Date(start + 60_000), new Date(start + 120_000), alertIndex],
+    );
     const report = await worker.get(ReportRepository).createQueued({ projectId: mine, modelId, periodFrom: new Date(start - 1000), periodTo: new Date(), trigger: 'request' });
     assert.equal(await sut.build(report.id), 'built');
     assert.equal(await sut.build(report.id), 'already-built');
@@ -76,14 +89,27 @@ describe(ReportBuilder.name, () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('bundles each check run entry and a proof that assay verify report accepts', async () => {
+  it('bundles each check run and alert entry and a proof that assay verify report accepts', async () => {
     const predicate = (JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as Statement<ReportPredicate>).predicate;
     assert.equal(predicate.content.checkRuns.total, 60);
-    assert.equal(predicate.ledger.entries.length, 60);
+    assert.deepEqual(predicate.content.alerts.map((a) => [a.id, a.ledgerIndex]), [[alertId, alertIndex]]);
+    assert.equal(predicate.ledger.entries.length, 61);
+    assert.ok(predicate.ledger.entries.some((e) => e.index === alertIndex && (JSON.parse(e.entry) as { subject: string }).subject === `alert/${alertId}`));
     assert.ok(predicate.ledger.nodes.length > 0 && predicate.ledger.nodes.length < 200, `${predicate.ledger.nodes.length} proof nodes`);
     assert.deepEqual(predicate.ledger.pending, []);
     const result = await verifyWithCli(envelope);
     assert.equal(result.code, 0, result.output);
+  });
+
+  it('rejects a correctly signed report whose alert names another record\'s ledger entry', async () => {
+    // Signed over a content digest that matches, so that only the ledger check can catch it.
+    const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as Statement<ReportPredicate>;
+    statement.predicate.content.alerts[0]!.ledgerIndex = statement.predicate.content.checkRuns.items[0]!.ledgerIndex;
+    statement.subject[0]!.digest.sha256 = digestOf(statement.predicate.content);
+    const swapped = await signStatement(statement, signing.signer());
+    const result = await verifyWithCli(swapped);
+    assert.equal(result.code, 1, result.output);
+    assert.match(result.output, new RegExp(`records check_run:[0-9a-f-]+, not alert/${alertId}`));
   });
 
   it('rejects a correctly signed report whose entry was altered, dropped or whose content no longer matches its digest', async () => {

@@ -111,7 +111,7 @@ export class AlertsService {
 
   private async record(manager: EntityManager, change: AlertTransition, by: string, note: string | null): Promise<void> {
     const { alert, transition } = change;
-    await this.ledger.append(
+    const appended = await this.ledger.append(
       {
         kind: LedgerKind.AlertTransition,
         projectId: alert.projectId,
@@ -130,6 +130,8 @@ export class AlertsService {
       },
       manager,
     );
+    // The latest transition's entry is the one an audit report bundles for this alert.
+    await manager.query(`UPDATE alerts SET ledger_index = $2 WHERE id = $1`, [alert.id, appended.index]);
   }
 
   private async announce(changed: AlertTransition[], updated: AlertEntity[]): Promise<void> {

@@ -99,7 +99,7 @@ export class ReportBuilder {
     this.logger.log(`report.ready ${report.id} (model ${model.name}) announced to ${sent.length} subscriptions`);
   }
 
-  /** The period's alerts and how each ended (their transitions are ledgered by the alerts feature under `alert/<id>`). */
+  /** The period's alerts and how each ended, each with the ledger entry of its latest transition (subject `alert/<id>`). */
   private async alertsInPeriod(modelId: string, from: Date, to: Date): Promise<ReportAlert[]> {
     return (await this.reports.alertsInPeriod(modelId, from, to)).map((a) => ({
       id: a.id,
@@ -115,7 +115,7 @@ export class ReportBuilder {
           : a.acknowledgedAt !== null
             ? `acknowledged${a.acknowledgedBy ? ` by ${a.acknowledgedBy}` : ''}, still open`
             : `still firing (${a.occurrences} failing runs)`,
-      ledgerIndex: null,
+      ledgerIndex: a.ledgerIndex,
     }));
   }
 

@@ -81,14 +81,15 @@ function fromBase64(text: unknown, what: string): Uint8Array {
 
 function referencedRecords(content: Record<string, unknown>): Referenced[] {
   const list = (value: unknown): Array<Record<string, unknown>> => (Array.isArray(value) ? (value as Array<Record<string, unknown>>) : []);
-  const of = (items: Array<Record<string, unknown>>, prefix: string): Referenced[] =>
-    items.map((item) => ({ ledgerIndex: typeof item.ledgerIndex === 'number' ? item.ledgerIndex : null, subject: `${prefix}:${String(item.id)}` }));
+  const of = (items: Array<Record<string, unknown>>, subjectOf: (id: string) => string): Referenced[] =>
+    items.map((item) => ({ ledgerIndex: typeof item.ledgerIndex === 'number' ? item.ledgerIndex : null, subject: subjectOf(String(item.id)) }));
   const checkRuns = (content.checkRuns ?? {}) as { items?: unknown };
   return [
-    ...of(list(content.baselines), 'baseline'),
-    ...of(list(checkRuns.items), 'check_run'),
-    ...of(list(content.gateDecisions), 'gate_decision'),
-    ...of(list(content.alerts), 'alert'),
+    ...of(list(content.baselines), (id) => `baseline:${id}`),
+    ...of(list(checkRuns.items), (id) => `check_run:${id}`),
+    ...of(list(content.gateDecisions), (id) => `gate_decision:${id}`),
+    // An alert's entries are its transitions, recorded by the alerts feature under alert/<id>.
+    ...of(list(content.alerts), (id) => `alert/${id}`),
   ];
 }
 

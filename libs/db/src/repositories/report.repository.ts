@@ -58,6 +58,8 @@ export interface ReportAlertRow {
   resolvedAt: Date | null;
   resolvedBy: string | null;
   resolveNote: string | null;
+  /** The ledger entry of the alert's latest transition (subject `alert/<id>`). */
+  ledgerIndex: number | null;
 }
 
 export interface ReportScheduleInput {
@@ -229,7 +231,7 @@ export class ReportRepository {
   /** Alerts of the model open at any time in [from, to), with how each ended. */
   async alertsInPeriod(modelId: string, from: Date, to: Date): Promise<ReportAlertRow[]> {
     const rows = await this.dataSource.query<Array<Record<string, unknown>>>(
-      `SELECT id, fingerprint, signal, severity, status, summary, occurrences, started_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by, resolve_note
+      `SELECT id, fingerprint, signal, severity, status, summary, occurrences, started_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by, resolve_note, ledger_index
          FROM alerts WHERE model_id = $1 AND started_at < $3 AND (resolved_at IS NULL OR resolved_at >= $2)
         ORDER BY started_at`,
       [modelId, from, to],
@@ -248,6 +250,7 @@ export class ReportRepository {
       resolvedAt: (r.resolved_at as Date | null) ?? null,
       resolvedBy: (r.resolved_by as string | null) ?? null,
       resolveNote: (r.resolve_note as string | null) ?? null,
+      ledgerIndex: r.ledger_index === null || r.ledger_index === undefined ? null : Number(r.ledger_index),
     }));
   }
 
