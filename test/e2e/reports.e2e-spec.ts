@@ -153,6 +153,24 @@ describe('audit reports, end to end', () => {
     for (const run of content.checkRuns.items) assert.ok(bundled.has(run.ledgerIndex), `check run ${run.id} has its ledger entry bundled`);
   });
 
+  it('exports the model facts as a CycloneDX 1.6 model card tied to the signed content by its digest', async () => {
+    const response = await call<{ bomFormat: string; specVersion: string; metadata: { properties: Array<{ name: string; value: string }> }; components: Array<{ type: string; name: string; version: string; modelCard: { quantitativeAnalysis: { performanceMetrics: Array<{ type: string; value: string }> } } }> }>(
+      'GET',
+      api(`/v1/reports/${reportId}`),
+      { key: auditor(), headers: { accept: 'application/vnd.cyclonedx+json' } },
+    );
+    assert.equal(response.status, 200, response.text);
+    assert.match(response.headers.get('content-type') ?? '', /^application\/vnd\.cyclonedx\+json/);
+    const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as Statement;
+    const subjectDigest = (statement as unknown as { subject: Array<{ digest: { sha256: string } }> }).subject[0]!.digest.sha256;
+    assert.deepEqual([response.body.bomFormat, response.body.specVersion], ['CycloneDX', '1.6']);
+    assert.equal(response.body.metadata.properties.find((p) => p.name === 'assay:report:contentSha256')?.value, subjectDigest);
+    const [component] = response.body.components;
+    assert.deepEqual([component!.type, component!.name, component!.version], ['machine-learning-model', model, 'v1']);
+    const checkRuns = component!.modelCard.quantitativeAnalysis.performanceMetrics.find((m) => m.type === 'check runs');
+    assert.equal(checkRuns?.value, String(statement.predicate.content.checkRuns.total));
+  });
+
   it('verifies with nothing but node:crypto and the public key, and fails after one payload byte changes', () => {
     assert.equal(dsseVerifies(envelope, publicKeyPem), true);
     const payload = Buffer.from(envelope.payload, 'base64');

@@ -4,3 +4,4 @@ export * from './report-html.js';
 export * from './report-builder.service.js';
 export * from './reports.service.js';
 export * from './reports.module.js';
+export * from './report-cyclonedx.js';

@@ -2,8 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, Res } f
 import { ApiAcceptedResponse, ApiNoContentResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ModelRepository, Role } from '@assay/db';
-import { badInput, CurrentPrincipal, Roles, type Principal } from '@assay/common';
-import { ReportsService } from '@assay/reports';
+import { badInput, CurrentPrincipal, Roles, VERSION, type Principal } from '@assay/common';
+import { CYCLONEDX_MEDIA_TYPE, modelCardBom, ReportsService, type ReportPredicate } from '@assay/reports';
 import { CreateReportDto, ReportListDto, ReportScheduleDto, ReportScheduleViewDto, ReportStatusDto } from './report.dto.js';
 
 function projectOf(principal: Principal): string {
@@ -11,10 +11,14 @@ function projectOf(principal: Principal): string {
   return principal.projectId;
 }
 
-// text/html only when the client prefers it to JSON (a browser's Accept lists it first).
-function wantsHtml(request: Request): boolean {
-  const preferred = request.accepts(['application/json', 'text/html']);
-  return preferred === 'text/html' && !/^\s*application\/json/i.test(request.headers.accept ?? '');
+type ReportFormat = 'envelope' | 'html' | 'cyclonedx';
+
+// JSON (the envelope) unless the client prefers the page (a browser's Accept lists text/html first)
+// or names the CycloneDX model card.
+function formatOf(request: Request): ReportFormat {
+  const preferred = request.accepts(['application/json', 'text/html', CYCLONEDX_MEDIA_TYPE]);
+  if (preferred === CYCLONEDX_MEDIA_TYPE) return 'cyclonedx';
+  return preferred === 'text/html' && !/^\s*application\/json/i.test(request.headers.accept ?? '') ? 'html' : 'envelope';
 }
 
 @ApiTags('reports')
@@ -36,8 +40,12 @@ export class ReportsController {
 
   @Get('v1/reports/:id')
   @Roles(Role.Auditor, Role.Owner)
-  @ApiProduces('application/json', 'text/html')
-  @ApiOkResponse({ description: 'Accept: application/json → the DSSE envelope (in-toto statement, audit-report predicate); text/html → the printable page' })
+  @ApiProduces('application/json', 'text/html', CYCLONEDX_MEDIA_TYPE)
+  @ApiOkResponse({
+    description:
+      'Accept: application/json → the DSSE envelope (in-toto statement, audit-report predicate); text/html → the printable page; ' +
+      'application/vnd.cyclonedx+json → the model facts as a CycloneDX 1.6 model card, derived from the signed content (which its metadata names by digest)',
+  })
   @ApiAcceptedResponse({ type: ReportStatusDto, description: 'not built yet (422 with the same body when the build failed)' })
   async get(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
     const report = await this.reports.get(projectOf(principal), id);
@@ -47,10 +55,16 @@ export class ReportsController {
       response.status(report.status === 'failed' ? 422 : 202).json(ReportStatusDto.from(report, model));
       return;
     }
-    const html = wantsHtml(request);
-    const document = await this.reports.document(report.id, html ? 'html' : 'envelope');
+    const format = formatOf(request);
     response.setHeader('Vary', 'Accept');
-    response.status(200).type(html ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8').send(document ?? '');
+    if (format === 'cyclonedx') {
+      const envelope = JSON.parse((await this.reports.document(report.id, 'envelope')) ?? '{}') as { payload: string };
+      const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as { predicate: ReportPredicate };
+      response.status(200).type(`${CYCLONEDX_MEDIA_TYPE}; charset=utf-8`).send(JSON.stringify(modelCardBom(statement.predicate.content, VERSION)));
+      return;
+    }
+    const document = await this.reports.document(report.id, format === 'html' ? 'html' : 'envelope');
+    response.status(200).type(format === 'html' ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8').send(document ?? '');
   }
 
   @Get('v1/models/:name/reports')

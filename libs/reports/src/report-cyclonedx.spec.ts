@@ -1,0 +1,77 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { digestOf } from '@assay/provenance';
+import { REPORT_SCHEMA, type ReportContent } from './report-content.js';
+import { modelCardBom } from './report-cyclonedx.js';
+
+const content: ReportContent = {
+  schema: REPORT_SCHEMA,
+  reportId: '0b7e4c1a-2d3f-4e5a-8b6c-7d8e9f0a1b2c',
+  generatedAt: '2026-11-29T04:00:00.000Z',
+  period: { from: '2026-11-28T00:00:00.000Z', to: '2026-11-29T00:00:00.000Z' },
+  projectId: '6f1c1d54-8f0e-4a3e-9f53-3f1b0c9f2a11',
+  model: { id: 'a1a1a1a1-0000-4000-8000-000000000001', name: 'support-bot', owner: 'ml-team', riskTier: 'high', description: 'answers tickets' },
+  versions: [
+    { version: 'v1', lifecycle: 'retired', artifactDigest: null, createdAt: '2026-11-01T00:00:00.000Z', updatedAt: '2026-11-20T00:00:00.000Z' },
+    { version: 'v2', lifecycle: 'production', artifactDigest: `sha256:${'ab'.repeat(32)}`, createdAt: '2026-11-20T00:00:00.000Z', updatedAt: '2026-11-20T00:00:00.000Z' },
+  ],
+  baselines: [],
+  monitors: [],
+  checkRuns: { total: 10, byVerdict: { ok: 8, drift: 2 }, items: [] },
+  series: [
+    {
+      monitorId: 'm1',
+      name: 'latency drift',
+      kind: 'drift',
+      signal: 'latency_ms',
+      method: 'ks',
+      threshold: 0.05,
+      points: [
+        { from: 'a', to: 'b', runs: 6, flagged: 1, min: 0.1, mean: 0.2, max: 0.3 },
+        { from: 'b', to: 'c', runs: 4, flagged: 1, min: 0.1, mean: 0.2, max: 0.3 },
+      ],
+    },
+  ],
+  alerts: [{ id: 'al1', fingerprint: 'f', signal: 'latency_ms', severity: 'warning', status: 'resolved', startedAt: '2026-11-28T10:00:00.000Z', endedAt: '2026-11-28T11:00:00.000Z', ending: 'resolved after 2 failing runs', ledgerIndex: 7 }],
+  gateDecisions: [],
+  economics: { requests: 450, sampled: 45, estimated: true, inputTokens: 1, outputTokens: 1, costUsd: 1.25, latencyMs: { p50: 800, p95: 1900 }, providers: [], energyWh: null, co2eG: null },
+  verification: { instructions: [] },
+};
+
+describe(modelCardBom.name, () => {
+  it('describes the production version as a CycloneDX 1.6 machine-learning-model with the report\'s figures and alerts', () => {
+    const bom = modelCardBom(content, '0.1.0');
+    assert.deepEqual([bom.bomFormat, bom.specVersion, bom.serialNumber, bom.version], ['CycloneDX', '1.6', `urn:uuid:${content.reportId}`, 1]);
+    assert.deepEqual(bom.metadata.properties.find((p) => p.name === 'assay:report:contentSha256')?.value, digestOf(content));
+    const [model] = bom.components;
+    assert.deepEqual(
+      [model!.type, model!['bom-ref'], model!.name, model!.version, model!.description, model!.hashes],
+      ['machine-learning-model', `model:${content.model.id}`, 'support-bot', 'v2', 'answers tickets', [{ alg: 'SHA-256', content: 'ab'.repeat(32) }]],
+    );
+    assert.deepEqual(model!.properties, [
+      { name: 'assay:riskTier', value: 'high' },
+      { name: 'assay:owner', value: 'ml-team' },
+      { name: 'assay:version:v1', value: 'retired' },
+      { name: 'assay:version:v2', value: 'production' },
+    ]);
+    const period = `${content.period.from}/${content.period.to}`;
+    assert.deepEqual(model!.modelCard.quantitativeAnalysis.performanceMetrics, [
+      { type: 'check runs', value: '10', slice: period },
+      { type: 'check runs with verdict drift', value: '2', slice: period },
+      { type: 'check runs with verdict ok', value: '8', slice: period },
+      { type: 'share of runs flagged', value: '0.2', slice: 'monitor latency drift on latency_ms (ks)' },
+      { type: 'requests', value: '450', slice: period },
+      { type: 'latency p50 (ms)', value: '800', slice: period },
+      { type: 'latency p95 (ms)', value: '1900', slice: period },
+      { type: 'cost (USD, estimated from samples)', value: '1.25', slice: period },
+    ]);
+    assert.deepEqual(model!.modelCard.considerations.technicalLimitations, ['warning alert on latency_ms from 2026-11-28T10:00:00.000Z: resolved after 2 failing runs']);
+  });
+
+  it('leaves out what the report does not know: no production version, no digest, no description', () => {
+    const bom = modelCardBom({ ...content, model: { ...content.model, description: null, owner: null }, versions: [] }, '0.1.0');
+    const [model] = bom.components;
+    assert.deepEqual([model!.version, model!.description, model!.hashes], [undefined, undefined, undefined]);
+    assert.deepEqual(model!.properties, [{ name: 'assay:riskTier', value: 'high' }]);
+  });
+});
