@@ -11,7 +11,7 @@ import { renderEventPayload, renderTestPayload } from './notification-payload.js
 import { parseWebhookUrl, WebhookRefusedError } from './webhook-client.js';
 import { WebhookDeliveryService } from './webhook-delivery.service.js';
 import { generateWebhookSecret, newWebhookId } from './webhook-signature.js';
-import { SecretBox, WebhookSecrets } from './webhook-secrets.service.js';
+import { SEALED_PREFIX, WebhookSecrets } from './webhook-secrets.service.js';
 
 export interface SubscriptionInput {
   name: string;
@@ -60,8 +60,7 @@ export class SubscriptionsService implements OnApplicationBootstrap {
   /** Encrypts the secrets stored before they were encrypted at rest; returns how many it sealed. */
   async sealStoredSecrets(): Promise<number> {
     let sealed = 0;
-    for (const row of await this.subscriptions.storedSecrets()) {
-      if (SecretBox.isSealed(row.secret)) continue;
+    for (const row of await this.subscriptions.unsealedSecrets(SEALED_PREFIX)) {
       if (await this.subscriptions.replaceSecret(row.id, row.secret, this.secrets.seal(row.secret, row.projectId))) sealed++;
     }
     return sealed;

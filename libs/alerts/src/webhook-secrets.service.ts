@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, loadOrCreateDevelopmentKey, type AppConfig } from '@assay/config';
 
-const SEALED = 'enc1:';
+export const SEALED_PREFIX = 'enc1:';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const KEY_BYTES = 32;
@@ -30,7 +30,7 @@ export class SecretBox {
   }
 
   static isSealed(stored: string): boolean {
-    return stored.startsWith(SEALED);
+    return stored.startsWith(SEALED_PREFIX);
   }
 
   seal(secret: string, projectId: string): string {
@@ -38,12 +38,12 @@ export class SecretBox {
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     cipher.setAAD(Buffer.from(projectId, 'utf8'));
     const ciphertext = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
-    return SEALED + Buffer.concat([iv, cipher.getAuthTag(), ciphertext]).toString('base64url');
+    return SEALED_PREFIX + Buffer.concat([iv, cipher.getAuthTag(), ciphertext]).toString('base64url');
   }
 
   open(stored: string, projectId: string): string {
     if (!SecretBox.isSealed(stored)) return stored;
-    const packed = Buffer.from(stored.slice(SEALED.length), 'base64url');
+    const packed = Buffer.from(stored.slice(SEALED_PREFIX.length), 'base64url');
     if (packed.length < IV_BYTES + TAG_BYTES) throw new SecretKeyError('a sealed webhook secret is truncated');
     const decipher = createDecipheriv('aes-256-gcm', this.key, packed.subarray(0, IV_BYTES));
     decipher.setAAD(Buffer.from(projectId, 'utf8'));

@@ -34,10 +34,12 @@ export class SubscriptionRepository {
     return row?.secret ?? null;
   }
 
-  async storedSecrets(): Promise<Array<{ id: string; projectId: string; secret: string }>> {
+  /** Secrets stored before they were encrypted at rest (encrypted ones start with `sealedPrefix`). */
+  async unsealedSecrets(sealedPrefix: string): Promise<Array<{ id: string; projectId: string; secret: string }>> {
     return this.subscriptions
       .createQueryBuilder('s')
       .select(['s.id AS id', 's.project_id AS "projectId"', 's.secret AS secret'])
+      .where('left(s.secret, length(:prefix)) <> :prefix', { prefix: sealedPrefix })
       .getRawMany<{ id: string; projectId: string; secret: string }>();
   }
 
