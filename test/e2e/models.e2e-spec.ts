@@ -49,6 +49,8 @@ describe(ModelsService.name, () => {
       const created = await api('POST', '/v1/models/ranker/versions', project.keys.owner.key, { version, artifactDigest: `sha256:${'ab'.repeat(32)}` });
       assert.equal(created.status, 201, created.text);
     }
+    const again = await api('POST', '/v1/models/ranker/versions', project.keys.owner.key, { version: 'v1' });
+    assert.equal(again.status, 409, again.text);
     const promote = (version: string, lifecycle: string) => api('PATCH', `/v1/models/ranker/versions/${version}`, project.keys.owner.key, { lifecycle });
     assert.equal((await promote('v1', 'production')).status, 200);
     assert.equal((await promote('v2', 'approved')).status, 200);

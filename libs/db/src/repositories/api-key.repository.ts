@@ -19,7 +19,7 @@ export class ApiKeyRepository {
     this.keys = dataSource.getRepository(ApiKeyEntity);
   }
 
-  /** Inside the caller's transaction when `manager` is given (so for `revoke`). */
+  /** Inside the caller's transaction when `manager` is given; `revoke` likewise. */
   create(key: NewApiKey, manager?: EntityManager): Promise<ApiKeyEntity> {
     const keys = manager?.getRepository(ApiKeyEntity) ?? this.keys;
     return keys.save(keys.create({ ...key, isBootstrap: key.isBootstrap ?? false }));

@@ -53,8 +53,8 @@ export class ModelRepository {
     this.versions = dataSource.getRepository(ModelVersionEntity);
   }
 
-  // The writes below run inside the caller's transaction when `manager` is given (the models service
-  // commits each change with its ledger entry), else on their own.
+  // The writes below run inside the caller's transaction (the models service commits each change with
+  // its ledger entry); `create` and `update` also on their own when no manager is given.
 
   async create(model: NewModel, manager?: EntityManager): Promise<ModelEntity> {
     const models = manager?.getRepository(ModelEntity) ?? this.models;
@@ -69,16 +69,16 @@ export class ModelRepository {
   }
 
   /** Registers models first seen by the ingest and returns those it created; names already taken are left as they are. */
-  async createMissing(projectId: string, names: string[], manager?: EntityManager): Promise<ModelEntity[]> {
+  async createMissing(projectId: string, names: string[], manager: EntityManager): Promise<ModelEntity[]> {
     if (names.length === 0) return [];
-    const created = (await (manager ?? this.dataSource.manager).query(
+    const created = (await manager.query(
       `INSERT INTO models (project_id, name, auto_registered) SELECT $1, n, true FROM unnest($2::text[]) AS n
        ON CONFLICT (project_id, name) DO NOTHING
        RETURNING id`,
       [projectId, names],
     )) as Array<{ id: string }>;
     if (created.length === 0) return [];
-    return (manager?.getRepository(ModelEntity) ?? this.models).find({ where: { id: In(created.map((row) => row.id)) }, order: { name: 'ASC' } });
+    return manager.find(ModelEntity, { where: { id: In(created.map((row) => row.id)) }, order: { name: 'ASC' } });
   }
 
   findById(id: string): Promise<ModelEntity | null> {
@@ -108,26 +108,24 @@ export class ModelRepository {
     return (await models.findOneBy({ id }))!;
   }
 
-  async createVersion(modelId: string, input: NewModelVersion, outer?: EntityManager): Promise<ModelVersionEntity> {
+  async createVersion(modelId: string, input: NewModelVersion, manager: EntityManager): Promise<ModelVersionEntity> {
     try {
-      return await this.inTransaction(outer, async (manager) => {
-        await manager.query(`SELECT id FROM models WHERE id = $1 FOR UPDATE`, [modelId]);
-        if (input.lifecycle === 'production') {
-          await manager.query(
-            `UPDATE model_versions SET lifecycle = 'retired', updated_at = now() WHERE model_id = $1 AND lifecycle = 'production'`,
-            [modelId],
-          );
-        }
-        return manager.save(
-          manager.create(ModelVersionEntity, {
-            modelId,
-            version: input.version,
-            artifactDigest: input.artifactDigest ?? null,
-            lifecycle: input.lifecycle ?? 'candidate',
-            updatedAt: new Date(),
-          }),
+      await manager.query(`SELECT id FROM models WHERE id = $1 FOR UPDATE`, [modelId]);
+      if (input.lifecycle === 'production') {
+        await manager.query(
+          `UPDATE model_versions SET lifecycle = 'retired', updated_at = now() WHERE model_id = $1 AND lifecycle = 'production'`,
+          [modelId],
         );
-      });
+      }
+      return await manager.save(
+        manager.create(ModelVersionEntity, {
+          modelId,
+          version: input.version,
+          artifactDigest: input.artifactDigest ?? null,
+          lifecycle: input.lifecycle ?? 'candidate',
+          updatedAt: new Date(),
+        }),
+      );
     } catch (error) {
       if (isUniqueViolation(error)) throw new DuplicateNameError(`version "${input.version}" already exists`);
       throw error;
@@ -147,31 +145,25 @@ export class ModelRepository {
    * retires the current production version in the same transaction; the model row is locked so two
    * promotions of one model run one after the other.
    */
-  async changeLifecycle(modelId: string, version: string, lifecycle: Lifecycle, outer?: EntityManager): Promise<LifecycleChange | null> {
-    return this.inTransaction(outer, async (manager) => {
-      await manager.query(`SELECT id FROM models WHERE id = $1 FOR UPDATE`, [modelId]);
-      const current = await manager.findOneBy(ModelVersionEntity, { modelId, version });
-      if (!current) return null;
-      if (LIFECYCLES.indexOf(lifecycle) <= LIFECYCLES.indexOf(current.lifecycle)) {
-        throw new LifecycleTransitionError(
-          `version "${version}" is ${current.lifecycle}; it can only move forward (${LIFECYCLES.join(' → ')}), not to ${lifecycle}`,
-        );
-      }
-      let retired: string | null = null;
-      if (lifecycle === 'production') {
-        const rows = await manager.query<[Array<{ version: string }>, number]>(
-          `UPDATE model_versions SET lifecycle = 'retired', updated_at = now()
-            WHERE model_id = $1 AND lifecycle = 'production' RETURNING version`,
-          [modelId],
-        );
-        retired = rows[0][0]?.version ?? null;
-      }
-      await manager.update(ModelVersionEntity, { id: current.id }, { lifecycle, updatedAt: new Date() });
-      return { version: (await manager.findOneBy(ModelVersionEntity, { id: current.id }))!, retired };
-    });
-  }
-
-  private inTransaction<T>(outer: EntityManager | undefined, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return outer ? work(outer) : this.dataSource.transaction(work);
+  async changeLifecycle(modelId: string, version: string, lifecycle: Lifecycle, manager: EntityManager): Promise<LifecycleChange | null> {
+    await manager.query(`SELECT id FROM models WHERE id = $1 FOR UPDATE`, [modelId]);
+    const current = await manager.findOneBy(ModelVersionEntity, { modelId, version });
+    if (!current) return null;
+    if (LIFECYCLES.indexOf(lifecycle) <= LIFECYCLES.indexOf(current.lifecycle)) {
+      throw new LifecycleTransitionError(
+        `version "${version}" is ${current.lifecycle}; it can only move forward (${LIFECYCLES.join(' → ')}), not to ${lifecycle}`,
+      );
+    }
+    let retired: string | null = null;
+    if (lifecycle === 'production') {
+      const rows = await manager.query<[Array<{ version: string }>, number]>(
+        `UPDATE model_versions SET lifecycle = 'retired', updated_at = now()
+          WHERE model_id = $1 AND lifecycle = 'production' RETURNING version`,
+        [modelId],
+      );
+      retired = rows[0][0]?.version ?? null;
+    }
+    await manager.update(ModelVersionEntity, { id: current.id }, { lifecycle, updatedAt: new Date() });
+    return { version: (await manager.findOneBy(ModelVersionEntity, { id: current.id }))!, retired };
   }
 }
