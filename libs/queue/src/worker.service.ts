@@ -6,6 +6,14 @@ import { buildJobRegistry, consumedQueues, type DiscoveredHandler } from './job-
 import { JobName, QueueName } from './queue-names.js';
 import { QUEUE_OPTIONS, type QueueModuleOptions } from './queue.tokens.js';
 
+/**
+ * A job whose worker died is taken over once its lock expires and the stalled-job check sees it, so
+ * within about JOB_LOCK_MS + STALLED_CHECK_MS. Until then a scheduler whose tick that worker had just
+ * taken, before it queued the next one, produces no ticks.
+ */
+export const JOB_LOCK_MS = 15_000;
+export const STALLED_CHECK_MS = 5_000;
+
 @Injectable()
 export class WorkerService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Worker');
@@ -31,9 +39,8 @@ export class WorkerService implements OnModuleInit, OnApplicationBootstrap, OnMo
         connection: { url: this.options.redisUrl, maxRetriesPerRequest: null },
         prefix: this.options.prefix,
         concurrency: this.options.concurrency,
-        // A job whose worker died is retried after the lock expires; keep that short.
-        lockDuration: 15_000,
-        stalledInterval: 5_000,
+        lockDuration: JOB_LOCK_MS,
+        stalledInterval: STALLED_CHECK_MS,
         maxStalledCount: 3,
       });
       worker.on('error', (error) => this.logger.warn(`queue ${queue}: ${error.message}`));
