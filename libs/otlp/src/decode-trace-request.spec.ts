@@ -97,9 +97,15 @@ describe(decodeTraceRequest.name, () => {
         { key: 'map', value: { kvlistValue: { values: [{ key: 'k', value: { intValue: '7' } }] } } },
         { key: 'raw', value: { bytesValue: Buffer.from([1, 2, 3]) } },
         { key: 'empty', value: {} },
+        { key: 'zero', value: { intValue: '0' } },
+        { key: 'no', value: { boolValue: false } },
+        { key: 'blank', value: { stringValue: '' } },
       ];
       const request = decodeTraceRequest(encodeProtobufRequest(oneSpanRequest(protobufSpan({ attributes }))), 'protobuf');
       const decoded = request.resourceSpans[0].scopeSpans[0].spans[0].attributes;
+      assert.equal(decoded.zero, 0);
+      assert.equal(decoded.no, false);
+      assert.equal(decoded.blank, '');
       assert.deepEqual(decoded.list, ['a', true, 1.5]);
       assert.deepEqual(decoded.map, { k: 7 });
       assert.deepEqual([...(decoded.raw as Uint8Array)], [1, 2, 3]);
