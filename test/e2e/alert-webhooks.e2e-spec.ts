@@ -80,7 +80,7 @@ describe('webhook deliveries, alert routes and the alert stream', () => {
       assert.throws(() => secrets.open(sealed, other.id), /does not open/);
 
       await db.query('UPDATE subscriptions SET secret = $2 WHERE id = $1', [subscription.id, subscription.secret]);
-      assert.ok((await assay.running.apps.api!.get(SubscriptionsService).sealStoredSecrets()) >= 1);
+      assert.ok((await assay.running.apps.api!.get(SubscriptionsService).sealStoredSecrets()).sealed >= 1);
       const resealed = await stored();
       assert.match(resealed, /^enc1:/);
       assert.notEqual(resealed, sealed);

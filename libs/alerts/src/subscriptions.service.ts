@@ -1,11 +1,12 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import net from 'node:net';
+import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '@assay/config';
 import {
   DeliveryRepository, SubscriptionRepository,
   type DeliveryEntity, type GroupLabel, type MonitorKind, type PayloadFormat, type Severity, type SubscriptionEntity,
 } from '@assay/db';
-import { DomainError, ErrorCode, badInput, notFound } from '@assay/common';
+import { DomainError, ErrorCode, LOGGER, badInput, notFound } from '@assay/common';
 import { AddressPolicy } from './address-policy.js';
 import { renderEventPayload, renderTestPayload } from './notification-payload.js';
 import { parseWebhookUrl, WebhookRefusedError } from './webhook-client.js';
@@ -33,10 +34,11 @@ export type SubscriptionChange = Partial<SubscriptionInput>;
 @Injectable()
 export class SubscriptionsService implements OnApplicationBootstrap {
   private readonly policy: AddressPolicy;
-  private readonly logger = new Logger('Subscriptions');
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
+    // Pino itself rather than Nest's logger, whose `log` is debug: an operator rotating keys needs these lines.
+    @Inject(LOGGER) private readonly logger: Logger,
     private readonly subscriptions: SubscriptionRepository,
     private readonly deliveries: DeliveryRepository,
     private readonly delivery: WebhookDeliveryService,
@@ -46,8 +48,12 @@ export class SubscriptionsService implements OnApplicationBootstrap {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const sealed = await this.sealStoredSecrets();
-    if (sealed > 0) this.logger.log(`encrypted ${sealed} webhook secrets stored before secrets were encrypted at rest`);
+    const { sealed, resealed, unreadable } = await this.sealStoredSecrets();
+    if (sealed > 0) this.logger.info(`encrypted ${sealed} webhook secrets stored before secrets were encrypted at rest`);
+    if (resealed > 0) this.logger.info(`encrypted ${resealed} webhook secrets again under the current secrets key`);
+    if (unreadable > 0) {
+      this.logger.warn(`${unreadable} webhook secrets open with none of the configured secrets keys; their deliveries fail until the key that sealed them is in ASSAY_SECRETS_PREVIOUS_KEY_FILES`);
+    }
   }
 
   async create(projectId: string, input: SubscriptionInput): Promise<{ subscription: SubscriptionEntity; secret: string }> {
@@ -57,13 +63,31 @@ export class SubscriptionsService implements OnApplicationBootstrap {
     return { subscription, secret };
   }
 
-  /** Encrypts the secrets stored before they were encrypted at rest; returns how many it sealed. */
-  async sealStoredSecrets(): Promise<number> {
+  /**
+   * Encrypts the secrets stored before they were encrypted at rest, encrypts again under the current
+   * key those sealed under a previous one (a key rotation), and counts those no configured key opens,
+   * so that a wrong key shows at start rather than at the next delivery. Each row is replaced only if
+   * it is unchanged, so processes starting together do no harm.
+   */
+  async sealStoredSecrets(): Promise<{ sealed: number; resealed: number; unreadable: number }> {
     let sealed = 0;
-    for (const row of await this.subscriptions.unsealedSecrets(SEALED_PREFIX)) {
+    for (const row of await this.subscriptions.storedSecrets(SEALED_PREFIX, false)) {
       if (await this.subscriptions.replaceSecret(row.id, row.secret, this.secrets.seal(row.secret, row.projectId))) sealed++;
     }
-    return sealed;
+    let resealed = 0;
+    let unreadable = 0;
+    for (const row of await this.subscriptions.storedSecrets(SEALED_PREFIX, true)) {
+      let opened;
+      try {
+        opened = this.secrets.openWithKey(row.secret, row.projectId);
+      } catch {
+        unreadable++;
+        continue;
+      }
+      if (opened.current) continue;
+      if (await this.subscriptions.replaceSecret(row.id, row.secret, this.secrets.seal(opened.secret, row.projectId))) resealed++;
+    }
+    return { sealed, resealed, unreadable };
   }
 
   list(projectId: string): Promise<SubscriptionEntity[]> {

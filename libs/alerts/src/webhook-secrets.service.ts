@@ -19,14 +19,24 @@ export function parseSecretsKey(text: string, source: string): Buffer {
   return key;
 }
 
+export interface OpenedSecret {
+  secret: string;
+  /** False when the value is stored in plain text or sealed under a previous key: it should be sealed again. */
+  current: boolean;
+}
+
 /**
  * Webhook signing secrets at rest: AES-256-GCM with a random IV, bound to the subscription's project
  * (additional data), stored as `enc1:` + base64url(iv || tag || ciphertext). Values without the
- * prefix were stored before encryption and are read as they are.
+ * prefix were stored before encryption and are read as they are. Values sealed under a previous key
+ * (a rotation in progress) open with it; only the current key seals.
  */
 export class SecretBox {
-  constructor(private readonly key: Buffer) {
-    if (key.length !== KEY_BYTES) throw new SecretKeyError(`the secrets key must be ${KEY_BYTES} bytes`);
+  constructor(
+    private readonly key: Buffer,
+    private readonly previousKeys: readonly Buffer[] = [],
+  ) {
+    for (const k of [key, ...previousKeys]) if (k.length !== KEY_BYTES) throw new SecretKeyError(`the secrets key must be ${KEY_BYTES} bytes`);
   }
 
   static isSealed(stored: string): boolean {
@@ -42,17 +52,32 @@ export class SecretBox {
   }
 
   open(stored: string, projectId: string): string {
-    if (!SecretBox.isSealed(stored)) return stored;
+    return this.openWithKey(stored, projectId).secret;
+  }
+
+  openWithKey(stored: string, projectId: string): OpenedSecret {
+    if (!SecretBox.isSealed(stored)) return { secret: stored, current: false };
     const packed = Buffer.from(stored.slice(SEALED_PREFIX.length), 'base64url');
     if (packed.length < IV_BYTES + TAG_BYTES) throw new SecretKeyError('a sealed webhook secret is truncated');
-    const decipher = createDecipheriv('aes-256-gcm', this.key, packed.subarray(0, IV_BYTES));
-    decipher.setAAD(Buffer.from(projectId, 'utf8'));
-    decipher.setAuthTag(packed.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-    try {
-      return Buffer.concat([decipher.update(packed.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
-    } catch {
-      throw new SecretKeyError('a webhook secret does not open with the configured secrets key (another key, or another project)');
+    const keys = [this.key, ...this.previousKeys];
+    for (let i = 0; i < keys.length; i++) {
+      const secret = openPacked(packed, keys[i], projectId);
+      if (secret !== null) return { secret, current: i === 0 };
     }
+    throw new SecretKeyError(
+      `a webhook secret does not open with the configured secrets key${this.previousKeys.length > 0 ? ' or the previous ones' : ''} (another key, or another project)`,
+    );
+  }
+}
+
+function openPacked(packed: Buffer, key: Buffer, projectId: string): string | null {
+  const decipher = createDecipheriv('aes-256-gcm', key, packed.subarray(0, IV_BYTES));
+  decipher.setAAD(Buffer.from(projectId, 'utf8'));
+  decipher.setAuthTag(packed.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+  try {
+    return Buffer.concat([decipher.update(packed.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+  } catch {
+    return null;
   }
 }
 
@@ -77,22 +102,21 @@ export class WebhookSecrets implements OnModuleInit {
     return this.secretBox().open(stored, projectId);
   }
 
+  openWithKey(stored: string, projectId: string): OpenedSecret {
+    return this.secretBox().openWithKey(stored, projectId);
+  }
+
   private secretBox(): SecretBox {
-    this.box ??= new SecretBox(this.loadKey());
+    this.box ??= new SecretBox(
+      this.loadKey(),
+      this.config.secrets.previousKeyFiles.map((file) => readKeyFile(file, 'ASSAY_SECRETS_PREVIOUS_KEY_FILES')),
+    );
     return this.box;
   }
 
   private loadKey(): Buffer {
     const configured = this.config.secrets.keyFile;
-    if (configured !== null) {
-      let text: string;
-      try {
-        text = fs.readFileSync(configured, 'utf8');
-      } catch (error) {
-        throw new SecretKeyError(`ASSAY_SECRETS_KEY_FILE ${configured} cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
-      }
-      return parseSecretsKey(text, `ASSAY_SECRETS_KEY_FILE ${configured}`);
-    }
+    if (configured !== null) return readKeyFile(configured, 'ASSAY_SECRETS_KEY_FILE');
     const key = loadOrCreateDevelopmentKey(
       this.config.dataDir,
       DEV_SECRETS_KEY_FILE,
@@ -102,4 +126,14 @@ export class WebhookSecrets implements OnModuleInit {
     if (key.created) this.logger.warn(`created a development key for webhook secrets in ${key.file} (set ASSAY_SECRETS_KEY_FILE in production)`);
     return key.value;
   }
+}
+
+function readKeyFile(file: string, variable: string): Buffer {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new SecretKeyError(`${variable} ${file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  return parseSecretsKey(text, `${variable} ${file}`);
 }

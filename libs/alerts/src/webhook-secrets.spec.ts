@@ -26,6 +26,21 @@ describe(SecretBox.name, () => {
     assert.throws(() => new SecretBox(randomBytes(32)).open(a, PROJECT), SecretKeyError);
   });
 
+  it('opens values sealed under a previous key and says so, but seals only under the current key', () => {
+    const [previous, current] = [randomBytes(32), randomBytes(32)];
+    const underPrevious = new SecretBox(previous).seal('whsec_old', PROJECT);
+    const rotating = new SecretBox(current, [previous]);
+    assert.deepEqual(rotating.openWithKey(underPrevious, PROJECT), { secret: 'whsec_old', current: false });
+    const resealed = rotating.seal('whsec_old', PROJECT);
+    assert.deepEqual(rotating.openWithKey(resealed, PROJECT), { secret: 'whsec_old', current: true });
+    assert.equal(new SecretBox(current).open(resealed, PROJECT), 'whsec_old');
+    assert.throws(() => new SecretBox(previous).open(resealed, PROJECT), SecretKeyError);
+    assert.throws(() => new SecretBox(current).open(underPrevious, PROJECT), /does not open with the configured secrets key \(/);
+    assert.throws(() => rotating.open(underPrevious, OTHER), /does not open with the configured secrets key or the previous ones/);
+    assert.deepEqual(rotating.openWithKey('whsec_plain', PROJECT), { secret: 'whsec_plain', current: false });
+    assert.throws(() => new SecretBox(current, [randomBytes(16)]), /must be 32 bytes/);
+  });
+
   it('refuses a tampered or truncated value, and reads a value stored before encryption as it is', () => {
     const sealed = box.seal('whsec_abc', PROJECT);
     const packed = Buffer.from(sealed.slice(5), 'base64url');

@@ -20,6 +20,14 @@ describe(loadConfig.name, () => {
     assert.throws(() => loadConfig({ ASSAY_INGEST_THREADS: '65' }, '/srv/assay'), /ASSAY_INGEST_THREADS: must be a whole number from 0 to 64/);
   });
 
+  it('reads the secrets key file and the previous ones being rotated out', () => {
+    assert.deepEqual(loadConfig({}, '/srv/assay').secrets, { keyFile: null, previousKeyFiles: [] });
+    assert.deepEqual(
+      loadConfig({ ASSAY_SECRETS_KEY_FILE: '/run/keys/new', ASSAY_SECRETS_PREVIOUS_KEY_FILES: '/run/keys/old, /run/keys/older' }, '/srv/assay').secrets,
+      { keyFile: '/run/keys/new', previousKeyFiles: ['/run/keys/old', '/run/keys/older'] },
+    );
+  });
+
   it('names every bad variable and why in one error', () => {
     let error: unknown;
     try {

@@ -173,7 +173,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     },
     auth: { adminKey },
     signing: { keyFile: read.optional('ASSAY_SIGNING_KEY_FILE') },
-    secrets: { keyFile: read.optional('ASSAY_SECRETS_KEY_FILE') },
+    secrets: { keyFile: read.optional('ASSAY_SECRETS_KEY_FILE'), previousKeyFiles: read.list('ASSAY_SECRETS_PREVIOUS_KEY_FILES') },
     ledger: { origin: read.string('ASSAY_LEDGER_ORIGIN', 'assay.local/ledger'), checkpointIntervalMs: read.integer('ASSAY_CHECKPOINT_INTERVAL_MS', 5000, 100, 86_400_000) },
     webhooks: { allow },
     webhookDelivery: {

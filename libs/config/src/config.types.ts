@@ -38,6 +38,8 @@ export interface AppConfig {
   /** The AES-256 key (32 bytes, base64, in a file) that encrypts webhook signing secrets at rest. */
   secrets: {
     keyFile: string | null;
+    /** Keys replaced by keyFile: secrets they sealed still open, and are sealed again under keyFile at start. */
+    previousKeyFiles: string[];
   };
   ledger: { origin: string; checkpointIntervalMs: number };
   webhooks: {

@@ -34,12 +34,12 @@ export class SubscriptionRepository {
     return row?.secret ?? null;
   }
 
-  /** Secrets stored before they were encrypted at rest (encrypted ones start with `sealedPrefix`). */
-  async unsealedSecrets(sealedPrefix: string): Promise<Array<{ id: string; projectId: string; secret: string }>> {
+  /** Stored secrets, sealed ones (they start with `sealedPrefix`) or those stored before secrets were encrypted at rest. */
+  async storedSecrets(sealedPrefix: string, sealed: boolean): Promise<Array<{ id: string; projectId: string; secret: string }>> {
     return this.subscriptions
       .createQueryBuilder('s')
       .select(['s.id AS id', 's.project_id AS "projectId"', 's.secret AS secret'])
-      .where('left(s.secret, length(:prefix)) <> :prefix', { prefix: sealedPrefix })
+      .where(`left(s.secret, length(:prefix)) ${sealed ? '=' : '<>'} :prefix`, { prefix: sealedPrefix })
       .getRawMany<{ id: string; projectId: string; secret: string }>();
   }
 
