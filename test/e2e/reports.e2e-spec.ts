@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
 import { chromium } from 'playwright-core';
 import {
   GenAiTraffic, call, eventually, normal, seedProject, seededRandom, spawnAssay, startTestAssay, uniqueName,
@@ -164,6 +165,8 @@ describe('audit reports, end to end', () => {
     const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as Statement;
     const subjectDigest = (statement as unknown as { subject: Array<{ digest: { sha256: string } }> }).subject[0]!.digest.sha256;
     assert.deepEqual([response.body.bomFormat, response.body.specVersion], ['CycloneDX', '1.6']);
+    const problems = await new Validation.JsonStrictValidator(Spec.Version.v1dot6).validate(response.text);
+    assert.equal(problems, null, JSON.stringify(problems, null, 2));
     assert.equal(response.body.metadata.properties.find((p) => p.name === 'assay:report:contentSha256')?.value, subjectDigest);
     const [component] = response.body.components;
     assert.deepEqual([component!.type, component!.name, component!.version], ['machine-learning-model', model, 'v1']);

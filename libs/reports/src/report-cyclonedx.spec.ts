@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
 import { digestOf } from '@assay/provenance';
 import { REPORT_SCHEMA, type ReportContent } from './report-content.js';
 import { modelCardBom } from './report-cyclonedx.js';
@@ -39,6 +40,25 @@ const content: ReportContent = {
 };
 
 describe(modelCardBom.name, () => {
+  it('is valid under the official CycloneDX 1.6 JSON schema (strict), with and without the optional parts', async () => {
+    const validator = new Validation.JsonStrictValidator(Spec.Version.v1dot6);
+    const sparse: ReportContent = {
+      ...content,
+      model: { ...content.model, owner: null, riskTier: 'low', description: null },
+      versions: [{ ...content.versions[0]!, lifecycle: 'staging' }],
+      checkRuns: { total: 0, byVerdict: {}, items: [] },
+      series: [],
+      alerts: [],
+      economics: { ...content.economics, requests: 0, sampled: 0, costUsd: null, latencyMs: { p50: null, p95: null } },
+    };
+    for (const report of [content, sparse]) {
+      const problems = await validator.validate(JSON.stringify(modelCardBom(report, '0.1.0')));
+      assert.equal(problems, null, JSON.stringify(problems, null, 2));
+    }
+    // The validator does refuse what the schema does not allow.
+    assert.notEqual(await validator.validate(JSON.stringify({ ...modelCardBom(content, '0.1.0'), specVersion: '1.6', components: [{ type: 'model', name: 'x' }] })), null);
+  });
+
   it('describes the production version as a CycloneDX 1.6 machine-learning-model with the report\'s figures and alerts', () => {
     const bom = modelCardBom(content, '0.1.0');
     assert.deepEqual([bom.bomFormat, bom.specVersion, bom.serialNumber, bom.version], ['CycloneDX', '1.6', `urn:uuid:${content.reportId}`, 1]);
