@@ -12,7 +12,7 @@ import { renderEventPayload, renderTestPayload } from './notification-payload.js
 import { parseWebhookUrl, WebhookRefusedError } from './webhook-client.js';
 import { WebhookDeliveryService } from './webhook-delivery.service.js';
 import { generateWebhookSecret, newWebhookId } from './webhook-signature.js';
-import { SEALED_PREFIX, WebhookSecrets } from './webhook-secrets.service.js';
+import { SecretBox, WebhookSecrets } from './webhook-secrets.service.js';
 
 export interface SubscriptionInput {
   name: string;
@@ -70,24 +70,21 @@ export class SubscriptionsService implements OnApplicationBootstrap {
    * it is unchanged, so processes starting together do no harm.
    */
   async sealStoredSecrets(): Promise<{ sealed: number; resealed: number; unreadable: number }> {
-    let sealed = 0;
-    for (const row of await this.subscriptions.storedSecrets(SEALED_PREFIX, false)) {
-      if (await this.subscriptions.replaceSecret(row.id, row.secret, this.secrets.seal(row.secret, row.projectId))) sealed++;
-    }
-    let resealed = 0;
-    let unreadable = 0;
-    for (const row of await this.subscriptions.storedSecrets(SEALED_PREFIX, true)) {
+    const counts = { sealed: 0, resealed: 0, unreadable: 0 };
+    for (const row of await this.subscriptions.storedSecrets()) {
       let opened;
       try {
         opened = this.secrets.openWithKey(row.secret, row.projectId);
       } catch {
-        unreadable++;
+        counts.unreadable++;
         continue;
       }
       if (opened.current) continue;
-      if (await this.subscriptions.replaceSecret(row.id, row.secret, this.secrets.seal(opened.secret, row.projectId))) resealed++;
+      if (await this.subscriptions.replaceSecret(row.id, row.secret, this.secrets.seal(opened.secret, row.projectId))) {
+        counts[SecretBox.isSealed(row.secret) ? 'resealed' : 'sealed']++;
+      }
     }
-    return { sealed, resealed, unreadable };
+    return counts;
   }
 
   list(projectId: string): Promise<SubscriptionEntity[]> {

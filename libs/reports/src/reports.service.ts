@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { badInput, notFound } from '@assay/common';
+import { VERSION, badInput, notFound } from '@assay/common';
 import { ModelRepository, ReportRepository, type ModelEntity, type ReportEntity, type ReportScheduleEntity } from '@assay/db';
 import { JobName, QueueName, QueueService } from '@assay/queue';
+import type { ReportPredicate } from './report-content.js';
+import { modelCardBom } from './report-cyclonedx.js';
 
 const MAX_PERIOD_DAYS = 366;
 const DAY_MS = 86_400_000;
@@ -45,8 +47,13 @@ export class ReportsService {
     return report;
   }
 
-  document(id: string, which: 'envelope' | 'html'): Promise<string | null> {
-    return this.reports.documentOf(id, which);
+  /** A ready report as stored (the DSSE envelope, the page), or its CycloneDX model card derived from the signed content. */
+  async document(id: string, which: 'envelope' | 'html' | 'cyclonedx'): Promise<string | null> {
+    if (which !== 'cyclonedx') return this.reports.documentOf(id, which);
+    const envelope = await this.reports.documentOf(id, 'envelope');
+    if (envelope === null) return null;
+    const statement = JSON.parse(Buffer.from((JSON.parse(envelope) as { payload: string }).payload, 'base64').toString('utf8')) as { predicate: ReportPredicate };
+    return JSON.stringify(modelCardBom(statement.predicate.content, VERSION));
   }
 
   async list(projectId: string, modelName: string): Promise<ReportEntity[]> {

@@ -2,8 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, Res } f
 import { ApiAcceptedResponse, ApiNoContentResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ModelRepository, Role } from '@assay/db';
-import { badInput, CurrentPrincipal, Roles, VERSION, type Principal } from '@assay/common';
-import { CYCLONEDX_MEDIA_TYPE, modelCardBom, ReportsService, type ReportPredicate } from '@assay/reports';
+import { badInput, CurrentPrincipal, Roles, type Principal } from '@assay/common';
+import { CYCLONEDX_MEDIA_TYPE, ReportsService } from '@assay/reports';
 import { CreateReportDto, ReportListDto, ReportScheduleDto, ReportScheduleViewDto, ReportStatusDto } from './report.dto.js';
 
 function projectOf(principal: Principal): string {
@@ -12,6 +12,11 @@ function projectOf(principal: Principal): string {
 }
 
 type ReportFormat = 'envelope' | 'html' | 'cyclonedx';
+const MEDIA_TYPES: Record<ReportFormat, string> = {
+  envelope: 'application/json; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+  cyclonedx: `${CYCLONEDX_MEDIA_TYPE}; charset=utf-8`,
+};
 
 // JSON (the envelope) unless the client prefers the page (a browser's Accept lists text/html first)
 // or names the CycloneDX model card.
@@ -56,15 +61,9 @@ export class ReportsController {
       return;
     }
     const format = formatOf(request);
+    const document = await this.reports.document(report.id, format);
     response.setHeader('Vary', 'Accept');
-    if (format === 'cyclonedx') {
-      const envelope = JSON.parse((await this.reports.document(report.id, 'envelope')) ?? '{}') as { payload: string };
-      const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as { predicate: ReportPredicate };
-      response.status(200).type(`${CYCLONEDX_MEDIA_TYPE}; charset=utf-8`).send(JSON.stringify(modelCardBom(statement.predicate.content, VERSION)));
-      return;
-    }
-    const document = await this.reports.document(report.id, format === 'html' ? 'html' : 'envelope');
-    response.status(200).type(format === 'html' ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8').send(document ?? '');
+    response.status(200).type(MEDIA_TYPES[format]).send(document ?? '');
   }
 
   @Get('v1/models/:name/reports')

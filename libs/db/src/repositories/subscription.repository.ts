@@ -34,12 +34,11 @@ export class SubscriptionRepository {
     return row?.secret ?? null;
   }
 
-  /** Stored secrets, sealed ones (they start with `sealedPrefix`) or those stored before secrets were encrypted at rest. */
-  async storedSecrets(sealedPrefix: string, sealed: boolean): Promise<Array<{ id: string; projectId: string; secret: string }>> {
+  /** Every stored secret with its subscription's project, as stored (sealed or not). */
+  async storedSecrets(): Promise<Array<{ id: string; projectId: string; secret: string }>> {
     return this.subscriptions
       .createQueryBuilder('s')
       .select(['s.id AS id', 's.project_id AS "projectId"', 's.secret AS secret'])
-      .where(`left(s.secret, length(:prefix)) ${sealed ? '=' : '<>'} :prefix`, { prefix: sealedPrefix })
       .getRawMany<{ id: string; projectId: string; secret: string }>();
   }
 
