@@ -23,8 +23,7 @@ function tracer(assay: TestAssay, key: string, format: 'protobuf' | 'json', serv
   });
 }
 
-function inference(provider: BasicTracerProvider, model: string, extra: Attributes = {}, evaluation?: Attributes): { traceId: string; spanId: string } {
-  const end = Date.now();
+function inference(provider: BasicTracerProvider, model: string, extra: Attributes = {}, evaluation?: Attributes, end = Date.now()): { traceId: string; spanId: string } {
   const span = provider.getTracer('app').startSpan(`chat ${model}`, {
     kind: SpanKind.CLIENT,
     startTime: end - 250,
@@ -136,6 +135,26 @@ describe(OtlpReceiver.name, () => {
     const page = await samples(assay, project, name, '?version=v1');
     assert.deepEqual([page.items.length, page.seen, page.sampled], [3, 5, 3]);
     assert.deepEqual((await samples(assay, project, name, '?version=v2')).items, []);
+  });
+
+  it('keeps one per-minute cap across ingest replicas: they count it together in Redis', async () => {
+    const replica = await startTestAssay({ apps: ['ingest'], env: { DATABASE_URL: assay.databaseUrl, ASSAY_QUEUE_PREFIX: assay.queuePrefix } });
+    try {
+      const name = uniqueName('m').toLowerCase();
+      await createModel(assay, project, { name, sampling: { probability: 1, maxPerMinute: 4 } });
+      const providers = [tracer(assay, project.keys.ingest.key, 'protobuf'), tracer(replica, project.keys.ingest.key, 'json')];
+      const end = Date.now();
+      for (let i = 0; i < 10; i++) inference(providers[i % 2], name, {}, undefined, end);
+      for (const provider of providers) {
+        await provider.forceFlush();
+        await provider.shutdown();
+      }
+
+      const page = await samples(assay, project, name);
+      assert.deepEqual([page.items.length, page.seen, page.sampled], [4, 10, 4]);
+    } finally {
+      await replica.close();
+    }
   });
 
   it('counts spans that match no model per service, readable by owners and auditors only', async () => {

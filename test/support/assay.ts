@@ -11,6 +11,8 @@ import { createWorkerApp } from '@assay/worker';
 export interface TestAssay {
   running: RunningAssay;
   databaseUrl: string;
+  /** The BullMQ and Redis key prefix: an app started with it and the same database is a replica of this deployment. */
+  queuePrefix: string;
   apiUrl: string;
   ingestUrl: string;
   workerUrl: string;
@@ -87,6 +89,7 @@ export async function startTestAssay(options: TestAssayOptions = {}): Promise<Te
   return {
     running,
     databaseUrl,
+    queuePrefix: config.queue.prefix,
     apiUrl: url('api'),
     ingestUrl: url('ingest'),
     workerUrl: url('worker'),

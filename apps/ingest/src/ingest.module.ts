@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { CoreModule, type Runtime } from '@assay/common';
 import { ModelsModule } from '@assay/models';
 import { IngestService } from './ingest.service.js';
+import { SamplingCaps } from './sampling-caps.js';
 
 @Module({})
 export class IngestModule {
@@ -9,7 +10,7 @@ export class IngestModule {
     return {
       module: IngestModule,
       imports: [CoreModule.forRoot(runtime, { consumeQueues: false }), ModelsModule],
-      providers: [IngestService],
+      providers: [IngestService, SamplingCaps],
     };
   }
 }

@@ -3,10 +3,11 @@ import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '@assay/config';
 import { IngestRepository, type CountToWrite, type SampleToWrite } from '@assay/db';
 import type { OtlpFormat, PartialSuccess } from '@assay/otlp';
-import { ModelCatalog, ModelsService, Sampler, buildProfiles, type ProjectCatalog } from '@assay/models';
+import { ModelCatalog, ModelsService, buildProfiles, capKey, type CapDemand, type ProjectCatalog } from '@assay/models';
 import { LOGGER, counter } from '@assay/common';
 import { planIngest, type IngestPlan } from './ingest-plan.js';
 import { PlannerPool } from './planner-pool.js';
+import { SamplingCaps, type CapGrant } from './sampling-caps.js';
 
 const DAY_MS = 86_400_000;
 const PENDING_TTL_SECONDS = 3600;
@@ -29,7 +30,6 @@ export interface IngestOutcome {
  */
 @Injectable()
 export class IngestService implements OnModuleDestroy {
-  private readonly sampler = new Sampler();
   private readonly maxAgeMs: number;
   private readonly pool: PlannerPool | null;
   private lastPurge = 0;
@@ -38,6 +38,7 @@ export class IngestService implements OnModuleDestroy {
     private readonly catalog: ModelCatalog,
     private readonly models: ModelsService,
     private readonly writer: IngestRepository,
+    private readonly caps: SamplingCaps,
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(LOGGER) logger: Logger,
   ) {
@@ -62,13 +63,8 @@ export class IngestService implements OnModuleDestroy {
     if (plan.inferences === 0 && plan.lateEvaluations.length === 0) return { inferences: 0, sampled: 0, stored: 0, ...partialSuccess };
 
     const counts = new Map<string, CountToWrite>();
-    for (const count of plan.counts) counts.set(`${count.modelId}\u0000${count.version}\u0000${count.minuteMs}`, count);
-    const samples: SampleToWrite[] = [];
-    for (const { sample, minuteMs, maxPerMinute } of plan.candidates) {
-      if (!this.sampler.admit(sample.modelId, sample.version, minuteMs, maxPerMinute, nowMs)) continue;
-      counts.get(`${sample.modelId}\u0000${sample.version}\u0000${minuteMs}`)!.sampled++;
-      samples.push(sample);
-    }
+    for (const count of plan.counts) counts.set(capKey(count), count);
+    const { samples, grant } = await this.applyCaps(plan, counts, nowMs);
 
     const result = await this.writer.write(
       {
@@ -82,12 +78,42 @@ export class IngestService implements OnModuleDestroy {
         maxPendingPerProject: MAX_PENDING_PER_PROJECT,
       },
       buildProfiles,
-    );
+    ).catch(async (error: unknown) => {
+      await grant?.release();
+      throw error;
+    });
     this.purgeNow(nowMs);
     spansCounter.inc({ outcome: 'matched' }, plan.matched);
     spansCounter.inc({ outcome: 'sampled' }, samples.length);
     if (plan.rejected > 0) spansCounter.inc({ outcome: 'rejected' }, plan.rejected);
     return { inferences: plan.inferences, sampled: samples.length, stored: result.inserted, ...partialSuccess };
+  }
+
+  // The coin kept the candidates; of a capped model's, per version and minute, the first ones the cap has room for stay.
+  private async applyCaps(plan: IngestPlan, counts: Map<string, CountToWrite>, nowMs: number): Promise<{ samples: SampleToWrite[]; grant: CapGrant | null }> {
+    const demands = new Map<string, CapDemand>();
+    for (const { sample, minuteMs, maxPerMinute } of plan.candidates) {
+      if (maxPerMinute === null) continue;
+      const key = capKey({ modelId: sample.modelId, version: sample.version, minuteMs });
+      const demand = demands.get(key);
+      if (demand) demand.wanted++;
+      else demands.set(key, { modelId: sample.modelId, version: sample.version, minuteMs, maxPerMinute, wanted: 1 });
+    }
+    const grant = demands.size > 0 ? await this.caps.grant([...demands.values()], nowMs) : null;
+    const room = new Map<string, number>();
+    if (grant) [...demands.keys()].forEach((key, i) => room.set(key, grant.granted[i]));
+    const samples: SampleToWrite[] = [];
+    for (const { sample, minuteMs, maxPerMinute } of plan.candidates) {
+      const key = capKey({ modelId: sample.modelId, version: sample.version, minuteMs });
+      if (maxPerMinute !== null) {
+        const left = room.get(key)!;
+        if (left === 0) continue;
+        room.set(key, left - 1);
+      }
+      counts.get(key)!.sampled++;
+      samples.push(sample);
+    }
+    return { samples, grant };
   }
 
   private plan(projectId: string, catalog: ProjectCatalog, body: Uint8Array, format: OtlpFormat, nowMs: number, collectUnknownModels = catalog.autoRegisterModels): Promise<IngestPlan> {

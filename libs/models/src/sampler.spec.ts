@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Sampler, coinSays } from './sampler.js';
+import { LocalCaps, coinSays, type CapDemand } from './sampler.js';
 
 describe('coinSays', () => {
   it('keeps a span when the draw falls below the probability, and always at probability 1', () => {
@@ -13,24 +13,30 @@ describe('coinSays', () => {
   });
 });
 
-describe(Sampler.name, () => {
+describe(LocalCaps.name, () => {
   const minute = Date.parse('2026-11-28T10:00:00Z');
+  const demand = (version: string, wanted: number, minuteMs = minute, maxPerMinute = 5): CapDemand => ({ modelId: 'm1', version, minuteMs, maxPerMinute, wanted });
 
-  it('admits up to the cap per model, version and minute, and everything without a cap', () => {
-    const sut = new Sampler();
-    const admitted = (version: string, minuteMs: number): boolean => sut.admit('m1', version, minuteMs, 2, minute);
+  it('grants up to the cap per model, version and minute, over successive requests', () => {
+    const sut = new LocalCaps();
+    assert.deepEqual(sut.grant([demand('v1', 3), demand('v2', 7), demand('v1', 1, minute + 60_000)], minute), [3, 5, 1]);
+    assert.deepEqual(sut.grant([demand('v1', 3), demand('v2', 1)], minute), [2, 0]);
+    assert.deepEqual(sut.grant([demand('v1', 1)], minute), [0]);
+  });
 
-    assert.deepEqual(
-      [admitted('v1', minute), admitted('v1', minute), admitted('v1', minute), admitted('v2', minute), admitted('v1', minute + 60_000)],
-      [true, true, false, true, true],
-    );
-    assert.equal([1, 2, 3, 4].every(() => sut.admit('m1', 'v1', minute, null, minute)), true);
+  it('takes back what it granted to spans that were not stored', () => {
+    const sut = new LocalCaps();
+    const demands = [demand('v1', 4)];
+    const granted = sut.grant(demands, minute);
+    assert.deepEqual(granted, [4]);
+    sut.release(demands, granted);
+    assert.deepEqual(sut.grant([demand('v1', 9)], minute), [5]);
   });
 
   it('forgets the counters of minutes ten minutes behind the clock', () => {
-    const sut = new Sampler();
-    assert.equal(sut.admit('m1', 'v1', minute, 1, minute), true);
-    assert.equal(sut.admit('m1', 'v1', minute, 1, minute + 5 * 60_000), false);
-    assert.equal(sut.admit('m1', 'v1', minute, 1, minute + 11 * 60_000), true);
+    const sut = new LocalCaps();
+    assert.deepEqual(sut.grant([demand('v1', 1, minute, 1)], minute), [1]);
+    assert.deepEqual(sut.grant([demand('v1', 1, minute, 1)], minute + 5 * 60_000), [0]);
+    assert.deepEqual(sut.grant([demand('v1', 1, minute, 1)], minute + 11 * 60_000), [1]);
   });
 });

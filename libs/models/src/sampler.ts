@@ -7,25 +7,42 @@ export function coinSays(sampling: SamplingConfig, random: () => number = Math.r
   return sampling.probability >= 1 || random() < sampling.probability;
 }
 
+/** Spans of one model, version and minute whose coin kept them, asking for room under the cap. */
+export interface CapDemand {
+  modelId: string;
+  version: string;
+  minuteMs: number;
+  maxPerMinute: number;
+  wanted: number;
+}
+
 /**
- * The per-minute cap, the second half of the decision at ingest whether a matched span is kept
- * (the first is `coinSays`). Its counters live in this process (one ingest replica each), so N
- * replicas keep up to N × maxPerMinute; seen and sampled are counted exactly either way, which is
- * what unbiased rate estimates need.
+ * The per-minute cap counted in this process alone: the ingest's fallback while the counters
+ * shared by every replica (in Redis) cannot be reached.
  */
-export class Sampler {
+export class LocalCaps {
   private readonly kept = new Map<string, number>();
   private currentMinute = 0;
 
-  /** The per-minute cap, for a span whose coin (`coinSays`) kept it; the coin may be tossed on another thread. */
-  admit(modelId: string, version: string, minuteMs: number, maxPerMinute: number | null, nowMs = Date.now()): boolean {
-    if (maxPerMinute === null) return true;
+  /** How many of each demand's spans may be kept. */
+  grant(demands: readonly CapDemand[], nowMs = Date.now()): number[] {
     this.forgetOldMinutes(nowMs);
-    const key = `${modelId}\u0000${version}\u0000${minuteMs}`;
-    const kept = this.kept.get(key) ?? 0;
-    if (kept >= maxPerMinute) return false;
-    this.kept.set(key, kept + 1);
-    return true;
+    return demands.map((demand) => {
+      const key = capKey(demand);
+      const kept = this.kept.get(key) ?? 0;
+      const granted = Math.max(0, Math.min(demand.wanted, demand.maxPerMinute - kept));
+      if (granted > 0) this.kept.set(key, kept + granted);
+      return granted;
+    });
+  }
+
+  /** Gives back room granted to spans that were not stored after all. */
+  release(demands: readonly CapDemand[], granted: readonly number[]): void {
+    demands.forEach((demand, i) => {
+      const key = capKey(demand);
+      const kept = this.kept.get(key);
+      if (kept !== undefined && granted[i] > 0) this.kept.set(key, Math.max(0, kept - granted[i]));
+    });
   }
 
   private forgetOldMinutes(nowMs: number): void {
@@ -37,4 +54,8 @@ export class Sampler {
       if (Number(key.slice(key.lastIndexOf('\u0000') + 1)) < minute - 10 * MINUTE_MS) this.kept.delete(key);
     }
   }
+}
+
+export function capKey(demand: Pick<CapDemand, 'modelId' | 'version' | 'minuteMs'>): string {
+  return `${demand.modelId}\u0000${demand.version}\u0000${demand.minuteMs}`;
 }
