@@ -1,8 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import pg from 'pg';
-import { JOB_LOCK_MS, JobName, QueueName, STALLED_CHECK_MS } from '@assay/queue';
+import { schedulerId } from '@assay/monitoring';
+import { JOB_LOCK_MS, JobName, QueueName, QueueService, STALLED_CHECK_MS } from '@assay/queue';
+import { reportSchedulerId } from '@assay/reports';
 import {
   call, createIsolatedDatabase, eventually, freePort, seedProject, spawnAssay, startTestAssay, testAdminKey, uniqueName,
   type IsolatedDatabase, type SeededProject, type SpawnedProcess, type TestAssay,
@@ -147,5 +150,25 @@ describe('scheduled monitor runs across two worker processes', () => {
          GROUP BY monitor_id, window_to HAVING count(*) > 1) d`,
     );
     assert.equal(duplicates.rows[0].n, 0);
+  });
+
+  it('ends a schedule whose monitors or report schedule are gone, as one left behind while Redis was unreachable', async () => {
+    const orphan = randomUUID();
+    const queues = new QueueService({ redisUrl: process.env.REDIS_URL!, prefix, consume: 'none', concurrency: 1 });
+    try {
+      await queues.ensureScheduler(schedulerId(orphan, 1), { every: 1000 }, { name: JobName.MonitorTick, data: { modelId: orphan, scheduleSeconds: 1 } });
+      await queues.ensureScheduler(reportSchedulerId(orphan), { every: 1000 }, { name: JobName.ReportScheduled, data: { modelId: orphan } });
+      const left = async () => ({
+        monitors: await queues.queue(QueueName.DriftCheck).getJobScheduler(schedulerId(orphan, 1)),
+        reports: await queues.queue(QueueName.ReportBuild).getJobScheduler(reportSchedulerId(orphan)),
+      });
+      assert.ok((await left()).monitors && (await left()).reports);
+      await eventually(async () => {
+        const { monitors, reports } = await left();
+        return monitors === undefined && reports === undefined;
+      }, 20_000, 250);
+    } finally {
+      await queues.onModuleDestroy();
+    }
   });
 });

@@ -19,7 +19,7 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
 }
 
-export async function createKey(assay: TestAssay, creatorKey: string, projectId: string | undefined, role: string): Promise<IssuedKey> {
+export async function createKey(assay: Pick<TestAssay, 'apiUrl'>, creatorKey: string, projectId: string | undefined, role: string): Promise<IssuedKey> {
   const response = await call<{ id: string; key: string }>('POST', `${assay.apiUrl}/v1/keys`, {
     key: creatorKey,
     json: { projectId, role, name: `${role}-key` },
@@ -28,7 +28,7 @@ export async function createKey(assay: TestAssay, creatorKey: string, projectId:
   return { id: response.body.id, key: response.body.key };
 }
 
-export async function seedProject(assay: TestAssay, name = uniqueName('project')): Promise<SeededProject> {
+export async function seedProject(assay: Pick<TestAssay, 'apiUrl' | 'adminKey'>, name = uniqueName('project')): Promise<SeededProject> {
   const created = await call<{ id: string; name: string }>('POST', `${assay.apiUrl}/v1/projects`, {
     key: assay.adminKey,
     json: { name },

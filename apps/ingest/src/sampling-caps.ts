@@ -7,6 +7,10 @@ import { QUEUE_OPTIONS, type QueueModuleOptions } from '@assay/queue';
 
 // Late spans still find their minute's counter; a span older than this starts it again.
 const COUNTER_TTL_MS = 11 * 60_000;
+// A Redis that stops answering without closing its connections costs a request at most this long,
+// and the requests of the next UNREACHABLE_BACKOFF_MS count in this process without asking it.
+const COMMAND_TIMEOUT_MS = 500;
+const UNREACHABLE_BACKOFF_MS = 5000;
 
 // KEYS[i]: one cap's counter; ARGV[1]: its time to live; ARGV[2i], ARGV[2i+1]: that cap and the spans wanting room.
 const GRANT = `
@@ -57,6 +61,7 @@ export class SamplingCaps implements OnModuleDestroy {
   private readonly prefix: string;
   private readonly local = new LocalCaps();
   private shared = true;
+  private unreachableUntil = 0;
   // Until the first connection attempt settles, commands would fail at once (no offline queue).
   private readonly firstConnection: Promise<void>;
 
@@ -70,7 +75,7 @@ export class SamplingCaps implements OnModuleDestroy {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       connectTimeout: 1000,
-      commandTimeout: 1000,
+      commandTimeout: COMMAND_TIMEOUT_MS,
       retryStrategy: () => 1000,
     });
     redis.defineCommand('grantCaps', { lua: GRANT });
@@ -84,10 +89,12 @@ export class SamplingCaps implements OnModuleDestroy {
     const keys = demands.map((d) => `${this.prefix}:${d.modelId}:${d.version}:${d.minuteMs}`);
     await this.firstConnection;
     try {
+      if (Date.now() < this.unreachableUntil) throw new Error('Redis did not answer a moment ago');
       const granted = (await this.redis.grantCaps(keys.length, ...keys, COUNTER_TTL_MS, ...demands.flatMap((d) => [d.maxPerMinute, d.wanted]))).map(Number);
       this.countedIn('redis');
       return { granted, release: () => this.redis.releaseCaps(keys.length, ...keys, ...granted).then(() => undefined, () => undefined) };
     } catch (error) {
+      if (Date.now() >= this.unreachableUntil) this.unreachableUntil = Date.now() + UNREACHABLE_BACKOFF_MS;
       this.countedIn('process', error as Error);
       const granted = this.local.grant(demands, nowMs);
       return { granted, release: async () => this.local.release(demands, granted) };

@@ -30,7 +30,8 @@ export class AlertEvents implements OnModuleDestroy {
 
   async publish(events: AlertEvent[]): Promise<void> {
     if (events.length === 0 || this.closed) return;
-    this.publisher ??= this.connect();
+    // Bounded, so that a Redis that stops answering without closing its connections cannot hold the transition up.
+    this.publisher ??= this.connect({ commandTimeout: 1000 });
     for (const event of events) {
       // Best effort: a dashboard missing an event must not fail the transition that caused it.
       await this.publisher.publish(this.channel, JSON.stringify(event)).catch((error: Error) => this.logger.warn(`publishing an alert event failed: ${error.message}`));
@@ -57,8 +58,8 @@ export class AlertEvents implements OnModuleDestroy {
     await Promise.all([this.publisher, this.subscriber].map((c) => c?.quit().catch(() => c.disconnect())));
   }
 
-  private connect(): Redis {
-    const client = new Redis(this.options.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false });
+  private connect(options: { commandTimeout?: number } = {}): Redis {
+    const client = new Redis(this.options.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false, ...options });
     client.on('error', (error: Error) => this.logger.warn(`redis: ${error.message}`));
     return client;
   }

@@ -115,7 +115,7 @@ export class SubscriptionsService implements OnApplicationBootstrap {
     const delivery = await this.deliveries.create({
       projectId, subscriptionId: subscription.id, webhookId: newWebhookId(), eventType: payload.eventType, payload: payload.body,
     });
-    await this.delivery.enqueueNext(delivery);
+    await this.queueOrAbandon(delivery);
     return delivery;
   }
 
@@ -130,7 +130,7 @@ export class SubscriptionsService implements OnApplicationBootstrap {
       const delivery = await this.deliveries.create({
         projectId, subscriptionId: subscription.id, webhookId: newWebhookId(), eventType: payload.eventType, payload: payload.body,
       });
-      await this.delivery.enqueueNext(delivery);
+      await this.queueOrAbandon(delivery);
       sent.push(delivery);
     }
     return sent;
@@ -151,8 +151,18 @@ export class SubscriptionsService implements OnApplicationBootstrap {
       projectId, subscriptionId: original.subscriptionId, webhookId: original.webhookId, eventType: original.eventType,
       payload: original.payload, groupKey: original.groupKey, redeliveryOf: original.id,
     });
-    await this.delivery.enqueueNext(delivery);
+    await this.queueOrAbandon(delivery);
     return delivery;
+  }
+
+  // A delivery whose job could not be queued would stay pending for ever: it is closed with the reason.
+  private async queueOrAbandon(delivery: DeliveryEntity): Promise<void> {
+    try {
+      await this.delivery.enqueueNext(delivery);
+    } catch (error) {
+      await this.deliveries.abandon(delivery.id, `could not be queued: ${(error as Error).message}`);
+      throw error;
+    }
   }
 
   // Literal addresses are refused up front; names are checked again at every delivery, after resolution.

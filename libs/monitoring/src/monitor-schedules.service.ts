@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { MonitorRepository } from '@assay/db';
-import { JobName, QueueName, QueueService } from '@assay/queue';
+import { JobName, QueueName, QueueService, QueueUnavailableError } from '@assay/queue';
 
 export function schedulerId(modelId: string, scheduleSeconds: number): string {
   return `monitors:${modelId}:${scheduleSeconds}`;
@@ -13,6 +13,8 @@ export function schedulerId(modelId: string, scheduleSeconds: number): string {
  */
 @Injectable()
 export class MonitorSchedules {
+  private readonly logger = new Logger('Schedules');
+
   constructor(
     private readonly monitors: MonitorRepository,
     private readonly queues: QueueService,
@@ -31,6 +33,20 @@ export class MonitorSchedules {
       { name: JobName.MonitorTick, data: { modelId, scheduleSeconds } },
       { attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
     );
+  }
+
+  /**
+   * After a change through the API. PostgreSQL holds the monitors and workers set their schedules
+   * again every 30 s, so a queue that cannot be reached delays the schedule rather than failing the
+   * change; a schedule left without monitors is removed by its own next tick.
+   */
+  async syncOrDefer(modelId: string, scheduleSeconds: number): Promise<void> {
+    try {
+      await this.sync(modelId, scheduleSeconds);
+    } catch (error) {
+      if (!(error instanceof QueueUnavailableError)) throw error;
+      this.logger.warn(`${error.message}; the workers will set it once Redis answers again`);
+    }
   }
 
   // Recreates any scheduler lost with Redis's data, from the monitors in PostgreSQL.

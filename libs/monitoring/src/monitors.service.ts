@@ -89,7 +89,7 @@ export class MonitorsService {
       if (isUniqueViolation(error)) throw new DomainError(ErrorCode.Conflict, `model ${modelName} already has a ${kind === 'drift' ? 'monitor' : 'policy'} named "${input.name}"`);
       throw error;
     }
-    await this.schedules.sync(model.id, monitor.scheduleSeconds);
+    await this.schedules.syncOrDefer(model.id, monitor.scheduleSeconds);
     return monitor;
   }
 
@@ -113,15 +113,15 @@ export class MonitorsService {
     if (patch.baselineId !== undefined) changes.baselineId = patch.baselineId;
     if (patch.enabled !== undefined) changes.enabled = patch.enabled;
     const updated = await this.monitors.update(id, changes);
-    await this.schedules.sync(updated.modelId, updated.scheduleSeconds);
-    if (updated.scheduleSeconds !== existing.scheduleSeconds) await this.schedules.sync(existing.modelId, existing.scheduleSeconds);
+    await this.schedules.syncOrDefer(updated.modelId, updated.scheduleSeconds);
+    if (updated.scheduleSeconds !== existing.scheduleSeconds) await this.schedules.syncOrDefer(existing.modelId, existing.scheduleSeconds);
     return updated;
   }
 
   async remove(projectId: string, id: string, kind: MonitorKind): Promise<void> {
     const existing = await this.get(projectId, id, kind);
     await this.monitors.remove(id);
-    await this.schedules.sync(existing.modelId, existing.scheduleSeconds);
+    await this.schedules.syncOrDefer(existing.modelId, existing.scheduleSeconds);
   }
 
   async get(projectId: string, id: string, kind?: MonitorKind): Promise<MonitorEntity> {

@@ -10,6 +10,40 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
+const PRODUCER_COMMAND_TIMEOUT_MS = 2000;
+// A queue opened while Redis accepts connections but does not answer waits for it without end; a
+// request waits this long at most.
+const PRODUCER_TIMEOUT_MS = 5000;
+const UNREACHABLE_MESSAGES = /Stream isn't writeable|Connection is closed|Command timed out|max retries per request|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE/i;
+
+/** The job queue could not take the job or change the schedule: Redis is unreachable or does not answer. */
+export class QueueUnavailableError extends Error {
+  constructor(what: string, cause?: unknown) {
+    super(`the job queue (Redis) is unavailable: could not ${what}`, { cause });
+    this.name = 'QueueUnavailableError';
+  }
+}
+
+function isUnreachable(error: unknown): boolean {
+  const { name, message, code } = error as { name?: string; message?: string; code?: string };
+  return name === 'MaxRetriesPerRequestError' || UNREACHABLE_MESSAGES.test(`${message ?? ''} ${code ?? ''}`);
+}
+
+async function produce<T>(what: string, operation: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new QueueUnavailableError(`${what} within ${PRODUCER_TIMEOUT_MS / 1000} s`)), PRODUCER_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([operation(), timeout]);
+  } catch (error) {
+    if (error instanceof QueueUnavailableError || !isUnreachable(error)) throw error;
+    throw new QueueUnavailableError(what, error);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 @Injectable()
 export class QueueService implements OnModuleDestroy {
   private readonly queues = new Map<QueueName, Queue>();
@@ -23,7 +57,8 @@ export class QueueService implements OnModuleDestroy {
       // A queue opened during shutdown would hold its Redis connection open after the app has closed.
       if (this.closed) throw new Error(`queue ${name} requested after the queues were closed`);
       queue = new Queue(name, {
-        connection: { url: this.options.redisUrl, enableOfflineQueue: false, maxRetriesPerRequest: 1 },
+        // Producers' commands never block, so a Redis that stops answering fails them instead of hanging the request.
+        connection: { url: this.options.redisUrl, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: PRODUCER_COMMAND_TIMEOUT_MS },
         prefix: this.options.prefix,
         defaultJobOptions: DEFAULT_JOB_OPTIONS,
       });
@@ -34,7 +69,7 @@ export class QueueService implements OnModuleDestroy {
   }
 
   async enqueue(item: JobItem, options: JobsOptions = {}): Promise<string> {
-    const job = await this.queue(JOB_QUEUE[item.name]).add(item.name, item.data, options);
+    const job = await produce(`queue a ${item.name} job`, () => this.queue(JOB_QUEUE[item.name]).add(item.name, item.data, options));
     return job.id ?? '';
   }
 
@@ -47,6 +82,15 @@ export class QueueService implements OnModuleDestroy {
     repeat: Pick<RepeatOptions, 'every' | 'pattern' | 'tz'>,
     job: Extract<JobItem, { name: K }>,
     options: JobsOptions = {},
+  ): Promise<'created' | 'unchanged' | 'updated'> {
+    return produce(`set the schedule ${id}`, () => this.upsertScheduler(id, repeat, job, options));
+  }
+
+  private async upsertScheduler<K extends JobItem['name']>(
+    id: string,
+    repeat: Pick<RepeatOptions, 'every' | 'pattern' | 'tz'>,
+    job: Extract<JobItem, { name: K }>,
+    options: JobsOptions,
   ): Promise<'created' | 'unchanged' | 'updated'> {
     const queue = this.queue(JOB_QUEUE[job.name]);
     const existing = await queue.getJobScheduler(id);
@@ -62,7 +106,7 @@ export class QueueService implements OnModuleDestroy {
   }
 
   async removeScheduler(queue: QueueName, id: string): Promise<void> {
-    await this.queue(queue).removeJobScheduler(id);
+    await produce(`remove the schedule ${id}`, () => this.queue(queue).removeJobScheduler(id));
   }
 
   async depths(): Promise<Record<string, number>> {

@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { VERSION, badInput, notFound } from '@assay/common';
 import { ModelRepository, ReportRepository, type ModelEntity, type ReportEntity, type ReportScheduleEntity } from '@assay/db';
-import { JobName, QueueName, QueueService } from '@assay/queue';
+import { JobName, QueueName, QueueService, QueueUnavailableError } from '@assay/queue';
 import type { ReportPredicate } from './report-content.js';
 import { modelCardBom } from './report-cyclonedx.js';
 
@@ -20,6 +20,8 @@ export interface ScheduleRequest {
 
 @Injectable()
 export class ReportsService {
+  private readonly logger = new Logger('Reports');
+
   constructor(
     private readonly reports: ReportRepository,
     private readonly models: ModelRepository,
@@ -70,7 +72,7 @@ export class ReportsService {
       everySeconds: request.everySeconds ?? null,
       periodDays: request.periodDays,
     });
-    await this.sync(schedule);
+    await this.deferring(() => this.sync(schedule));
     return schedule;
   }
 
@@ -84,7 +86,23 @@ export class ReportsService {
   async removeSchedule(projectId: string, modelName: string): Promise<void> {
     const model = await this.model(projectId, modelName);
     if (!(await this.reports.removeSchedule(model.id))) throw notFound(`report schedule of model ${modelName}`);
-    await this.queues.removeScheduler(QueueName.ReportBuild, reportSchedulerId(model.id));
+    await this.deferring(() => this.queues.removeScheduler(QueueName.ReportBuild, reportSchedulerId(model.id)));
+  }
+
+  /** For a scheduled build that finds its schedule gone: one removed while the queue was unreachable. */
+  async unschedule(modelId: string): Promise<void> {
+    if (!(await this.reports.findSchedule(modelId))) await this.queues.removeScheduler(QueueName.ReportBuild, reportSchedulerId(modelId));
+  }
+
+  // PostgreSQL holds the schedules and workers set them again every 30 s, so a queue that cannot be
+  // reached delays a schedule change rather than failing it; a removed one ends at its next run.
+  private async deferring(change: () => Promise<unknown>): Promise<void> {
+    try {
+      await change();
+    } catch (error) {
+      if (!(error instanceof QueueUnavailableError)) throw error;
+      this.logger.warn(`${error.message}; the workers will set it once Redis answers again`);
+    }
   }
 
   // Recreates any report scheduler lost with Redis's data, from the schedules in PostgreSQL.
@@ -105,7 +123,12 @@ export class ReportsService {
 
   private async enqueue(model: ModelEntity, from: Date, to: Date, trigger: 'request' | 'schedule'): Promise<ReportEntity> {
     const report = await this.reports.createQueued({ projectId: model.projectId, modelId: model.id, periodFrom: from, periodTo: to, trigger });
-    await this.queues.enqueue({ name: JobName.ReportBuild, data: { reportId: report.id } }, { jobId: `report-${report.id}`, attempts: 3 });
+    try {
+      await this.queues.enqueue({ name: JobName.ReportBuild, data: { reportId: report.id } }, { jobId: `report-${report.id}`, attempts: 3 });
+    } catch (error) {
+      await this.reports.markFailed(report.id, `could not be queued: ${(error as Error).message}`);
+      throw error;
+    }
     return report;
   }
 

@@ -20,6 +20,8 @@ export class MonitoringProcessor implements OnModuleInit {
   async tick(data: JobPayloads[JobName.MonitorTick], context: JobContext): Promise<{ stored: number }> {
     const tick = tickFromSchedulerJobId(context.jobId) ?? alignedTick(Date.now(), data.scheduleSeconds);
     const stored = await this.runner.tick(data.modelId, data.scheduleSeconds, tick);
+    // The schedule of monitors removed or disabled while the queue was unreachable ends here.
+    if (stored.length === 0) await this.schedules.sync(data.modelId, data.scheduleSeconds);
     return { stored: stored.length };
   }
 

@@ -30,6 +30,7 @@ export class ReportBuildProcessor implements OnModuleInit {
   @OnJob(JobName.ReportScheduled)
   async scheduled(data: JobPayloads[JobName.ReportScheduled]): Promise<{ reportId: string | null }> {
     const report = await this.reports.scheduled(data.modelId);
+    if (!report) await this.reports.unschedule(data.modelId);
     return { reportId: report?.id ?? null };
   }
 }

@@ -17,6 +17,11 @@ local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n`;
 
+// A Redis that stops answering without closing its connections costs a request at most this long…
+const COMMAND_TIMEOUT_MS = 500;
+// …and after such a failure, requests go through without asking it for this long.
+const UNREACHABLE_BACKOFF_MS = 5000;
+
 /**
  * A fixed one-minute window per API key, counted in Redis so that every replica shares it. While Redis
  * is unreachable it lets requests through: readiness already reports that outage, and refusing every
@@ -26,6 +31,7 @@ return n`;
 export class RateLimiter implements OnModuleDestroy {
   private readonly redis: Redis;
   private readonly prefix: string;
+  private unreachableUntil = 0;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -37,6 +43,7 @@ export class RateLimiter implements OnModuleDestroy {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       connectTimeout: 1000,
+      commandTimeout: COMMAND_TIMEOUT_MS,
       retryStrategy: () => 1000,
     });
     this.redis.on('error', () => undefined);
@@ -47,6 +54,7 @@ export class RateLimiter implements OnModuleDestroy {
     const limit = this.config.rateLimit.perMinute;
     if (limit === 0) return { allowed: true, retryAfterSeconds: 0 };
     const now = Date.now();
+    if (now < this.unreachableUntil) return { allowed: true, retryAfterSeconds: 0 };
     const windowStart = Math.floor(now / 60_000) * 60_000;
     try {
       const count = (await this.redis.eval(CONSUME, 1, `${this.prefix}:${keyId}:${windowStart}`, '61000')) as number;
@@ -54,6 +62,7 @@ export class RateLimiter implements OnModuleDestroy {
       limited.inc({ app });
       return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((windowStart + 60_000 - now) / 1000)) };
     } catch {
+      this.unreachableUntil = Date.now() + UNREACHABLE_BACKOFF_MS;
       return { allowed: true, retryAfterSeconds: 0 };
     }
   }

@@ -3,6 +3,7 @@ import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { QueryFailedError } from 'typeorm';
+import { QueueUnavailableError } from '@assay/queue';
 import { DomainError, httpStatusOf } from './domain-error.js';
 
 interface ErrorBody {
@@ -42,6 +43,9 @@ export function errorBodyOf(error: unknown, requestId: string | undefined, logge
   if (typeof bodyParserError?.status === 'number' && bodyParserError.expose) {
     const statusCode = bodyParserError.status;
     return { statusCode, error: REASONS[statusCode] ?? 'Error', message: bodyParserError.message ?? 'bad request', requestId };
+  }
+  if (error instanceof QueueUnavailableError) {
+    return { statusCode: 503, error: REASONS[503], message: 'the job queue is unavailable; retry later', requestId };
   }
   if (error instanceof QueryFailedError) {
     const code = (error.driverError as { code?: string }).code ?? '';
