@@ -32,6 +32,8 @@ export class RateLimiter implements OnModuleDestroy {
   private readonly redis: Redis;
   private readonly prefix: string;
   private unreachableUntil = 0;
+  // Until the first connection attempt settles, commands would fail at once (no offline queue).
+  private readonly firstConnection: Promise<void>;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -47,12 +49,13 @@ export class RateLimiter implements OnModuleDestroy {
       retryStrategy: () => 1000,
     });
     this.redis.on('error', () => undefined);
-    this.redis.connect().catch(() => undefined);
+    this.firstConnection = this.redis.connect().catch(() => undefined);
   }
 
   async consume(keyId: string, app: string): Promise<RateDecision> {
     const limit = this.config.rateLimit.perMinute;
     if (limit === 0) return { allowed: true, retryAfterSeconds: 0 };
+    await this.firstConnection;
     const now = Date.now();
     if (now < this.unreachableUntil) return { allowed: true, retryAfterSeconds: 0 };
     const windowStart = Math.floor(now / 60_000) * 60_000;
