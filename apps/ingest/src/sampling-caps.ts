@@ -1,16 +1,11 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { LOGGER, counter } from '@assay/common';
 import { LocalCaps, type CapDemand } from '@assay/models';
-import { QUEUE_OPTIONS, type QueueModuleOptions } from '@assay/queue';
+import { BestEffortRedis, QUEUE_OPTIONS, type QueueModuleOptions } from '@assay/queue';
 
 // Late spans still find their minute's counter; a span older than this starts it again.
 const COUNTER_TTL_MS = 11 * 60_000;
-// A Redis that stops answering without closing its connections costs a request at most this long,
-// and the requests of the next UNREACHABLE_BACKOFF_MS count in this process without asking it.
-const COMMAND_TIMEOUT_MS = 500;
-const UNREACHABLE_BACKOFF_MS = 5000;
 
 // KEYS[i]: one cap's counter; ARGV[1]: its time to live; ARGV[2i], ARGV[2i+1]: that cap and the spans wanting room.
 const GRANT = `
@@ -57,44 +52,30 @@ export interface CapGrant {
  */
 @Injectable()
 export class SamplingCaps implements OnModuleDestroy {
-  private readonly redis: Redis & CapCommands;
+  private readonly redis: BestEffortRedis;
+  private readonly commands: CapCommands;
   private readonly prefix: string;
   private readonly local = new LocalCaps();
   private shared = true;
-  private unreachableUntil = 0;
-  // Until the first connection attempt settles, commands would fail at once (no offline queue).
-  private readonly firstConnection: Promise<void>;
 
   constructor(
     @Inject(QUEUE_OPTIONS) options: QueueModuleOptions,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.prefix = `${options.prefix}:sampling-cap`;
-    const redis = new Redis(options.redisUrl, {
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      connectTimeout: 1000,
-      commandTimeout: COMMAND_TIMEOUT_MS,
-      retryStrategy: () => 1000,
-    });
-    redis.defineCommand('grantCaps', { lua: GRANT });
-    redis.defineCommand('releaseCaps', { lua: RELEASE });
-    redis.on('error', () => undefined);
-    this.firstConnection = redis.connect().catch(() => undefined);
-    this.redis = redis as Redis & CapCommands;
+    this.redis = new BestEffortRedis(options.redisUrl);
+    this.redis.client.defineCommand('grantCaps', { lua: GRANT });
+    this.redis.client.defineCommand('releaseCaps', { lua: RELEASE });
+    this.commands = this.redis.client as unknown as CapCommands;
   }
 
   async grant(demands: readonly CapDemand[], nowMs = Date.now()): Promise<CapGrant> {
     const keys = demands.map((d) => `${this.prefix}:${d.modelId}:${d.version}:${d.minuteMs}`);
-    await this.firstConnection;
     try {
-      if (Date.now() < this.unreachableUntil) throw new Error('Redis did not answer a moment ago');
-      const granted = (await this.redis.grantCaps(keys.length, ...keys, COUNTER_TTL_MS, ...demands.flatMap((d) => [d.maxPerMinute, d.wanted]))).map(Number);
+      const granted = (await this.redis.run(() => this.commands.grantCaps(keys.length, ...keys, COUNTER_TTL_MS, ...demands.flatMap((d) => [d.maxPerMinute, d.wanted])))).map(Number);
       this.countedIn('redis');
-      return { granted, release: () => this.redis.releaseCaps(keys.length, ...keys, ...granted).then(() => undefined, () => undefined) };
+      return { granted, release: () => this.redis.run(() => this.commands.releaseCaps(keys.length, ...keys, ...granted)).then(() => undefined, () => undefined) };
     } catch (error) {
-      if (Date.now() >= this.unreachableUntil) this.unreachableUntil = Date.now() + UNREACHABLE_BACKOFF_MS;
       this.countedIn('process', error as Error);
       const granted = this.local.grant(demands, nowMs);
       return { granted, release: async () => this.local.release(demands, granted) };

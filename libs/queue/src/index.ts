@@ -7,3 +7,4 @@ export * from './job-registry.js';
 export * from './worker.service.js';
 export * from './redis.resolver.js';
 export * from './schedule-keeper.service.js';
+export * from './best-effort-redis.js';
