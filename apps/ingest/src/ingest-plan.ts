@@ -1,5 +1,5 @@
 import type { CountToWrite, LateEvaluation, SampleToWrite, UnmatchedToWrite } from '@assay/db';
-import { decodeTraceRequest, evaluationSignals, extractInferences, type InferenceRecord, type OtlpFormat } from '@assay/otlp';
+import { decodeTraceRequest, evaluationSignals, extractInferences, modelBaseName, modelNameCandidates, type InferenceRecord, type OtlpFormat, type TokenPrice } from '@assay/otlp';
 import { SpanMatcher, coinSays, inferenceSignals, priceKey, type CompiledModel, type ProjectCatalog } from '@assay/models';
 
 const MINUTE_MS = 60_000;
@@ -47,8 +47,6 @@ export interface IngestPlan {
 const minuteOf = (ms: number): number => ms - (((ms % MINUTE_MS) + MINUTE_MS) % MINUTE_MS);
 
 function sampleOf(record: InferenceRecord, model: CompiledModel, version: string, catalog: ProjectCatalog): SampleToWrite {
-  const priced = record.responseModel ?? record.requestModel;
-  const price = record.provider !== null && priced !== null ? (catalog.prices.get(priceKey(record.provider, priced)) ?? null) : null;
   return {
     modelId: model.id,
     version,
@@ -58,8 +56,24 @@ function sampleOf(record: InferenceRecord, model: CompiledModel, version: string
     parentSpanId: record.parentSpanId,
     responseId: record.responseId,
     serviceName: record.serviceName ?? UNKNOWN_SERVICE,
-    signals: inferenceSignals(record, { customSignals: model.customSignals, energy: model.energy, price }),
+    signals: inferenceSignals(record, { customSignals: model.customSignals, energy: model.energy, price: priceOf(record, catalog) }),
   };
+}
+
+/** The provider's price for the requested model, else the answered one, else either without its snapshot suffix. */
+function priceOf(record: InferenceRecord, catalog: ProjectCatalog): TokenPrice | null {
+  if (record.provider === null || catalog.prices.size === 0) return null;
+  for (const name of modelNameCandidates(record.requestModel, record.responseModel)) {
+    const price = catalog.prices.get(priceKey(record.provider, name));
+    if (price !== undefined) return price;
+  }
+  return null;
+}
+
+/** The name a model seen for the first time is registered under: what was asked for, without a snapshot suffix. */
+function registrationName(record: InferenceRecord): string | null {
+  const name = record.requestModel ?? record.responseModel;
+  return name === null ? null : modelBaseName(name);
 }
 
 /**
@@ -93,7 +107,7 @@ export function planIngest(body: Uint8Array, format: OtlpFormat, catalog: Projec
       const key = `${serviceName}\u0000${minuteMs}`;
       const entry = unmatched.get(key) ?? unmatched.set(key, { serviceName, minuteMs, count: 0 }).get(key)!;
       entry.count++;
-      const name = record.responseModel ?? record.requestModel;
+      const name = registrationName(record);
       if (options.collectUnknownModels && name !== null && name.length <= 200 && unknownModels.size < MAX_AUTO_REGISTER_PER_REQUEST) unknownModels.add(name);
       continue;
     }

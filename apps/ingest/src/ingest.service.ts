@@ -17,6 +17,7 @@ const spansCounter = counter('assay_ingest_spans_total', 'Inference spans receiv
 
 export interface IngestOutcome {
   partialSuccess?: PartialSuccess;
+  firstRejectReason?: string;
   inferences: number;
   sampled: number;
   stored: number;
@@ -59,7 +60,8 @@ export class IngestService implements OnModuleDestroy {
       catalog = await this.catalog.forProject(projectId);
       plan = await this.plan(projectId, catalog, body, format, nowMs, false);
     }
-    const partialSuccess = plan.rejected > 0 ? { partialSuccess: { rejectedSpans: plan.rejected, errorMessage: plan.reasons.join('; ') } } : {};
+    const partialSuccess =
+      plan.rejected > 0 ? { partialSuccess: { rejectedSpans: plan.rejected, errorMessage: plan.reasons.join('; ') }, firstRejectReason: plan.reasons[0] } : {};
     if (plan.inferences === 0 && plan.lateEvaluations.length === 0) return { inferences: 0, sampled: 0, stored: 0, ...partialSuccess };
 
     const counts = new Map<string, CountToWrite>();

@@ -76,6 +76,10 @@ export class OtlpReceiver {
       const raw = await this.readBody(req);
       const body = inflateBody(raw, req.headers['content-encoding'], this.options.maxBodyBytes);
       const outcome = await this.ingest.ingest(projectId, body, format);
+      const refused = outcome.partialSuccess;
+      if (refused !== undefined && refused.rejectedSpans > 0) {
+        this.logger.info({ projectId, rejectedSpans: refused.rejectedSpans, firstReason: outcome.firstRejectReason }, 'OTLP export: spans refused');
+      }
       requests.inc({ status: '200' });
       answer(res, 200, mediaType, encodeExportResponse(format, outcome.partialSuccess));
     } catch (error) {

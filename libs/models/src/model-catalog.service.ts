@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Injectable } from '@nestjs/common';
-import { compileCustomSignals, type TokenPrice } from '@assay/otlp';
+import { compileCustomSignals, normaliseProvider, type TokenPrice } from '@assay/otlp';
 import { ModelRepository, PriceCatalogRepository, ProjectRepository, type ModelEntity } from '@assay/db';
 import type { CompiledSignals } from './inference-signals.js';
 import { SpanMatcher, type MatchableModel } from './span-matcher.js';
@@ -61,7 +61,8 @@ export function compileCatalog(source: CatalogSource, revision = ++revisions): P
     matcher: new SpanMatcher(compiled),
     prices: new Map(
       source.prices.map((p) => [
-        priceKey(p.provider, p.model),
+        // Spans' providers arrive normalised (`openai.chat` → `openai`); a price written either way meets them.
+        priceKey(normaliseProvider(p.provider), p.model),
         { inputPerMillion: p.inputPerMillion, outputPerMillion: p.outputPerMillion, ...(p.cachedInputPerMillion === undefined ? {} : { cachedInputPerMillion: p.cachedInputPerMillion }) },
       ]),
     ),

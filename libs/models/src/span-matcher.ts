@@ -1,4 +1,4 @@
-import { attributeLookup, type AttrValue, type InferenceRecord } from '@assay/otlp';
+import { attributeLookup, modelNameCandidates, type AttrValue, type InferenceRecord } from '@assay/otlp';
 import type { ModelMatch } from '@assay/db';
 
 export interface MatchableModel {
@@ -41,11 +41,22 @@ export class SpanMatcher<M extends MatchableModel> {
 
   match(record: InferenceRecord): M | null {
     for (const model of this.byAttributes) if (this.serviceAllows(model, record) && this.attributesMatch(model, record)) return model;
-    return this.matchName(record.requestModel, record) ?? this.matchName(record.responseModel, record);
+    if (record.requestModel !== null) {
+      const exact = this.matchName(record.requestModel, record);
+      if (exact) return exact;
+    }
+    if (record.responseModel !== null && record.responseModel !== record.requestModel) {
+      const answered = this.matchName(record.responseModel, record);
+      if (answered) return answered;
+    }
+    for (const name of modelNameCandidates(record.requestModel, record.responseModel)) {
+      const base = this.matchName(name, record);
+      if (base) return base;
+    }
+    return null;
   }
 
-  private matchName(name: string | null, record: InferenceRecord): M | null {
-    if (name === null) return null;
+  private matchName(name: string, record: InferenceRecord): M | null {
     const candidates = this.byName.get(name);
     if (candidates) for (const model of candidates) if (this.serviceAllows(model, record)) return model;
     return null;

@@ -7,8 +7,12 @@ export const BUILT_IN_SIGNAL_NAMES = [
   'input_tokens',
   'output_tokens',
   'total_tokens',
+  'cached_input_tokens',
+  'reasoning_tokens',
+  'ttft_ms',
   'finish_reason',
   'provider',
+  'response_model',
   'operation',
   'error_type',
   'status',
@@ -28,9 +32,13 @@ export function builtInSignals(record: InferenceRecord): SignalValues {
   if (record.inputTokens !== null) signals.input_tokens = record.inputTokens;
   if (record.outputTokens !== null) signals.output_tokens = record.outputTokens;
   if (record.totalTokens !== null) signals.total_tokens = record.totalTokens;
+  if (record.cachedInputTokens !== null) signals.cached_input_tokens = record.cachedInputTokens;
+  if (record.reasoningTokens !== null) signals.reasoning_tokens = record.reasoningTokens;
+  if (record.ttftMs !== null && record.ttftMs >= 0) signals.ttft_ms = record.ttftMs;
   if (record.finishReasons.length > 0) signals.finish_reason = record.finishReasons[0];
   if (record.provider !== null) signals.provider = record.provider;
   if (record.operation !== null) signals.operation = record.operation;
+  if (record.responseModel !== null) signals.response_model = record.responseModel;
   if (record.errorType !== null) signals.error_type = record.errorType;
   if (record.outputText !== null) signals.output_chars = codePointLength(record.outputText);
   return Object.assign(signals, evaluationSignals(record.evaluations));

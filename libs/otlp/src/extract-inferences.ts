@@ -27,7 +27,7 @@ export function extractInferences(request: TraceRequest, options: ExtractOptions
       for (const span of scopeSpans.spans) {
         const spanEvaluations = span.events.length > 0 ? evaluationsOf(span) : [];
         for (const evaluation of spanEvaluations) evaluations.push(evaluation);
-        const dialect = inferenceDialect(span.attributes);
+        const dialect = inferenceDialect(span.attributes, span.status.code === 'error');
         if (dialect === null) {
           skipped++;
           continue;
@@ -62,6 +62,7 @@ export function extractInferences(request: TraceRequest, options: ExtractOptions
           responseModel: fields.responseModel,
           responseId: fields.responseId,
           finishReasons: fields.finishReasons,
+          ttftMs: fields.ttftMs,
           inputTokens: fields.inputTokens,
           outputTokens: fields.outputTokens,
           cachedInputTokens: fields.cachedInputTokens,

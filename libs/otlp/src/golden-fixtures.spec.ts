@@ -184,9 +184,12 @@ describe('golden fixtures', () => {
           input_tokens: 120,
           output_tokens: 42,
           total_tokens: 162,
+          cached_input_tokens: 20,
+          reasoning_tokens: 0,
           finish_reason: 'stop',
           provider: 'openai',
           operation: 'chat',
+          response_model: 'gpt-4o-2024-08-06',
           output_chars: 51,
           'eval.relevance.score': 0.9,
           'eval.relevance.label': 'pass',
@@ -214,7 +217,7 @@ describe('golden fixtures', () => {
         const chat = bySpanId(inferences, 'b200000000000002');
         assert.deepEqual(
           [chat.dialect, chat.provider, chat.operation, chat.requestModel, chat.responseModel, chat.totalTokens],
-          ['genai_legacy', 'OpenAI', 'chat', 'gpt-4o-mini', 'gpt-4o-mini-2024-07-18', 38],
+          ['genai_legacy', 'openai', 'chat', 'gpt-4o-mini', 'gpt-4o-mini-2024-07-18', 38],
         );
         assert.deepEqual(chat.finishReasons, ['stop']);
         assert.equal(chat.inputText, 'Say hi');
@@ -226,7 +229,7 @@ describe('golden fixtures', () => {
         const completion = bySpanId(inferences, 'b200000000000003');
         assert.deepEqual(
           [completion.operation, completion.provider, completion.inputText, completion.outputText],
-          ['text_completion', 'vertex_ai', 'Write a haiku about rain.', 'Soft rain on the roof'],
+          ['text_completion', 'gcp.vertex_ai', 'Write a haiku about rain.', 'Soft rain on the roof'],
         );
         assert.deepEqual(
           evaluations.map((evaluation) => [evaluation.name, evaluation.scoreValue, evaluation.scoreLabel, evaluation.inferenceSpanId]),

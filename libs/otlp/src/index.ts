@@ -33,3 +33,4 @@ export {
   type CustomSignalSource,
   type CustomSignalSpec,
 } from './custom-signals.js';
+export { modelBaseName, modelNameCandidates, normaliseFinishReason, normaliseProvider } from './vocabulary.js';

@@ -1,7 +1,9 @@
 import { firstNumber, firstString, readNumber, readString, readStringArray } from './attribute-readers.js';
 import type { Dialect, InferenceRecord } from './inference-record.js';
-import { genAiMessagesContent, indexedText, legacyMessageText } from './message-content.js';
-import type { Span, SpanEvent } from './trace-request.js';
+import { genAiMessagesContent, indexedText, legacyMessageText, responseBodyContent } from './message-content.js';
+import { AI_SDK_OPERATIONS } from './inference-span.js';
+import { normaliseFinishReason, normaliseProvider } from './vocabulary.js';
+import type { AttrValue, Span, SpanEvent } from './trace-request.js';
 
 /** The part of an InferenceRecord that depends on the dialect's vocabulary. */
 export type InferenceFields = Pick<
@@ -12,6 +14,7 @@ export type InferenceFields = Pick<
   | 'responseModel'
   | 'responseId'
   | 'finishReasons'
+  | 'ttftMs'
   | 'inputTokens'
   | 'outputTokens'
   | 'cachedInputTokens'
@@ -36,7 +39,11 @@ const LEGACY_INPUT_EVENTS: ReadonlySet<string> = new Set([
 ]);
 
 export function readInferenceFields(span: Span, dialect: Dialect): InferenceFields {
-  return dialect === 'openinference' ? readOpenInference(span) : readGenAi(span);
+  const fields = dialect === 'openinference' ? readOpenInference(span) : dialect === 'aisdk' ? readAiSdk(span) : readGenAi(span);
+  if (fields.provider !== null) fields.provider = normaliseProvider(fields.provider);
+  for (let i = 0; i < fields.finishReasons.length; i++) fields.finishReasons[i] = normaliseFinishReason(fields.finishReasons[i]);
+  if (span.status.code === 'error' && fields.finishReasons.length === 0) fields.finishReasons.push('error');
+  return fields;
 }
 
 /** Current GenAI names first, then the older ones (`gen_ai.system`, prompt/completion tokens, events). */
@@ -60,6 +67,7 @@ function readGenAi(span: Span): InferenceFields {
       readStringArray(attributes, 'gen_ai.response.finish_reasons') ??
       nonEmpty(output.finishReasons) ??
       legacyOutput.finishReasons,
+    ttftMs: firstChunkMs(span),
     inputTokens,
     outputTokens,
     cachedInputTokens: firstNumber(attributes, [
@@ -78,28 +86,91 @@ function readGenAi(span: Span): InferenceFields {
 function readOpenInference(span: Span): InferenceFields {
   const attributes = span.attributes;
   const isEmbedding = readString(attributes, 'openinference.span.kind')?.toUpperCase() === 'EMBEDDING';
-  const model = firstString(attributes, ['llm.model_name', 'embedding.model_name']);
+  const responseModel = firstString(attributes, ['llm.model_name', 'embedding.model_name']);
   const inputTokens = readNumber(attributes, 'llm.token_count.prompt');
   const outputTokens = readNumber(attributes, 'llm.token_count.completion');
   const finishReason = readString(attributes, 'llm.finish_reason');
+  const outputValue = readString(attributes, 'output.value');
+  const responseBody = outputValue === null ? undefined : responseBodyContent(outputValue);
   return {
     operation: isEmbedding ? 'embeddings' : 'chat',
     provider: firstString(attributes, ['llm.provider', 'llm.system']),
-    requestModel: model,
-    responseModel: model,
+    requestModel: invocationModel(attributes['llm.invocation_parameters']) ?? responseModel,
+    responseModel,
     responseId: null,
-    finishReasons: finishReason === null ? [] : [finishReason],
+    finishReasons: finishReason !== null ? [finishReason] : (responseBody?.finishReasons ?? []),
+    ttftMs: firstChunkMs(span),
     inputTokens,
     outputTokens,
-    cachedInputTokens: readNumber(attributes, 'llm.token_count.prompt_details.cache_read'),
+    cachedInputTokens: firstNumber(attributes, ['llm.token_count.prompt_details.cache_read', 'llm.token_count.prompt_details.cached']),
     reasoningTokens: readNumber(attributes, 'llm.token_count.completion_details.reasoning'),
     totalTokens: readNumber(attributes, 'llm.token_count.total') ?? sum(inputTokens, outputTokens),
     errorType: errorType(span),
     inputText:
       indexedText(attributes, 'llm.input_messages', 'message.content') ?? readString(attributes, 'input.value'),
     outputText:
-      indexedText(attributes, 'llm.output_messages', 'message.content') ?? readString(attributes, 'output.value'),
+      indexedText(attributes, 'llm.output_messages', 'message.content') ??
+      indexedText(attributes, 'llm.output_messages', 'message.contents.0.message_content.text') ??
+      (responseBody !== undefined ? responseBody.text : outputValue),
   };
+}
+
+/**
+ * The AI SDK's provider-call spans (`ai.generateText.doGenerate`, `ai.streamText.doStream`,
+ * `ai.embed.doEmbed`…): `ai.*` attributes first (AI SDK 5+ names, then 4's), then the `gen_ai.*`
+ * ones it sets beside them.
+ */
+function readAiSdk(span: Span): InferenceFields {
+  const attributes = span.attributes;
+  const operationId = readString(attributes, 'ai.operationId') ?? '';
+  const isEmbedding = AI_SDK_OPERATIONS[operationId] === 'embeddings';
+  const inputTokens = isEmbedding
+    ? firstNumber(attributes, ['ai.usage.tokens', 'gen_ai.usage.input_tokens'])
+    : firstNumber(attributes, ['ai.usage.inputTokens', 'ai.usage.promptTokens', 'gen_ai.usage.input_tokens']);
+  const outputTokens = isEmbedding ? null : firstNumber(attributes, ['ai.usage.outputTokens', 'ai.usage.completionTokens', 'gen_ai.usage.output_tokens']);
+  const finishReason = readString(attributes, 'ai.response.finishReason');
+  const promptMessages = attributes['ai.prompt.messages'];
+  return {
+    operation: isEmbedding ? 'embeddings' : 'chat',
+    provider: firstString(attributes, ['ai.model.provider', 'gen_ai.system', 'gen_ai.provider.name']),
+    requestModel: firstString(attributes, ['ai.model.id', 'gen_ai.request.model']),
+    responseModel: firstString(attributes, ['ai.response.model', 'gen_ai.response.model']),
+    responseId: firstString(attributes, ['ai.response.id', 'gen_ai.response.id']),
+    finishReasons: finishReason !== null ? [finishReason] : (readStringArray(attributes, 'gen_ai.response.finish_reasons') ?? []),
+    ttftMs: readNumber(attributes, 'ai.response.msToFirstChunk') ?? firstChunkMs(span),
+    inputTokens,
+    outputTokens,
+    cachedInputTokens: firstNumber(attributes, ['ai.usage.cachedInputTokens', 'ai.usage.inputTokenDetails.cacheReadTokens', 'gen_ai.usage.cache_read.input_tokens']),
+    reasoningTokens: firstNumber(attributes, ['ai.usage.reasoningTokens', 'ai.usage.outputTokenDetails.reasoningTokens', 'gen_ai.usage.reasoning.output_tokens']),
+    totalTokens: readNumber(attributes, 'ai.usage.totalTokens') ?? sum(inputTokens, outputTokens) ?? (isEmbedding ? inputTokens : null),
+    errorType: errorType(span),
+    inputText: promptMessages !== undefined ? genAiMessagesContent(promptMessages).text : readString(attributes, 'ai.prompt'),
+    outputText: isEmbedding ? null : readString(attributes, 'ai.response.text'),
+  };
+}
+
+function invocationModel(value: AttrValue | undefined): string | null {
+  if (typeof value !== 'string' || !value.includes('"model"')) return null;
+  try {
+    const parameters = JSON.parse(value) as unknown;
+    const model = typeof parameters === 'object' && parameters !== null ? (parameters as { model?: unknown }).model : undefined;
+    return typeof model === 'string' && model !== '' ? model : null;
+  } catch {
+    return null;
+  }
+}
+
+const FIRST_CHUNK_EVENTS: ReadonlySet<string> = new Set(['ai.stream.firstChunk', 'gen_ai.content.first_chunk', 'llm.first_token', 'first_token']);
+
+/** A first-chunk event's own figure, else its time from the span's start. */
+function firstChunkMs(span: Span): number | null {
+  for (const event of span.events) {
+    if (!FIRST_CHUNK_EVENTS.has(event.name)) continue;
+    const reported = readNumber(event.attributes, 'ai.response.msToFirstChunk');
+    if (reported !== null) return reported;
+    if (event.timeUnixNano >= span.startTimeUnixNano) return Number(event.timeUnixNano - span.startTimeUnixNano) / 1e6;
+  }
+  return null;
 }
 
 /** `gen_ai.choice` events, `gen_ai.content.completion` events, or `gen_ai.completion.N.*` attributes. */

@@ -1,7 +1,7 @@
 import type { Attributes, SpanEvent, SpanKindName, StatusCodeName } from './trace-request.js';
 
 /** Which attribute vocabulary a span used; all three map to the same record. */
-export type Dialect = 'genai' | 'genai_legacy' | 'openinference';
+export type Dialect = 'genai' | 'genai_legacy' | 'openinference' | 'aisdk';
 
 export interface EvaluationRecord {
   name: string;
@@ -41,11 +41,16 @@ export interface InferenceRecord {
   dialect: Dialect;
   /** `chat`, `generate_content`, `text_completion` or `embeddings` (OpenInference LLM → chat). */
   operation: string | null;
+  /** Normalised to the conventions' `gen_ai.provider.name` values (`openai.chat` → `openai`). */
   provider: string | null;
+  /** What the application asked for; the response model is the provider's answer (often a dated snapshot). */
   requestModel: string | null;
   responseModel: string | null;
   responseId: string | null;
+  /** Normalised to the conventions' set (`stop`, `length`, `content_filter`, `tool_call`, `error`). */
   finishReasons: string[];
+  /** Milliseconds from the start of the call to its first streamed chunk, where the client reports it. */
+  ttftMs: number | null;
   inputTokens: number | null;
   outputTokens: number | null;
   cachedInputTokens: number | null;

@@ -47,12 +47,54 @@ export function indexedText(attributes: Attributes, prefix: string, suffix: stri
   return texts.length > 0 ? texts.join('\n') : null;
 }
 
+// GenAI `parts` carry `content`; the AI SDK's and OpenAI's content arrays carry `text`.
 function collectMessageText(message: Record<string, unknown>, texts: string[]): void {
   if (typeof message.content === 'string') texts.push(message.content);
-  if (!Array.isArray(message.parts)) return;
-  for (const part of message.parts) {
-    if (isRecord(part) && part.type === 'text' && typeof part.content === 'string') texts.push(part.content);
+  for (const parts of [message.parts, message.content]) {
+    if (!Array.isArray(parts)) continue;
+    for (const part of parts) {
+      if (!isRecord(part) || !TEXT_PART_TYPES.has(part.type as string)) continue;
+      const text = typeof part.content === 'string' ? part.content : part.text;
+      if (typeof text === 'string') texts.push(text);
+    }
   }
+}
+
+const TEXT_PART_TYPES: ReadonlySet<string> = new Set(['text', 'output_text', 'input_text']);
+
+/**
+ * Text and finish reason of a provider's response body as OpenInference records it in
+ * `output.value`: a Chat Completions object (`choices[].message.content`, `finish_reason`) or a
+ * Responses API object (`output[]` messages of `output_text` parts; a `function_call` item is a
+ * tool call). Undefined when the value is neither, so the caller can take it as plain text.
+ */
+export function responseBodyContent(value: string): MessagesContent | undefined {
+  if (!value.startsWith('{')) return undefined;
+  const body = parseJson(value);
+  if (!isRecord(body)) return undefined;
+  const texts: string[] = [];
+  const finishReasons: string[] = [];
+  if (Array.isArray(body.choices)) {
+    for (const choice of body.choices) {
+      if (!isRecord(choice)) continue;
+      if (isRecord(choice.message)) collectMessageText(choice.message, texts);
+      else if (typeof choice.text === 'string') texts.push(choice.text);
+      if (typeof choice.finish_reason === 'string') finishReasons.push(choice.finish_reason);
+    }
+  } else if (Array.isArray(body.output)) {
+    let toolCall = false;
+    for (const item of body.output) {
+      if (!isRecord(item)) continue;
+      if (item.type === 'message') collectMessageText(item, texts);
+      else if (item.type === 'function_call' || item.type === 'custom_tool_call') toolCall = true;
+    }
+    if (toolCall) finishReasons.push('tool_call');
+    else if (body.status === 'incomplete') finishReasons.push(isRecord(body.incomplete_details) && typeof body.incomplete_details.reason === 'string' ? body.incomplete_details.reason : 'length');
+    else if (body.status === 'completed') finishReasons.push('stop');
+  } else {
+    return undefined;
+  }
+  return { text: texts.length > 0 ? texts.join('\n') : null, finishReasons };
 }
 
 function parseJson(text: string): unknown {
