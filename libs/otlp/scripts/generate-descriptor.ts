@@ -8,7 +8,12 @@ import protobuf from 'protobufjs';
 
 const libRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const protoRoot = join(libRoot, 'proto');
-const entryPoints = ['opentelemetry/proto/collector/trace/v1/trace_service.proto', 'google/rpc/status.proto'];
+const entryPoints = [
+  'opentelemetry/proto/collector/trace/v1/trace_service.proto',
+  'opentelemetry/proto/collector/logs/v1/logs_service.proto',
+  'opentelemetry/proto/collector/metrics/v1/metrics_service.proto',
+  'google/rpc/status.proto',
+];
 
 const root = new protobuf.Root();
 root.resolvePath = (_origin: string, target: string): string | null =>

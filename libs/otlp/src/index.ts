@@ -34,3 +34,40 @@ export {
   type CustomSignalSpec,
 } from './custom-signals.js';
 export { modelBaseName, modelNameCandidates, normaliseFinishReason, normaliseProvider } from './vocabulary.js';
+export { genAiLogEvents, type GenAiLogEvents, type GenAiLogRecordInput, type SpanEventSignals } from './genai-log-events.js';
+export { decodeLogsRequest } from './decode-logs-request.js';
+export { decodeMetricsRequest } from './decode-metrics-request.js';
+export { MAX_ANY_VALUE_DEPTH, type OtlpResource } from './common-request.js';
+export { EVENT_NAME_ATTRIBUTE, SEVERITY_NUMBER_NAMES, type LogRecord, type LogsRequest, type ResourceLogs, type ScopeLogs } from './logs-request.js';
+export {
+  AGGREGATION_TEMPORALITY_CUMULATIVE,
+  AGGREGATION_TEMPORALITY_DELTA,
+  AGGREGATION_TEMPORALITY_NAMES,
+  DATA_POINT_FLAG_NO_RECORDED_VALUE,
+  type AggregationTemporality,
+  type Exemplar,
+  type ExponentialHistogramBuckets,
+  type ExponentialHistogramDataPoint,
+  type HistogramDataPoint,
+  type Metric,
+  type MetricData,
+  type MetricDataType,
+  type MetricsRequest,
+  type NumberDataPoint,
+  type NumberValueType,
+  type ResourceMetrics,
+  type ScopeMetrics,
+  type SummaryDataPoint,
+} from './metrics-request.js';
+export {
+  encodeLogsExportResponse,
+  encodeMetricsExportResponse,
+  type LogsPartialSuccess,
+  type MetricsPartialSuccess,
+} from './export-response.js';
+export {
+  ExportLogsServiceRequestType,
+  ExportLogsServiceResponseType,
+  ExportMetricsServiceRequestType,
+  ExportMetricsServiceResponseType,
+} from './otlp-schema.js';
