@@ -16,7 +16,11 @@ export async function createIngestApp(runtime: Runtime, options: IngestAppOption
   const app = await createHttpApp(IngestModule.forRoot(runtime), runtime, {
     name: 'ingest',
     jsonLimitBytes: 1024,
-    rawRoutes: [{ path: '/v1/traces', handler: (req, res) => receiver!.handle(req, res) }],
+    rawRoutes: [
+      { path: '/v1/traces', handler: (req, res) => receiver!.handle(req, res) },
+      { path: '/v1/logs', handler: (req, res) => receiver!.handleLogs(req, res) },
+      { path: '/v1/metrics', handler: (req, res) => receiver!.handleMetrics(req, res) },
+    ],
   });
   receiver = new OtlpReceiver(app.get(IngestService), app.get(ApiKeyService), runtime.logger.child({ app: 'ingest' }), {
     maxBodyBytes: runtime.config.ingest.maxBodyBytes,

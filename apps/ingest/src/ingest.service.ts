@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '@assay/config';
 import { IngestRepository, type CountToWrite, type SampleToWrite } from '@assay/db';
-import type { OtlpFormat, PartialSuccess } from '@assay/otlp';
+import { decodeLogsRequest, decodeMetricsRequest, genAiLogEvents, type GenAiLogRecordInput, type LogsPartialSuccess, type MetricsPartialSuccess, type OtlpFormat, type PartialSuccess } from '@assay/otlp';
 import { ModelCatalog, ModelsService, buildProfiles, capKey, type CapDemand, type ProjectCatalog } from '@assay/models';
 import { LOGGER, counter } from '@assay/common';
 import { planIngest, type IngestPlan } from './ingest-plan.js';
@@ -14,6 +14,15 @@ const PENDING_TTL_SECONDS = 3600;
 const MAX_PENDING_PER_PROJECT = 10_000;
 
 const spansCounter = counter('assay_ingest_spans_total', 'Inference spans received, by outcome', ['outcome']);
+const logRecordsCounter = counter('assay_ingest_log_records_total', 'OTLP log records received: GenAI events or other', ['kind']);
+const metricsCounter = counter('assay_ingest_metrics_total', 'OTLP metrics received, by GenAI client metric name or other', ['kind']);
+const GENAI_CLIENT_METRICS: ReadonlySet<string> = new Set([
+  'gen_ai.client.token.usage',
+  'gen_ai.client.operation.duration',
+  'gen_ai.server.time_to_first_token',
+  'gen_ai.server.time_per_output_token',
+  'gen_ai.server.request.duration',
+]);
 
 export interface IngestOutcome {
   partialSuccess?: PartialSuccess;
@@ -89,6 +98,47 @@ export class IngestService implements OnModuleDestroy {
     spansCounter.inc({ outcome: 'sampled' }, samples.length);
     if (plan.rejected > 0) spansCounter.inc({ outcome: 'rejected' }, plan.rejected);
     return { inferences: plan.inferences, sampled: samples.length, stored: result.inserted, ...partialSuccess };
+  }
+
+  /**
+   * `POST /v1/logs`: GenAI events carried as log records are joined to their span's sample by trace
+   * and span id, through the same path as late evaluations: merged into a stored sample, or kept
+   * pending (bounded, for an hour) until the span arrives. Other records are acknowledged and counted.
+   */
+  async ingestLogs(projectId: string, body: Uint8Array, format: OtlpFormat): Promise<{ partialSuccess?: LogsPartialSuccess }> {
+    const request = decodeLogsRequest(body, format);
+    const records: GenAiLogRecordInput[] = [];
+    for (const resourceLogs of request.resourceLogs) for (const scopeLogs of resourceLogs.scopeLogs) for (const record of scopeLogs.logRecords) records.push(record);
+    const events = genAiLogEvents(records);
+    logRecordsCounter.inc({ kind: 'genai' }, records.length - events.other);
+    if (events.other > 0) logRecordsCounter.inc({ kind: 'other' }, events.other);
+    if (events.spans.length === 0) return {};
+    const catalog = await this.catalog.forProject(projectId);
+    await this.writer.write(
+      {
+        projectId,
+        modelIds: catalog.models.map((m) => m.id),
+        samples: [],
+        counts: [],
+        unmatched: [],
+        lateEvaluations: events.spans.map((span) => ({ traceId: span.traceId, parentSpanId: span.spanId, responseId: null, signals: span.signals })),
+        pendingTtlSeconds: PENDING_TTL_SECONDS,
+        maxPendingPerProject: MAX_PENDING_PER_PROJECT,
+      },
+      buildProfiles,
+    );
+    return {};
+  }
+
+  /** `POST /v1/metrics`: acknowledged and counted, GenAI client metrics by name. */
+  async ingestMetrics(_projectId: string, body: Uint8Array, format: OtlpFormat): Promise<{ partialSuccess?: MetricsPartialSuccess }> {
+    const request = decodeMetricsRequest(body, format);
+    for (const resourceMetrics of request.resourceMetrics) {
+      for (const scopeMetrics of resourceMetrics.scopeMetrics) {
+        for (const metric of scopeMetrics.metrics) metricsCounter.inc({ kind: GENAI_CLIENT_METRICS.has(metric.name) ? metric.name : 'other' });
+      }
+    }
+    return {};
   }
 
   // The coin kept the candidates; of a capped model's, per version and minute, the first ones the cap has room for stay.

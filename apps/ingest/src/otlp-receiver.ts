@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { ApiKeyService, bearerToken, counter } from '@assay/common';
 import { Role } from '@assay/db';
-import { OtlpError, encodeExportResponse, encodeStatus, inflateBody, type OtlpFormat } from '@assay/otlp';
+import { OtlpError, encodeExportResponse, encodeLogsExportResponse, encodeMetricsExportResponse, encodeStatus, inflateBody, type OtlpFormat } from '@assay/otlp';
 import type { IngestService } from './ingest.service.js';
 
 const MEDIA_TYPES: Record<string, OtlpFormat> = { 'application/x-protobuf': 'protobuf', 'application/json': 'json' };
@@ -13,6 +13,9 @@ const AUTH_CACHE_MS = 1000;
 const GRPC = { invalidArgument: 3, permissionDenied: 7, resourceExhausted: 8, internal: 13, unavailable: 14, unauthenticated: 16 } as const;
 
 const requests = counter('assay_ingest_requests_total', 'OTLP export requests, by HTTP status', ['status']);
+
+/** The OTLP signal a route takes; each answers with its own Export…ServiceResponse. */
+export type OtlpSignal = 'traces' | 'logs' | 'metrics';
 
 export interface ReceiverOptions {
   maxBodyBytes: number;
@@ -56,10 +59,18 @@ export class OtlpReceiver {
   ) {}
 
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
-    void this.serve(req, res);
+    void this.serve(req, res, 'traces');
   };
 
-  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  readonly handleLogs = (req: IncomingMessage, res: ServerResponse): void => {
+    void this.serve(req, res, 'logs');
+  };
+
+  readonly handleMetrics = (req: IncomingMessage, res: ServerResponse): void => {
+    void this.serve(req, res, 'metrics');
+  };
+
+  private async serve(req: IncomingMessage, res: ServerResponse, signal: OtlpSignal): Promise<void> {
     const mediaType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     const format: OtlpFormat = MEDIA_TYPES[mediaType] ?? 'json';
     if (this.inFlight >= this.options.maxInFlight) {
@@ -72,16 +83,11 @@ export class OtlpReceiver {
       if (!(mediaType in MEDIA_TYPES)) {
         throw new Refusal(415, GRPC.invalidArgument, `content type "${mediaType || '(none)'}" is not OTLP; use application/x-protobuf or application/json`);
       }
-      const projectId = await this.authenticate(req.headers.authorization);
+      const projectId = await this.authenticate(req.headers.authorization, signal);
       const raw = await this.readBody(req);
       const body = inflateBody(raw, req.headers['content-encoding'], this.options.maxBodyBytes);
-      const outcome = await this.ingest.ingest(projectId, body, format);
-      const refused = outcome.partialSuccess;
-      if (refused !== undefined && refused.rejectedSpans > 0) {
-        this.logger.info({ projectId, rejectedSpans: refused.rejectedSpans, firstReason: outcome.firstRejectReason }, 'OTLP export: spans refused');
-      }
+      answer(res, 200, mediaType, await this.accept(signal, projectId, body, format));
       requests.inc({ status: '200' });
-      answer(res, 200, mediaType, encodeExportResponse(format, outcome.partialSuccess));
     } catch (error) {
       this.refuse(req, res, format, this.refusalOf(error));
     } finally {
@@ -89,7 +95,18 @@ export class OtlpReceiver {
     }
   }
 
-  private async authenticate(header: string | undefined): Promise<string> {
+  private async accept(signal: OtlpSignal, projectId: string, body: Buffer, format: OtlpFormat): Promise<Buffer> {
+    if (signal === 'logs') return encodeLogsExportResponse(format, (await this.ingest.ingestLogs(projectId, body, format)).partialSuccess);
+    if (signal === 'metrics') return encodeMetricsExportResponse(format, (await this.ingest.ingestMetrics(projectId, body, format)).partialSuccess);
+    const outcome = await this.ingest.ingest(projectId, body, format);
+    const refused = outcome.partialSuccess;
+    if (refused !== undefined && refused.rejectedSpans > 0) {
+      this.logger.info({ projectId, rejectedSpans: refused.rejectedSpans, firstReason: outcome.firstRejectReason }, 'OTLP export: spans refused');
+    }
+    return encodeExportResponse(format, refused);
+  }
+
+  private async authenticate(header: string | undefined, signal: OtlpSignal): Promise<string> {
     const secret = bearerToken(header);
     if (!secret) throw new Refusal(401, GRPC.unauthenticated, 'missing "Authorization: Bearer <key>" header');
     const now = Date.now();
@@ -102,7 +119,7 @@ export class OtlpReceiver {
     }
     if (!cached) throw new Refusal(401, GRPC.unauthenticated, 'unknown or revoked API key');
     if (cached.role !== Role.Ingest || cached.projectId === null) {
-      throw new Refusal(403, GRPC.permissionDenied, `sending traces needs an ingest key; the key has "${cached.role}"`);
+      throw new Refusal(403, GRPC.permissionDenied, `sending ${signal} needs an ingest key; the key has "${cached.role}"`);
     }
     return cached.projectId;
   }
