@@ -121,6 +121,31 @@ describe(IngestRepository.name, () => {
     assert.equal(left.n, 0);
   });
 
+  it('joins spans and their evaluations written at the same moment, by two writers, each exactly once', async () => {
+    const other = new IngestRepository(dataSource);
+    const spans: SampleToWrite[] = [];
+    const rounds = await Promise.all(
+      Array.from({ length: 30 }, async (_, round) => {
+        const batch = Array.from({ length: 10 }, () => sample(modelId));
+        spans.push(...batch);
+        const evaluations = batch.map((s) => ({ traceId: s.traceId, parentSpanId: s.spanId, responseId: null, signals: { output_chars: round } }));
+        const [stored, evaluated] = await Promise.all([
+          (round % 2 === 0 ? sut : other).write(batchOf(projectId, modelId, batch, { counts: [] }), recordingProfiler),
+          (round % 2 === 0 ? other : sut).write(batchOf(projectId, modelId, [], { counts: [], lateEvaluations: evaluations, maxPendingPerProject: 10_000 }), recordingProfiler),
+        ]);
+        return stored.evaluationsAttached + evaluated.evaluationsAttached;
+      }),
+    );
+    const [joined] = await dataSource.query(
+      `SELECT count(*) FILTER (WHERE signals ? 'output_chars')::int AS joined, count(*)::int AS n FROM samples WHERE span_id = ANY($1::text[])`,
+      [spans.map((s) => s.spanId)],
+    );
+    assert.deepEqual(joined, { joined: spans.length, n: spans.length });
+    assert.equal(rounds.reduce((a, b) => a + b, 0), spans.length);
+    const [left] = await dataSource.query(`SELECT count(*)::int AS n FROM pending_evaluations WHERE project_id = $1`, [projectId]);
+    assert.equal(left.n, 0);
+  });
+
   it('writes concurrent batches together, merging their counter rows, and isolates a redelivery', async () => {
     const otherProject = (await new ProjectRepository(dataSource).create(`ingest-repo-${hex(4)}`)).id;
     const otherModel = (await new ModelRepository(dataSource).create({ projectId: otherProject, name: 'claude' })).id;

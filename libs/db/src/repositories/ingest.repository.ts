@@ -141,7 +141,13 @@ const WRITE_AT_ONCE = `
      ORDER BY o
     ON CONFLICT (project_id, service_name, minute) DO UPDATE SET count = unmatched_spans.count + excluded.count
   )
-  SELECT ARRAY(SELECT DISTINCT project_id::text FROM pending_evaluations WHERE project_id = ANY($1::uuid[])) AS pending`;
+  SELECT 1`;
+
+// Asked only after the samples are committed, and the writer of a pending evaluation looks for its
+// sample only after the evaluation is committed: whichever commits second sees the other, so a span
+// and its evaluation (or GenAI log record) written at the same moment cannot both miss each other.
+// DELETE … RETURNING makes sure only one of them attaches it.
+const PROJECTS_WITH_PENDING = `SELECT ARRAY(SELECT DISTINCT project_id::text FROM pending_evaluations WHERE project_id = ANY($1::uuid[])) AS pending`;
 const countKey = (modelId: string, version: string, minuteMs: number): string => `${modelId}\u0000${version}\u0000${minuteMs}`;
 
 // Shared counter rows are always locked in this order, so concurrent writers cannot deadlock.
@@ -326,7 +332,7 @@ export class IngestRepository {
     );
     const counts = sortCounts(mergeCounts(batches.flatMap((b) => b.counts)).filter((c) => c.seen > 0 || c.sampled > 0));
     const unmatched = sortUnmatched(mergeUnmatched(batches.flatMap((b) => b.unmatched.map((u) => ({ ...u, projectId: b.projectId })))));
-    const result = await this.pool.query<{ pending: string[] }>({
+    await this.pool.query({
       name: 'assay-ingest-write',
       text: WRITE_AT_ONCE,
       // The dictionaries fill while the columns after them are built; pg reads them when it sends.
@@ -352,7 +358,7 @@ export class IngestRepository {
         unmatched.map((u) => u.count),
       ],
     });
-    const withPending = new Set(result.rows[0]?.pending ?? []);
+    const withPending = await this.projectsWithPending(batches.filter((b) => b.samples.length > 0).map((b) => b.projectId));
     const results: IngestWriteResult[] = [];
     for (const batch of batches) {
       let evaluationsAttached = 0;
@@ -360,6 +366,34 @@ export class IngestRepository {
       results.push({ inserted: batch.samples.length, duplicates: 0, evaluationsAttached, evaluationsPending: 0 });
     }
     return results;
+  }
+
+  private async projectsWithPending(projectIds: string[]): Promise<Set<string>> {
+    if (projectIds.length === 0) return new Set();
+    const result = await this.pool.query<{ pending: string[] }>({ name: 'assay-ingest-pending', text: PROJECTS_WITH_PENDING, values: [[...new Set(projectIds)]] });
+    return new Set(result.rows[0]?.pending ?? []);
+  }
+
+  /** The evaluations this batch left pending whose samples another request committed meanwhile. */
+  private attachKeptPending(batch: IngestBatch, ids: string[], profiler: Profiler): Promise<number> {
+    return this.inTransaction(async (client) => {
+      const taken = await client.query<{ trace_id: string; parent_span_id: string | null; response_id: string | null; evaluation: { signals: SampleSignals } }>(
+        `DELETE FROM pending_evaluations p
+          WHERE p.id = ANY($1::bigint[])
+            AND ((p.parent_span_id IS NOT NULL AND EXISTS (
+                   SELECT 1 FROM samples s WHERE s.trace_id = p.trace_id AND s.span_id = p.parent_span_id AND s.model_id = ANY($2::uuid[])))
+              OR (p.response_id IS NOT NULL AND EXISTS (
+                   SELECT 1 FROM samples s WHERE s.response_id = p.response_id AND s.model_id = ANY($2::uuid[]))))
+          RETURNING trace_id, parent_span_id, response_id, evaluation`,
+        [ids, batch.modelIds],
+      );
+      if (taken.rows.length === 0) return 0;
+      const evaluations: LateEvaluation[] = taken.rows.map((r) => ({ traceId: r.trace_id, parentSpanId: r.parent_span_id, responseId: r.response_id, signals: r.evaluation.signals }));
+      const bySpan = await this.attachBySpan(client, batch.modelIds, evaluations);
+      const byResponse = await this.attachByResponse(client, batch.modelIds, evaluations.filter((_, i) => !bySpan.matched.has(i)));
+      await this.insertProfiles(client, profiler([...bySpan.values, ...byResponse.values]));
+      return bySpan.matched.size + byResponse.matched.size;
+    });
   }
 
   /** Evaluations that came before their spans, attached to the spans just stored. */
@@ -394,8 +428,17 @@ export class IngestRepository {
     );
   }
 
-  private writeOnce(batch: IngestBatch, profiler: Profiler): Promise<IngestWriteResult> {
-    return this.inTransaction((client) => this.writeInTransaction(client, batch, profiler));
+  private async writeOnce(batch: IngestBatch, profiler: Profiler): Promise<IngestWriteResult> {
+    const { result, keptPending } = await this.inTransaction((client) => this.writeInTransaction(client, batch, profiler));
+    if (batch.samples.length > 0 && (await this.projectsWithPending([batch.projectId])).has(batch.projectId)) {
+      result.evaluationsAttached += await this.attachPending(batch, profiler);
+    }
+    if (keptPending.length > 0) {
+      const attached = await this.attachKeptPending(batch, keptPending, profiler);
+      result.evaluationsAttached += attached;
+      result.evaluationsPending -= attached;
+    }
+    return result;
   }
 
   private async inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
@@ -423,7 +466,7 @@ export class IngestRepository {
     return result.rowCount ?? 0;
   }
 
-  private async writeInTransaction(client: PoolClient, batch: IngestBatch, profiler: Profiler): Promise<IngestWriteResult> {
+  private async writeInTransaction(client: PoolClient, batch: IngestBatch, profiler: Profiler): Promise<{ result: IngestWriteResult; keptPending: string[] }> {
     const { samples } = batch;
     const profiled: ProfiledValues[] = [];
     let inserted = 0;
@@ -472,7 +515,7 @@ export class IngestRepository {
     }
 
     let evaluationsAttached = 0;
-    let evaluationsPending = 0;
+    let keptPending: string[] = [];
     if (batch.lateEvaluations.length > 0) {
       const bySpan = await this.attachBySpan(client, batch.modelIds, batch.lateEvaluations);
       const rest = batch.lateEvaluations.filter((_, i) => !bySpan.matched.has(i));
@@ -480,7 +523,7 @@ export class IngestRepository {
       const unattached = rest.filter((_, i) => !byResponse.matched.has(i));
       profiled.push(...bySpan.values, ...byResponse.values);
       evaluationsAttached = batch.lateEvaluations.length - unattached.length;
-      evaluationsPending = await this.keepPending(client, batch, unattached);
+      keptPending = await this.keepPending(client, batch, unattached);
     }
 
     await this.insertProfiles(client, profiler(profiled));
@@ -514,7 +557,7 @@ export class IngestRepository {
         ],
       );
     }
-    return { inserted, duplicates, evaluationsAttached, evaluationsPending };
+    return { result: { inserted, duplicates, evaluationsAttached, evaluationsPending: keptPending.length }, keptPending };
   }
 
   /** Takes the pending evaluations of the samples about to be stored and merges them into their signals. */
@@ -599,13 +642,15 @@ export class IngestRepository {
     };
   }
 
-  private async keepPending(client: PoolClient, batch: IngestBatch, evaluations: LateEvaluation[]): Promise<number> {
-    if (evaluations.length === 0) return 0;
-    const result = await client.query(
+  /** The ids of the evaluations kept (none when the project's pending limit would be passed). */
+  private async keepPending(client: PoolClient, batch: IngestBatch, evaluations: LateEvaluation[]): Promise<string[]> {
+    if (evaluations.length === 0) return [];
+    const result = await client.query<{ id: string }>(
       `INSERT INTO pending_evaluations (project_id, trace_id, parent_span_id, response_id, evaluation, expires_at)
        SELECT $1, t, p, r, jsonb_build_object('signals', sig), now() + $6 * interval '1 second'
          FROM unnest($2::text[], $3::text[], $4::text[], $5::jsonb[]) AS x(t, p, r, sig)
-        WHERE (SELECT count(*) FROM pending_evaluations WHERE project_id = $1) + cardinality($2::text[]) <= $7`,
+        WHERE (SELECT count(*) FROM pending_evaluations WHERE project_id = $1) + cardinality($2::text[]) <= $7
+       RETURNING id`,
       [
         batch.projectId,
         evaluations.map((e) => e.traceId),
@@ -616,6 +661,6 @@ export class IngestRepository {
         batch.maxPendingPerProject,
       ],
     );
-    return result.rowCount ?? 0;
+    return result.rows.map((r) => r.id);
   }
 }
