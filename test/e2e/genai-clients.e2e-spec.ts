@@ -26,6 +26,13 @@ const DRIVER = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'su
 const CHAT_PRICE = { inputPerMillion: 0.15, cachedInputPerMillion: 0.075, outputPerMillion: 0.6 };
 const EMBEDDING_PRICE = { inputPerMillion: 0.02, outputPerMillion: 0 };
 
+// Content-derived custom signals: they must work whether the client puts the text on the span or
+// sends it as GenAI events in log records.
+const CONTENT_SIGNALS = [
+  { name: 'mentions_paris', kind: 'numeric', source: { type: 'regex_match', pattern: 'Paris', target: 'output_text' } },
+  { name: 'asks_question', kind: 'numeric', source: { type: 'regex_match', pattern: '\\?$', target: 'input_text' } },
+];
+
 interface Sample {
   traceId: string;
   spanId: string;
@@ -50,7 +57,7 @@ describe('published GenAI clients against the real ingest', () => {
     assay = await startTestAssay({ apps: ['api', 'ingest'] });
     project = await seedProject(assay);
     for (const name of [CHAT_MODEL, EMBEDDING_MODEL]) {
-      const created = await call('POST', `${assay.apiUrl}/v1/models`, { key: project.keys.owner.key, json: { name } });
+      const created = await call('POST', `${assay.apiUrl}/v1/models`, { key: project.keys.owner.key, json: { name, customSignals: CONTENT_SIGNALS } });
       assert.equal(created.status, 201, created.text);
     }
     const priced = await call('PUT', `${assay.apiUrl}/v1/prices`, {
@@ -108,6 +115,10 @@ describe('published GenAI clients against the real ingest', () => {
           assert.equal(signals.status, expected.status);
           assert.equal(signals.finish_reason, expected.finishReason);
           assert.equal(signals.output_chars, expected.outputChars);
+          assert.equal(signals.mentions_paris, expected.outputChars === undefined ? undefined : 1);
+          // Every prompt but the 429's ends with a question mark; only OpenInference records an embedding's input as text.
+          const asksQuestion = scenario === 'rate-limited' ? 0 : scenario !== 'embedding' ? 1 : client === 'openinference' ? 0 : undefined;
+          assert.equal(signals.asks_question, asksQuestion);
           assert.equal(signals.error_type, expected.errorType);
           assert.equal(signals.cached_input_tokens, expected.cachedInputTokens);
           assert.equal(signals.reasoning_tokens, expected.reasoningTokens);

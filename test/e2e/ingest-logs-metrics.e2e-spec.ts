@@ -24,7 +24,16 @@ describe('OTLP logs and metrics', () => {
     assay = await startTestAssay({ apps: ['api', 'ingest'] });
     project = await seedProject(assay);
     model = uniqueName('gpt-4o-mini');
-    const created = await call('POST', `${assay.apiUrl}/v1/models`, { key: project.keys.owner.key, json: { name: model } });
+    const created = await call('POST', `${assay.apiUrl}/v1/models`, {
+      key: project.keys.owner.key,
+      json: {
+        name: model,
+        customSignals: [
+          { name: 'mentions_paris', kind: 'numeric', source: { type: 'regex_match', pattern: 'Paris', target: 'output_text' } },
+          { name: 'asks_question', kind: 'numeric', source: { type: 'regex_match', pattern: '\\?$', target: 'input_text' } },
+        ],
+      },
+    });
     assert.equal(created.status, 201, created.text);
   });
   after(async () => {
@@ -64,7 +73,14 @@ describe('OTLP logs and metrics', () => {
     });
     const logExporter = new InMemoryLogRecordExporter();
     const loggerProvider = new LoggerProvider({ resource, processors: [new SimpleLogRecordProcessor({ exporter: logExporter })] });
-    loggerProvider.getLogger('@opentelemetry/instrumentation-openai').emit({
+    const logger = loggerProvider.getLogger('@opentelemetry/instrumentation-openai');
+    logger.emit({
+      eventName: 'gen_ai.user.message',
+      context: trace.setSpan(context.active(), span),
+      attributes: { 'gen_ai.system': 'openai' },
+      body: { content: 'What is the capital of France?' },
+    });
+    logger.emit({
       eventName: 'gen_ai.choice',
       context: trace.setSpan(context.active(), span),
       attributes: { 'gen_ai.system': 'openai' },
@@ -79,7 +95,7 @@ describe('OTLP logs and metrics', () => {
       },
       logs: async (format) => {
         const records = logExporter.getFinishedLogRecords();
-        assert.equal(records.length, 1);
+        assert.equal(records.length, 2);
         return format === 'json'
           ? post('/v1/logs', JsonLogsSerializer.serializeRequest(records)!, 'application/json')
           : post('/v1/logs', ProtobufLogsSerializer.serializeRequest(records)!, 'application/x-protobuf');
@@ -102,6 +118,8 @@ describe('OTLP logs and metrics', () => {
     assert.equal(answer.headers.get('content-type'), 'application/x-protobuf');
     const signals = await signalsOf(sent.spanId);
     assert.equal(signals?.output_chars, 31);
+    assert.equal(signals?.mentions_paris, 1);
+    assert.equal(signals?.asks_question, 1);
     assert.equal(signals?.response_model, `${model}-2024-07-18`);
   });
 
@@ -111,7 +129,10 @@ describe('OTLP logs and metrics', () => {
     assert.equal(answer.status, 200, await answer.clone().text());
     assert.deepEqual(await answer.json(), {});
     await sent.trace();
-    assert.equal((await signalsOf(sent.spanId))?.output_chars, 7);
+    const signals = await signalsOf(sent.spanId);
+    assert.equal(signals?.output_chars, 7);
+    assert.equal(signals?.mentions_paris, 0);
+    assert.equal(signals?.asks_question, 1);
   });
 
   it('acknowledges GenAI client metrics and any other metric', async () => {

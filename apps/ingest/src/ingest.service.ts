@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '@assay/config';
-import { IngestRepository, type CountToWrite, type SampleToWrite } from '@assay/db';
-import { decodeLogsRequest, decodeMetricsRequest, genAiLogEvents, type GenAiLogRecordInput, type LogsPartialSuccess, type MetricsPartialSuccess, type OtlpFormat, type PartialSuccess } from '@assay/otlp';
+import { IngestRepository, type CountToWrite, type LateEvaluation, type SampleToWrite } from '@assay/db';
+import { decodeLogsRequest, decodeMetricsRequest, genAiLogEvents, type GenAiLogRecordInput, type LogsPartialSuccess, type MetricsPartialSuccess, type OtlpFormat, type PartialSuccess, type SignalValues } from '@assay/otlp';
 import { ModelCatalog, ModelsService, buildProfiles, capKey, type CapDemand, type ProjectCatalog } from '@assay/models';
 import { LOGGER, counter } from '@assay/common';
 import { planIngest, type IngestPlan } from './ingest-plan.js';
@@ -114,6 +114,19 @@ export class IngestService implements OnModuleDestroy {
     if (events.other > 0) logRecordsCounter.inc({ kind: 'other' }, events.other);
     if (events.spans.length === 0) return {};
     const catalog = await this.catalog.forProject(projectId);
+    const withContentSignals = catalog.models.filter((m) => m.contentSignals !== null);
+    const lateEvaluations = events.spans.map((span): LateEvaluation => {
+      const evaluation: LateEvaluation = { traceId: span.traceId, parentSpanId: span.spanId, responseId: null, signals: span.signals };
+      if (withContentSignals.length === 0 || (span.outputText === null && span.inputText === null)) return evaluation;
+      const byModel: Record<string, SignalValues> = {};
+      for (const model of withContentSignals) {
+        const values = model.contentSignals!(span);
+        if (Object.keys(values).length > 0) byModel[model.id] = values;
+      }
+      return Object.keys(byModel).length > 0 ? { ...evaluation, signalsByModel: byModel } : evaluation;
+    });
+    const pending = lateEvaluations.filter((e) => Object.keys(e.signals).length > 0 || e.signalsByModel !== undefined);
+    if (pending.length === 0) return {};
     await this.writer.write(
       {
         projectId,
@@ -121,7 +134,7 @@ export class IngestService implements OnModuleDestroy {
         samples: [],
         counts: [],
         unmatched: [],
-        lateEvaluations: events.spans.map((span) => ({ traceId: span.traceId, parentSpanId: span.spanId, responseId: null, signals: span.signals })),
+        lateEvaluations: pending,
         pendingTtlSeconds: PENDING_TTL_SECONDS,
         maxPendingPerProject: MAX_PENDING_PER_PROJECT,
       },

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Injectable } from '@nestjs/common';
-import { compileCustomSignals, normaliseProvider, type TokenPrice } from '@assay/otlp';
+import { compileContentSignals, compileCustomSignals, normaliseProvider, type CallContent, type SignalValues, type TokenPrice } from '@assay/otlp';
 import { ModelRepository, PriceCatalogRepository, ProjectRepository, type ModelEntity } from '@assay/db';
 import type { CompiledSignals } from './inference-signals.js';
 import { SpanMatcher, type MatchableModel } from './span-matcher.js';
@@ -9,6 +9,8 @@ export interface CompiledModel extends MatchableModel {
   sampling: ModelEntity['sampling'];
   energy: ModelEntity['energy'];
   customSignals: CompiledSignals | null;
+  /** The custom signals computed from text alone, for content that GenAI log records carry apart from the span. */
+  contentSignals: ((content: CallContent) => SignalValues) | null;
 }
 
 /** A project's catalog as plain data: what `compileCatalog` builds from, and what crosses to a thread. */
@@ -53,6 +55,7 @@ export function compileCatalog(source: CatalogSource, revision = ++revisions): P
     sampling: m.sampling,
     energy: m.energy,
     customSignals: m.customSignals.length > 0 ? compileCustomSignals(m.customSignals) : null,
+    contentSignals: compileContentSignals(m.customSignals),
   }));
   return {
     revision,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   catastrophicBacktrackingRisk,
+  compileContentSignals,
   compileCustomSignals,
   InvalidCustomSignalError,
   validateCustomSignal,
@@ -142,4 +143,24 @@ describe(catastrophicBacktrackingRisk.name, () => {
       assert.equal(catastrophicBacktrackingRisk(pattern), null);
     });
   }
+});
+
+describe(compileContentSignals.name, () => {
+  const specs: CustomSignalSpec[] = [
+    { name: 'tenant', kind: 'categorical', source: { type: 'span_attribute', key: 'app.tenant' } },
+    { name: 'refusal', kind: 'numeric', source: { type: 'regex_match', pattern: "can't help", flags: 'i', target: 'output_text' } },
+    { name: 'asks', kind: 'numeric', source: { type: 'regex_match', pattern: '\\?$', target: 'input_text' } },
+    { name: 'answer_length', kind: 'numeric', source: { type: 'output_length' } },
+  ];
+
+  it('computes only the signals that text alone decides, from text carried apart from the span', () => {
+    const compute = compileContentSignals(specs)!;
+    assert.deepEqual(compute({ outputText: "Sorry, I CAN'T HELP 😀", inputText: 'Why?' }), { refusal: 1, asks: 1, answer_length: 21 });
+    assert.deepEqual(compute({ outputText: null, inputText: 'Tell me.' }), { asks: 0 });
+  });
+
+  it('is null for a model without content-derived signals', () => {
+    assert.equal(compileContentSignals([specs[0]]), null);
+    assert.equal(compileContentSignals([]), null);
+  });
 });

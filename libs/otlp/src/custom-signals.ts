@@ -72,8 +72,27 @@ export function validateCustomSignal(spec: CustomSignalSpec): void {
   }
 }
 
+/** What custom signals read of an inference. */
+export type CustomSignalInput = Pick<InferenceRecord, 'spanAttributes' | 'resourceAttributes' | 'events' | 'outputText' | 'inputText'>;
+
+/** The text of a call, wherever it was carried (span attributes, or GenAI events sent as log records). */
+export type CallContent = Pick<InferenceRecord, 'outputText' | 'inputText'>;
+
+const CONTENT_SOURCES: ReadonlySet<CustomSignalSource['type']> = new Set(['regex_match', 'output_length']);
+
+/**
+ * The custom signals computed from a call's text alone (regex_match, output_length), for content
+ * that arrives apart from its span; null when the specs have none.
+ */
+export function compileContentSignals(specs: readonly CustomSignalSpec[]): ((content: CallContent) => SignalValues) | null {
+  const contentSpecs = specs.filter((spec) => CONTENT_SOURCES.has(spec.source?.type));
+  if (contentSpecs.length === 0) return null;
+  const compiled = compileCustomSignals(contentSpecs);
+  return (content) => compiled({ spanAttributes: {}, resourceAttributes: {}, events: [], outputText: content.outputText, inputText: content.inputText });
+}
+
 /** Validates every spec, then returns a function computing their values for one record. */
-export function compileCustomSignals(specs: readonly CustomSignalSpec[]): (record: InferenceRecord) => SignalValues {
+export function compileCustomSignals(specs: readonly CustomSignalSpec[]): (record: CustomSignalInput) => SignalValues {
   const seen = new Set<string>();
   for (const spec of specs) {
     validateCustomSignal(spec);
@@ -88,7 +107,7 @@ export function compileCustomSignals(specs: readonly CustomSignalSpec[]): (recor
   };
 }
 
-type Extractor = (record: InferenceRecord, values: SignalValues) => void;
+type Extractor = (record: CustomSignalInput, values: SignalValues) => void;
 
 function compileOne(spec: CustomSignalSpec): Extractor {
   const { name, kind, source } = spec;

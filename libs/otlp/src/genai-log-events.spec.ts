@@ -16,21 +16,36 @@ describe(genAiLogEvents.name, () => {
       record('gen_ai.choice', { body: { index: 0, finish_reason: 'tool_calls', message: { content: 'Paris, of course: 😀' } } }),
     ]);
     assert.deepEqual(events, {
-      spans: [{ traceId: TRACE, spanId: SPAN, signals: { output_chars: 19, finish_reason: 'tool_call' } }],
+      spans: [
+        {
+          traceId: TRACE,
+          spanId: SPAN,
+          signals: { output_chars: 19, finish_reason: 'tool_call' },
+          outputText: 'Paris, of course: 😀',
+          inputText: 'What is the capital of France?',
+        },
+      ],
       unjoined: 0,
       other: 0,
     });
   });
 
-  it('reads gen_ai.client.inference.operation.details output messages', () => {
+  it('reads gen_ai.client.inference.operation.details input and output messages', () => {
     const events = genAiLogEvents([
       record('gen_ai.client.inference.operation.details', {
         attributes: {
+          'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'Say hello' }] }]),
           'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'Hello' }], finish_reason: 'stop' }]),
         },
       }),
     ]);
     assert.deepEqual(events.spans[0].signals, { output_chars: 5, finish_reason: 'stop' });
+    assert.deepEqual([events.spans[0].inputText, events.spans[0].outputText], ['Say hello', 'Hello']);
+  });
+
+  it('keeps a span whose events carry only its prompt, for input-text signals', () => {
+    const events = genAiLogEvents([record('gen_ai.user.message', { attributes: { content: 'Why?' } })]);
+    assert.deepEqual(events.spans, [{ traceId: TRACE, spanId: SPAN, signals: {}, outputText: null, inputText: 'Why?' }]);
   });
 
   it('keeps the latest evaluation of a name, and separates spans', () => {

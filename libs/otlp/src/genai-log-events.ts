@@ -19,6 +19,9 @@ export interface SpanEventSignals {
   traceId: string;
   spanId: string;
   signals: SignalValues;
+  /** The call's text as the events carried it, for content-derived custom signals; null when absent. */
+  outputText: string | null;
+  inputText: string | null;
 }
 
 export interface GenAiLogEvents {
@@ -37,6 +40,7 @@ const EVALUATION = 'gen_ai.evaluation.result';
 interface SpanContent {
   traceId: string;
   spanId: string;
+  inputs: string[];
   outputs: string[];
   finishReasons: string[];
   evaluations: Array<{ at: bigint; name: string; score: number | null; label: string | null }>;
@@ -64,14 +68,14 @@ export function genAiLogEvents(records: readonly GenAiLogRecordInput[]): GenAiLo
       unjoined++;
       continue;
     }
-    if (INPUT_EVENTS.has(name)) continue;
     const key = `${record.traceId}/${record.spanId}`;
     let content = bySpan.get(key);
     if (content === undefined) {
-      content = { traceId: record.traceId, spanId: record.spanId, outputs: [], finishReasons: [], evaluations: [] };
+      content = { traceId: record.traceId, spanId: record.spanId, inputs: [], outputs: [], finishReasons: [], evaluations: [] };
       bySpan.set(key, content);
     }
-    if (name === CHOICE) readChoice(record, content);
+    if (INPUT_EVENTS.has(name)) readInputMessage(record, content);
+    else if (name === CHOICE) readChoice(record, content);
     else if (name === OPERATION_DETAILS) readOperationDetails(record, content);
     else readEvaluation(record, content);
   }
@@ -85,7 +89,9 @@ export function genAiLogEvents(records: readonly GenAiLogRecordInput[]): GenAiLo
       if (evaluation.score !== null) signals[`eval.${evaluation.name}.score`] = evaluation.score;
       if (evaluation.label !== null) signals[`eval.${evaluation.name}.label`] = evaluation.label;
     }
-    if (Object.keys(signals).length > 0) spans.push({ traceId: content.traceId, spanId: content.spanId, signals });
+    const outputText = content.outputs.length > 0 ? content.outputs.join('\n') : null;
+    const inputText = content.inputs.length > 0 ? content.inputs.join('\n') : null;
+    if (Object.keys(signals).length > 0 || inputText !== null) spans.push({ traceId: content.traceId, spanId: content.spanId, signals, outputText, inputText });
   }
   return { spans, unjoined, other };
 }
@@ -100,7 +106,15 @@ function readChoice(record: GenAiLogRecordInput, content: SpanContent): void {
   if (finishReason !== null) content.finishReasons.push(finishReason);
 }
 
+// Body `{content}` (or `{role, content}`) of gen_ai.user.message and its siblings; older SDKs use attributes.
+function readInputMessage(record: GenAiLogRecordInput, content: SpanContent): void {
+  const text = legacyMessageText(record.body) ?? readString(record.attributes, 'content');
+  if (text !== null) content.inputs.push(text);
+}
+
 function readOperationDetails(record: GenAiLogRecordInput, content: SpanContent): void {
+  const input = genAiMessagesContent(record.attributes['gen_ai.input.messages'] ?? asRecord(record.body)?.['gen_ai.input.messages']);
+  if (input.text !== null) content.inputs.push(input.text);
   const output = genAiMessagesContent(record.attributes['gen_ai.output.messages'] ?? asRecord(record.body)?.['gen_ai.output.messages']);
   if (output.text !== null) content.outputs.push(output.text);
   const declared = record.attributes['gen_ai.response.finish_reasons'];

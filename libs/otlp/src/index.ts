@@ -29,6 +29,8 @@ export {
   MAX_REGEX_INPUT_LENGTH,
   MAX_REGEX_PATTERN_LENGTH,
   compileCustomSignals,
+  compileContentSignals,
+  type CallContent,
   validateCustomSignal,
   type CustomSignalSource,
   type CustomSignalSpec,

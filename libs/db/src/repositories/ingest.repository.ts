@@ -36,7 +36,14 @@ export interface LateEvaluation {
   parentSpanId: string | null;
   responseId: string | null;
   signals: SampleSignals;
+  /**
+   * Signals that depend on the model the sample belongs to, by model id: a model's content-derived
+   * custom signals computed over text carried in log records, before anyone knows the span's model.
+   */
+  signalsByModel?: Record<string, SampleSignals>;
 }
+
+type PendingEvaluationBody = { signals: SampleSignals; byModel?: Record<string, SampleSignals> };
 
 /** Values of some signals of one stored sample, to be summarised into profile rows. */
 export interface ProfiledValues {
@@ -377,7 +384,7 @@ export class IngestRepository {
   /** The evaluations this batch left pending whose samples another request committed meanwhile. */
   private attachKeptPending(batch: IngestBatch, ids: string[], profiler: Profiler): Promise<number> {
     return this.inTransaction(async (client) => {
-      const taken = await client.query<{ trace_id: string; parent_span_id: string | null; response_id: string | null; evaluation: { signals: SampleSignals } }>(
+      const taken = await client.query<{ trace_id: string; parent_span_id: string | null; response_id: string | null; evaluation: PendingEvaluationBody }>(
         `DELETE FROM pending_evaluations p
           WHERE p.id = ANY($1::bigint[])
             AND ((p.parent_span_id IS NOT NULL AND EXISTS (
@@ -388,7 +395,13 @@ export class IngestRepository {
         [ids, batch.modelIds],
       );
       if (taken.rows.length === 0) return 0;
-      const evaluations: LateEvaluation[] = taken.rows.map((r) => ({ traceId: r.trace_id, parentSpanId: r.parent_span_id, responseId: r.response_id, signals: r.evaluation.signals }));
+      const evaluations: LateEvaluation[] = taken.rows.map((r) => ({
+        traceId: r.trace_id,
+        parentSpanId: r.parent_span_id,
+        responseId: r.response_id,
+        signals: r.evaluation.signals,
+        signalsByModel: r.evaluation.byModel,
+      }));
       const bySpan = await this.attachBySpan(client, batch.modelIds, evaluations);
       const byResponse = await this.attachByResponse(client, batch.modelIds, evaluations.filter((_, i) => !bySpan.matched.has(i)));
       await this.insertProfiles(client, profiler([...bySpan.values, ...byResponse.values]));
@@ -563,7 +576,7 @@ export class IngestRepository {
   /** Takes the pending evaluations of the samples about to be stored and merges them into their signals. */
   private async takePendingFor(client: PoolClient, projectId: string, samples: SampleToWrite[]): Promise<Map<SampleToWrite, SampleSignals>> {
     const responseIds = samples.flatMap((s) => (s.responseId === null ? [] : [s.responseId]));
-    const result = await client.query<{ trace_id: string; parent_span_id: string | null; response_id: string | null; evaluation: { signals: SampleSignals } }>(
+    const result = await client.query<{ trace_id: string; parent_span_id: string | null; response_id: string | null; evaluation: PendingEvaluationBody }>(
       `DELETE FROM pending_evaluations
         WHERE project_id = $1 AND expires_at > now()
           AND ((trace_id, parent_span_id) IN (SELECT * FROM unnest($2::text[], $3::text[])) OR response_id = ANY($4::text[]))
@@ -577,8 +590,9 @@ export class IngestRepository {
         const bySpan = row.trace_id === sample.traceId && row.parent_span_id === sample.spanId;
         const byResponse = row.response_id !== null && row.response_id === sample.responseId;
         if (!bySpan && !byResponse) continue;
-        Object.assign(sample.signals, row.evaluation.signals);
-        merged.set(sample, { ...(merged.get(sample) ?? {}), ...row.evaluation.signals });
+        const signals = { ...row.evaluation.signals, ...row.evaluation.byModel?.[sample.modelId] };
+        Object.assign(sample.signals, signals);
+        merged.set(sample, { ...(merged.get(sample) ?? {}), ...signals });
       }
     }
     return merged;
@@ -599,6 +613,7 @@ export class IngestRepository {
       candidates.map(({ e }) => e.traceId),
       candidates.map(({ e }) => e.parentSpanId!),
       candidates.map(({ e }) => e.signals),
+      candidates.map(({ e }) => e.signalsByModel ?? null),
     );
   }
 
@@ -617,6 +632,7 @@ export class IngestRepository {
       candidates.map(({ e }) => e.traceId),
       candidates.map(({ e }) => e.responseId!),
       candidates.map(({ e }) => e.signals),
+      candidates.map(({ e }) => e.signalsByModel ?? null),
     );
   }
 
@@ -628,13 +644,16 @@ export class IngestRepository {
     traceIds: string[],
     keys: string[],
     signals: SampleSignals[],
+    byModel: Array<Record<string, SampleSignals> | null>,
   ): Promise<{ matched: Set<number>; values: ProfiledValues[] }> {
     const result = await client.query<{ i: number; model_id: string; version: string; minute_ms: string; sig: SampleSignals }>(
-      `UPDATE samples s SET signals = s.signals || e.sig
-         FROM unnest($2::int[], $3::text[], $4::text[], $5::jsonb[]) AS e(i, t, k, sig)
+      `WITH e AS (SELECT * FROM unnest($2::int[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[]) AS e(i, t, k, sig, bym))
+       UPDATE samples s SET signals = s.signals || e.sig || coalesce(e.bym -> s.model_id::text, '{}'::jsonb)
+         FROM e
         WHERE s.model_id = ANY($1::uuid[]) AND ${condition}
-        RETURNING e.i, s.model_id, s.version, (extract(epoch FROM date_trunc('minute', s.time)) * 1000)::bigint AS minute_ms, e.sig`,
-      [modelIds, indexes, traceIds, keys, signals.map((s) => JSON.stringify(s))],
+        RETURNING e.i, s.model_id, s.version, (extract(epoch FROM date_trunc('minute', s.time)) * 1000)::bigint AS minute_ms,
+                  e.sig || coalesce(e.bym -> s.model_id::text, '{}'::jsonb) AS sig`,
+      [modelIds, indexes, traceIds, keys, signals.map((s) => JSON.stringify(s)), byModel.map((m) => (m === null ? null : JSON.stringify(m)))],
     );
     return {
       matched: new Set(result.rows.map((r) => r.i)),
@@ -647,8 +666,8 @@ export class IngestRepository {
     if (evaluations.length === 0) return [];
     const result = await client.query<{ id: string }>(
       `INSERT INTO pending_evaluations (project_id, trace_id, parent_span_id, response_id, evaluation, expires_at)
-       SELECT $1, t, p, r, jsonb_build_object('signals', sig), now() + $6 * interval '1 second'
-         FROM unnest($2::text[], $3::text[], $4::text[], $5::jsonb[]) AS x(t, p, r, sig)
+       SELECT $1, t, p, r, jsonb_strip_nulls(jsonb_build_object('signals', sig, 'byModel', bym)), now() + $6 * interval '1 second'
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::jsonb[], $8::jsonb[]) AS x(t, p, r, sig, bym)
         WHERE (SELECT count(*) FROM pending_evaluations WHERE project_id = $1) + cardinality($2::text[]) <= $7
        RETURNING id`,
       [
@@ -659,6 +678,7 @@ export class IngestRepository {
         evaluations.map((e) => JSON.stringify(e.signals)),
         batch.pendingTtlSeconds,
         batch.maxPendingPerProject,
+        evaluations.map((e) => (e.signalsByModel === undefined ? null : JSON.stringify(e.signalsByModel))),
       ],
     );
     return result.rows.map((r) => r.id);
