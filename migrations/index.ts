@@ -8,6 +8,7 @@ import { GatesReports1764320050000 } from './1764320050000-GatesReports.js';
 import { SampleKeysCollateC1764320060000 } from './1764320060000-SampleKeysCollateC.js';
 import { CheaperSampleInserts1764320070000 } from './1764320070000-CheaperSampleInserts.js';
 import { AlertLedgerIndex1764320080000 } from './1764320080000-AlertLedgerIndex.js';
+import { GenAiClientMetrics1764320090000 } from './1764320090000-GenAiClientMetrics.js';
 
 // Order matters: TypeORM runs pending migrations in timestamp order, and this list is what it knows.
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   SampleKeysCollateC1764320060000,
   CheaperSampleInserts1764320070000,
   AlertLedgerIndex1764320080000,
+  GenAiClientMetrics1764320090000,
 ];

@@ -74,6 +74,8 @@ describe(`a NodeSDK with its default exporters, ${SECONDS} s against the ingest`
     assert.ok(counterValue(scraped, /^assay_ingest_spans_total\{outcome="sampled"\}/) > 100, scraped);
     assert.ok(counterValue(scraped, /^assay_ingest_log_records_total\{kind="genai"\}/) > 100, scraped);
     assert.ok(counterValue(scraped, /^assay_ingest_metrics_total\{kind="gen_ai.client.token.usage"\}/) >= 2, scraped);
+    assert.ok(counterValue(scraped, /^assay_ingest_client_metric_points_total\{outcome="folded"\}/) >= 2, scraped);
+    assert.equal(counterValue(scraped, /^assay_ingest_client_metric_points_total\{outcome="unmatched"\}/), 0);
     const page = await call<{ items: Array<{ signals: Record<string, unknown> }> }>('GET', `${assay.apiUrl}/v1/models/${CHAT_MODEL}/samples?limit=1000`, {
       key: project.keys.auditor.key,
     });

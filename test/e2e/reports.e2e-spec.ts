@@ -5,6 +5,9 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
+import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { chromium } from 'playwright-core';
 import {
   GenAiTraffic, call, eventually, normal, seedProject, seededRandom, spawnAssay, startTestAssay, uniqueName,
@@ -257,4 +260,62 @@ describe('audit reports, end to end', () => {
     assert.equal((await call('DELETE', api(`/v1/models/${model}/report-schedule`), { key: owner() })).status, 204);
     assert.equal((await call('GET', api(`/v1/models/${model}/report-schedule`), { key: owner() })).status, 404);
   });
+
+  it('takes requests, tokens and cost from the clients\' GenAI metrics when they send them', async () => {
+    const metered = uniqueName('metered-bot');
+    assert.equal((await call('POST', api('/v1/models'), { key: owner(), json: { name: metered } })).status, 201);
+    const priced = await call('PUT', api('/v1/prices'), {
+      key: owner(),
+      json: { prices: [{ provider: 'openai', model: metered, inputPerMillion: 1, outputPerMillion: 4 }] },
+    });
+    assert.equal(priced.status, 200, priced.text);
+    // As the official instrumentation records them, exported cumulatively (the SDK's default) twice.
+    const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+    const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
+    const meters = new MeterProvider({ resource: resourceFromAttributes({ 'service.name': 'metered-app', 'service.version': '3.1.0' }), readers: [reader] });
+    const meter = meters.getMeter('@opentelemetry/instrumentation-openai');
+    const tokens = meter.createHistogram('gen_ai.client.token.usage', { unit: '{token}' });
+    const duration = meter.createHistogram('gen_ai.client.operation.duration', { unit: 's' });
+    const call1 = { 'gen_ai.operation.name': 'chat', 'gen_ai.system': 'openai', 'gen_ai.request.model': metered, 'gen_ai.response.model': `${metered}-2024-07-18` };
+    const exportNow = async (): Promise<void> => {
+      await reader.forceFlush();
+      const batches = exporter.getMetrics();
+      const answer = await fetch(`${assay.ingestUrl}/v1/metrics`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${project.keys.ingest.key}`, 'Content-Type': 'application/x-protobuf' },
+        body: ProtobufMetricsSerializer.serializeRequest(batches.at(-1)!)!,
+      });
+      assert.equal(answer.status, 200, await answer.text());
+    };
+    for (let i = 0; i < 3; i++) {
+      tokens.record(1000, { ...call1, 'gen_ai.token.type': 'input' });
+      tokens.record(250, { ...call1, 'gen_ai.token.type': 'output' });
+      duration.record(0.5, call1);
+    }
+    await exportNow();
+    tokens.record(1000, { ...call1, 'gen_ai.token.type': 'input' });
+    tokens.record(250, { ...call1, 'gen_ai.token.type': 'output' });
+    duration.record(0.5, { ...call1, 'error.type': 'RateLimitError' });
+    await exportNow();
+    await exportNow();
+    await meters.shutdown();
+
+    const created = await call<{ id: string }>('POST', api('/v1/reports'), {
+      key: auditor(),
+      json: { model: metered, from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() },
+    });
+    assert.equal(created.status, 202, created.text);
+    const ready = await eventually(async () => {
+      const response = await call<Envelope>('GET', api(`/v1/reports/${created.body.id}`), { key: auditor(), headers: { accept: 'application/json' } });
+      return response.status === 200 ? response : null;
+    }, 30_000, 250);
+    const statement = JSON.parse(Buffer.from(ready.body.payload, 'base64').toString('utf8')) as { predicate: { content: { economics: Record<string, unknown> } } };
+    const economics = statement.predicate.content.economics;
+    assert.deepEqual(
+      { source: economics.source, requests: economics.requests, sampled: economics.sampled, inputTokens: economics.inputTokens, outputTokens: economics.outputTokens, estimated: economics.estimated },
+      { source: 'client_metrics', requests: 4, sampled: 0, inputTokens: 4000, outputTokens: 1000, estimated: false },
+    );
+    assert.ok(Math.abs(Number(economics.costUsd) - (4000 * 1 + 1000 * 4) / 1e6) < 1e-12, String(economics.costUsd));
+  });
 });
+

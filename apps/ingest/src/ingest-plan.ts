@@ -61,7 +61,7 @@ function sampleOf(record: InferenceRecord, model: CompiledModel, version: string
 }
 
 /** The provider's price for the requested model, else the answered one, else either without its snapshot suffix. */
-function priceOf(record: InferenceRecord, catalog: ProjectCatalog): TokenPrice | null {
+export function priceOf(record: Pick<InferenceRecord, 'provider' | 'requestModel' | 'responseModel'>, catalog: ProjectCatalog): TokenPrice | null {
   if (record.provider === null || catalog.prices.size === 0) return null;
   for (const name of modelNameCandidates(record.requestModel, record.responseModel)) {
     const price = catalog.prices.get(priceKey(record.provider, name));

@@ -1,11 +1,11 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '@assay/config';
-import { IngestRepository, type CountToWrite, type LateEvaluation, type SampleToWrite } from '@assay/db';
-import { decodeLogsRequest, decodeMetricsRequest, genAiLogEvents, type GenAiLogRecordInput, type LogsPartialSuccess, type MetricsPartialSuccess, type OtlpFormat, type PartialSuccess, type SignalValues } from '@assay/otlp';
-import { ModelCatalog, ModelsService, buildProfiles, capKey, type CapDemand, type ProjectCatalog } from '@assay/models';
+import { ClientMetricsRepository, IngestRepository, type ClientMetricPointToFold, type CountToWrite, type LateEvaluation, type SampleToWrite } from '@assay/db';
+import { decodeLogsRequest, decodeMetricsRequest, genAiClientMetricPoints, genAiLogEvents, type GenAiLogRecordInput, type LogsPartialSuccess, type MetricsPartialSuccess, type OtlpFormat, type PartialSuccess, type SignalValues } from '@assay/otlp';
+import { ModelCatalog, ModelsService, SpanMatcher, buildProfiles, capKey, type CapDemand, type ProjectCatalog } from '@assay/models';
 import { LOGGER, counter } from '@assay/common';
-import { planIngest, type IngestPlan } from './ingest-plan.js';
+import { planIngest, priceOf, type IngestPlan } from './ingest-plan.js';
 import { PlannerPool } from './planner-pool.js';
 import { SamplingCaps, type CapGrant } from './sampling-caps.js';
 
@@ -16,6 +16,13 @@ const MAX_PENDING_PER_PROJECT = 10_000;
 const spansCounter = counter('assay_ingest_spans_total', 'Inference spans received, by outcome', ['outcome']);
 const logRecordsCounter = counter('assay_ingest_log_records_total', 'OTLP log records received: GenAI events or other', ['kind']);
 const metricsCounter = counter('assay_ingest_metrics_total', 'OTLP metrics received, by GenAI client metric name or other', ['kind']);
+const clientMetricPointsCounter = counter(
+  'assay_ingest_client_metric_points_total',
+  'GenAI client metric points: folded into model totals, matching no model, or refused at the per-project series limit',
+  ['outcome'],
+);
+const MAX_METRIC_SERIES_PER_PROJECT = 10_000;
+const MINUTE_MS = 60_000;
 const GENAI_CLIENT_METRICS: ReadonlySet<string> = new Set([
   'gen_ai.client.token.usage',
   'gen_ai.client.operation.duration',
@@ -48,6 +55,7 @@ export class IngestService implements OnModuleDestroy {
     private readonly catalog: ModelCatalog,
     private readonly models: ModelsService,
     private readonly writer: IngestRepository,
+    private readonly clientMetrics: ClientMetricsRepository,
     private readonly caps: SamplingCaps,
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(LOGGER) logger: Logger,
@@ -143,14 +151,42 @@ export class IngestService implements OnModuleDestroy {
     return {};
   }
 
-  /** `POST /v1/metrics`: acknowledged and counted, GenAI client metrics by name. */
-  async ingestMetrics(_projectId: string, body: Uint8Array, format: OtlpFormat): Promise<{ partialSuccess?: MetricsPartialSuccess }> {
+  /**
+   * `POST /v1/metrics`: the GenAI client metrics (`gen_ai.client.operation.duration`,
+   * `gen_ai.client.token.usage`) of the project's models are folded into per-model, per-minute
+   * totals, unsampled, which reports prefer to scaled samples; every metric is acknowledged and counted.
+   */
+  async ingestMetrics(projectId: string, body: Uint8Array, format: OtlpFormat): Promise<{ partialSuccess?: MetricsPartialSuccess }> {
     const request = decodeMetricsRequest(body, format);
     for (const resourceMetrics of request.resourceMetrics) {
       for (const scopeMetrics of resourceMetrics.scopeMetrics) {
         for (const metric of scopeMetrics.metrics) metricsCounter.inc({ kind: GENAI_CLIENT_METRICS.has(metric.name) ? metric.name : 'other' });
       }
     }
+    const { points } = genAiClientMetricPoints(request);
+    if (points.length === 0) return {};
+    const catalog = await this.catalog.forProject(projectId);
+    const toFold: ClientMetricPointToFold[] = [];
+    let unmatched = 0;
+    for (const point of points) {
+      const model = catalog.matcher.match(point);
+      if (model === null) {
+        unmatched++;
+        continue;
+      }
+      const price = point.field === 'operations' ? null : priceOf(point, catalog);
+      toFold.push({
+        ...point,
+        modelId: model.id,
+        version: SpanMatcher.versionOf(model, point),
+        minuteMs: Math.floor(point.timeMs / MINUTE_MS) * MINUTE_MS,
+        usdPerToken: price === null ? null : (point.field === 'input_tokens' ? price.inputPerMillion : price.outputPerMillion) / 1_000_000,
+      });
+    }
+    if (unmatched > 0) clientMetricPointsCounter.inc({ outcome: 'unmatched' }, unmatched);
+    const { folded, refusedSeries } = await this.clientMetrics.fold(projectId, toFold, MAX_METRIC_SERIES_PER_PROJECT);
+    clientMetricPointsCounter.inc({ outcome: 'folded' }, folded);
+    if (refusedSeries > 0) clientMetricPointsCounter.inc({ outcome: 'series_limit' }, refusedSeries);
     return {};
   }
 

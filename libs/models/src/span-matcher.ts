@@ -10,6 +10,9 @@ export interface MatchableModel {
 
 export const UNKNOWN_VERSION = 'unknown';
 
+/** What matching reads: an inference span, or a GenAI client metric point (its attributes as the span's). */
+export type MatchInput = Pick<InferenceRecord, 'requestModel' | 'responseModel' | 'serviceName' | 'serviceVersion' | 'spanAttributes' | 'resourceAttributes'>;
+
 function sameValue(actual: AttrValue | undefined, expected: string | number | boolean): boolean {
   if (actual === undefined || actual === null) return false;
   if (typeof actual === typeof expected) return actual === expected;
@@ -39,7 +42,7 @@ export class SpanMatcher<M extends MatchableModel> {
     }
   }
 
-  match(record: InferenceRecord): M | null {
+  match(record: MatchInput): M | null {
     for (const model of this.byAttributes) if (this.serviceAllows(model, record) && this.attributesMatch(model, record)) return model;
     if (record.requestModel !== null) {
       const exact = this.matchName(record.requestModel, record);
@@ -56,24 +59,24 @@ export class SpanMatcher<M extends MatchableModel> {
     return null;
   }
 
-  private matchName(name: string, record: InferenceRecord): M | null {
+  private matchName(name: string, record: MatchInput): M | null {
     const candidates = this.byName.get(name);
     if (candidates) for (const model of candidates) if (this.serviceAllows(model, record)) return model;
     return null;
   }
 
   /** The configured attribute (span, then resource), else the resource's `service.version`. */
-  static versionOf(model: MatchableModel, record: InferenceRecord): string {
+  static versionOf(model: MatchableModel, record: MatchInput): string {
     const value = attributeLookup(record, model.versionAttribute);
     if (value !== undefined && value !== null && typeof value !== 'object') return String(value).slice(0, 200) || UNKNOWN_VERSION;
     return record.serviceVersion?.slice(0, 200) || UNKNOWN_VERSION;
   }
 
-  private serviceAllows(model: M, record: InferenceRecord): boolean {
+  private serviceAllows(model: M, record: MatchInput): boolean {
     return model.match.serviceName === undefined || model.match.serviceName === record.serviceName;
   }
 
-  private attributesMatch(model: M, record: InferenceRecord): boolean {
+  private attributesMatch(model: M, record: MatchInput): boolean {
     for (const [key, expected] of Object.entries(model.match.attributes!)) {
       if (!sameValue(attributeLookup(record, key), expected)) return false;
     }

@@ -73,3 +73,13 @@ export {
   ExportMetricsServiceRequestType,
   ExportMetricsServiceResponseType,
 } from './otlp-schema.js';
+export {
+  foldPoint,
+  genAiClientMetricPoints,
+  OPERATION_DURATION,
+  TOKEN_USAGE,
+  type ClientMetricField,
+  type ClientMetricPoint,
+  type ClientMetricPoints,
+  type SeriesState,
+} from './genai-client-metrics.js';

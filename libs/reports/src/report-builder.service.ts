@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
+  ClientMetricsRepository,
   BaselineRepository, GateRepository, LedgerRepository, ModelRepository, MonitorRepository, ReportRepository,
   type ModelEntity, type ReportEntity,
 } from '@assay/db';
@@ -41,6 +42,7 @@ export class ReportBuilder {
     private readonly checkpoints: CheckpointService,
     private readonly signing: SigningService,
     private readonly subscribers: SubscriptionsService,
+    private readonly clientMetrics: ClientMetricsRepository,
   ) {}
 
   /** Builds, signs and stores a queued report; a report already built is left alone. */
@@ -205,26 +207,47 @@ export class ReportBuilder {
     }
   }
 
+  /**
+   * Requests, tokens and cost from the clients' GenAI metrics where they sent them for the period
+   * (unsampled counts), else scaled from the sampled spans; latency, providers and energy always
+   * from the samples.
+   */
   private async economics(model: ModelEntity, from: Date, to: Date): Promise<ReportEconomics> {
-    const [sums, providers, counts] = await Promise.all([
+    const [sums, providers, counts, metrics] = await Promise.all([
       this.reports.economics(model.id, from, to),
       this.reports.providerMix(model.id, from, to),
       this.reports.requestCounts(model.id, from, to),
+      this.clientMetrics.totals(model.id, from, to),
     ]);
-    const requests = Math.max(counts.seen, sums.sampled);
-    const scale = sums.sampled > 0 ? requests / sums.sampled : 1;
+    const sampledRequests = Math.max(counts.seen, sums.sampled);
+    const scale = sums.sampled > 0 ? sampledRequests / sums.sampled : 1;
     const scaled = (v: number | null): number | null => (v === null ? null : v * scale);
-    return {
-      requests,
+    const shared = {
       sampled: sums.sampled,
-      estimated: scale !== 1,
-      inputTokens: Math.round(sums.inputTokens * scale),
-      outputTokens: Math.round(sums.outputTokens * scale),
-      costUsd: scaled(sums.costUsd),
       latencyMs: { p50: sums.latencyP50, p95: sums.latencyP95 },
       providers: providers.map((p) => ({ provider: p.provider, share: sums.sampled > 0 ? p.sampled / sums.sampled : 0, sampled: p.sampled, costUsd: scaled(p.costUsd) })),
       energyWh: scaled(sums.energyWh),
       co2eG: scaled(sums.co2eG),
+    };
+    if (metrics !== null) {
+      return {
+        ...shared,
+        source: 'client_metrics',
+        requests: metrics.operations,
+        estimated: false,
+        inputTokens: metrics.inputTokens,
+        outputTokens: metrics.outputTokens,
+        costUsd: metrics.costUsd,
+      };
+    }
+    return {
+      ...shared,
+      source: 'samples',
+      requests: sampledRequests,
+      estimated: scale !== 1,
+      inputTokens: Math.round(sums.inputTokens * scale),
+      outputTokens: Math.round(sums.outputTokens * scale),
+      costUsd: scaled(sums.costUsd),
     };
   }
 

@@ -59,6 +59,12 @@ export interface ReportAlert {
 }
 
 export interface ReportEconomics {
+  /**
+   * Where requests, tokens and cost come from: `client_metrics`, the clients' unsampled
+   * gen_ai.client.* metrics (cost at the input and output prices; cached input is not told apart),
+   * or `samples`, the sampled spans scaled to all requests.
+   */
+  source: 'client_metrics' | 'samples';
   requests: number;
   sampled: number;
   /** Sampled sums scaled by requests / sampled: estimates when sampling is below 100%. */

@@ -35,7 +35,8 @@ const content: ReportContent = {
   ],
   alerts: [{ id: 'al1', fingerprint: 'f', signal: 'latency_ms', severity: 'warning', status: 'resolved', startedAt: '2026-11-28T10:00:00.000Z', endedAt: '2026-11-28T11:00:00.000Z', ending: 'resolved after 2 failing runs', ledgerIndex: 7 }],
   gateDecisions: [],
-  economics: { requests: 450, sampled: 45, estimated: true, inputTokens: 1, outputTokens: 1, costUsd: 1.25, latencyMs: { p50: 800, p95: 1900 }, providers: [], energyWh: null, co2eG: null },
+  economics: {
+    source: 'samples', requests: 450, sampled: 45, estimated: true, inputTokens: 1, outputTokens: 1, costUsd: 1.25, latencyMs: { p50: 800, p95: 1900 }, providers: [], energyWh: null, co2eG: null },
   verification: { instructions: [] },
 };
 

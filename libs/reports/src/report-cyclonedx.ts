@@ -65,7 +65,7 @@ export function modelCardBom(content: ReportContent, toolVersion: string): Cyclo
     ...metric('requests', content.economics.requests, period),
     ...metric('latency p50 (ms)', content.economics.latencyMs.p50, period),
     ...metric('latency p95 (ms)', content.economics.latencyMs.p95, period),
-    ...metric(`cost (USD${content.economics.estimated ? ', estimated from samples' : ''})`, content.economics.costUsd, period),
+    ...metric(`cost (USD${content.economics.source === 'client_metrics' ? ', from client metrics' : content.economics.estimated ? ', estimated from samples' : ''})`, content.economics.costUsd, period),
     ...metric('energy (Wh, estimate)', content.economics.energyWh, period),
     ...metric('emissions (g CO2e, estimate)', content.economics.co2eG, period),
   ];

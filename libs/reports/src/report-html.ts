@@ -149,7 +149,7 @@ ${table(
   ['requests', 'sampled', 'input tokens', 'output tokens', 'cost (USD)', 'latency p50 (ms)', 'latency p95 (ms)', 'energy (Wh)', 'CO2e (g)'],
   [[tdNum(e.requests, 12), tdNum(e.sampled, 12), tdNum(e.inputTokens, 12), tdNum(e.outputTokens, 12), tdNum(e.costUsd, 6), tdNum(e.latencyMs.p50), tdNum(e.latencyMs.p95), tdNum(e.energyWh), tdNum(e.co2eG)]],
 )}
-<p class="muted">${e.estimated ? 'Token, cost and energy totals are scaled from the sampled inferences to all requests. ' : ''}Energy and CO2e are estimates from the model's configured per-token factors, not measurements${e.co2eG === null ? ' (none configured)' : ''}.</p>
+<p class="muted">${e.source === 'client_metrics' ? "Requests, tokens and cost are from the clients' gen_ai.client.* metrics (unsampled); cost prices every input token at the input price. Latency, providers and energy are from the sampled spans. " : 'Requests, tokens and cost are estimated from sampled spans. '}${e.estimated ? 'Sampled totals are scaled to all requests. ' : ''}Energy and CO2e are estimates from the model's configured per-token factors, not measurements${e.co2eG === null ? ' (none configured)' : ''}.</p>
 ${providerChart(e.providers)}
 
 <h2>How to verify this report</h2>
