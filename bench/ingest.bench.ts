@@ -3,19 +3,32 @@
 // which matches, samples, computes signals and commits every request before answering. Prints spans/s
 // accepted at 100% and at 10% sampling, p50/p99 request latency and peak RSS; the baseline, measured
 // in the same run, is a bare decode loop (decodeTraceRequest) over the same bodies.
+// The logs phase sends /v1/logs requests of 100 gen_ai.choice log records (SDK LogRecords), one for
+// each span of a request of that round's 100% phase, so every record joins a stored sample: records/s
+// accepted, against a bare decodeLogsRequest loop over the same bodies; afterwards the samples that
+// carry the records' output_chars are counted, so that a record dropped on the way shows.
 //   npm run bench:ingest   (BENCH_PG_ADMIN_URL, default postgres://postgres@127.0.0.1:5432/postgres; REDIS_URL;
-//                           BENCH_REQUESTS per run, default 400; BENCH_ROUNDS runs per phase, default 5; BENCH_CONCURRENCY, default 8; BENCH_PHASE=100|10;
+//                           BENCH_REQUESTS per run, default 400; BENCH_ROUNDS runs per phase, default 5; BENCH_CONCURRENCY, default 8;
+//                           BENCH_PHASE=100|10|logs (logs alone still sends the 100% spans first, unmeasured);
 //                           BENCH_PROFILE=<file> for a CPU profile of the server's thread)
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { SpanKind } from '@opentelemetry/api';
-import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { ROOT_CONTEXT, SpanKind, trace, type SpanContext } from '@opentelemetry/api';
+import { ProtobufLogsSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import { LoggerProvider, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { BasicTracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { ApiKeyService, createRootLogger, startAssay } from '@assay/common';
 import { ApiKeyRepository, ModelRepository, PriceCatalogRepository, ProjectRepository, Role } from '@assay/db';
-import { ExportTraceServiceRequestType, decodeTraceRequest, extractInferences } from '@assay/otlp';
+import {
+  ExportLogsServiceRequestType,
+  ExportTraceServiceRequestType,
+  decodeLogsRequest,
+  decodeTraceRequest,
+  extractInferences,
+  genAiLogEvents,
+} from '@assay/otlp';
 import { createIngestApp } from '@assay/ingest';
 import { benchConfig, createBenchDatabase } from './support/bench-database.js';
 import { LoadClient, type LoadPhase } from './support/http-load.js';
@@ -28,15 +41,59 @@ const WARM_REQUESTS = 200;
 // The spans are serialised as they are, without a span processor: SimpleSpanProcessor's export of
 // each span keeps it reachable behind a 30-second timer, which left about 0.3 MB per body (hundreds of
 // MB in all) on the heap the server's garbage collector traces during the measured runs.
-const tracer = new BasicTracerProvider({
-  resource: resourceFromAttributes({ 'service.name': 'support-app', 'service.version': '2.4.1', 'host.name': 'app-1', 'deployment.environment': 'prod' }),
-}).getTracer('openai-instrumentation', '0.9.0');
+const resource = resourceFromAttributes({ 'service.name': 'support-app', 'service.version': '2.4.1', 'host.name': 'app-1', 'deployment.environment': 'prod' });
+const tracer = new BasicTracerProvider({ resource }).getTracer('openai-instrumentation', '0.9.0');
 
-function makeBody(model: string, seq: number): Buffer {
+/** What a span's gen_ai.choice log record needs of it. */
+interface SentSpan {
+  context: SpanContext;
+  endMs: number;
+  finishReason: string;
+}
+
+// For the same reason, the log records go to a processor that holds them only until their body is serialised.
+let emitted: ReadableLogRecord[] = [];
+const logger = new LoggerProvider({
+  resource,
+  processors: [{ onEmit: (record) => void emitted.push(record), forceFlush: async () => undefined, shutdown: async () => undefined }],
+}).getLogger('openai-instrumentation', '0.9.0');
+
+const WORDS = 'the order ships within three business days and you can follow it from your account page once the label is printed'.split(' ');
+
+// A completion of 200 to 600 characters.
+function completion(seq: number, i: number): string {
+  const length = 200 + ((seq * 7 + i * 29) % 401);
+  let text = '';
+  for (let w = (seq + i) % WORDS.length; text.length < length; w = (w + 1) % WORDS.length) text += `${WORDS[w]} `;
+  return text.slice(0, length);
+}
+
+/** One gen_ai.choice record per span, as the OpenAI instrumentation emits it after the span's call. */
+function makeLogsBody(spans: readonly SentSpan[], seq: number): { body: Buffer; outputChars: number } {
+  let outputChars = 0;
+  spans.forEach((span, i) => {
+    const content = completion(seq, i);
+    outputChars += content.length;
+    logger.emit({
+      eventName: 'gen_ai.choice',
+      timestamp: span.endMs,
+      context: trace.setSpanContext(ROOT_CONTEXT, span.context),
+      attributes: { 'gen_ai.system': 'openai' },
+      body: { index: 0, finish_reason: span.finishReason, message: { role: 'assistant', content } },
+    });
+  });
+  const body = Buffer.from(ProtobufLogsSerializer.serializeRequest(emitted)!);
+  emitted = [];
+  return { body, outputChars };
+}
+
+function makeBody(model: string, seq: number): { body: Buffer; spans: SentSpan[] } {
   const spans: ReadableSpan[] = [];
+  const sent: SentSpan[] = [];
   const now = Date.now();
   for (let i = 0; i < SPANS_PER_REQUEST; i++) {
     const end = now - i * 3;
+    const finishReason = i % 23 === 0 ? 'length' : 'stop';
     const span = tracer.startSpan(`chat ${model}`, {
       kind: SpanKind.CLIENT,
       startTime: end - 200 - ((seq * 7 + i * 13) % 900),
@@ -46,7 +103,7 @@ function makeBody(model: string, seq: number): Buffer {
         'gen_ai.request.model': model,
         'gen_ai.response.model': model,
         'gen_ai.response.id': `chatcmpl-${seq}-${i}`,
-        'gen_ai.response.finish_reasons': [i % 23 === 0 ? 'length' : 'stop'],
+        'gen_ai.response.finish_reasons': [finishReason],
         'gen_ai.usage.input_tokens': 300 + ((seq + i * 31) % 700),
         'gen_ai.usage.output_tokens': 40 + ((seq + i * 17) % 300),
         'gen_ai.usage.cache_read.input_tokens': (i * 11) % 200,
@@ -65,8 +122,9 @@ function makeBody(model: string, seq: number): Buffer {
     });
     span.end(end);
     spans.push(span as unknown as ReadableSpan);
+    sent.push({ context: span.spanContext(), endMs: end, finishReason });
   }
-  return Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!);
+  return { body: Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!), spans: sent };
 }
 
 function percentile(sorted: number[], q: number): number {
@@ -75,13 +133,29 @@ function percentile(sorted: number[], q: number): number {
 
 const CLOCK_TICKS = 100;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const PHASES = [
-  { label: '100% sampling', model: 'gpt-full' },
-  { label: '10% sampling', model: 'gpt-tenth' },
-] as const;
+// One gen_ai.choice record for each span of a 100% request.
+const RECORDS_PER_REQUEST = SPANS_PER_REQUEST;
+
+interface Baselines {
+  /** The goal's baseline. */
+  bare: (bodies: readonly Buffer[]) => number;
+  /** Decode and the reading that follows it (inference records, or GenAI events). */
+  extract: (bodies: readonly Buffer[]) => number;
+  protobuf: (bodies: readonly Buffer[]) => number;
+}
+
+interface Phase {
+  /** What BENCH_PHASE names it by. */
+  key: string;
+  label: string;
+  path: '/v1/traces' | '/v1/logs';
+  unit: 'spans' | 'records';
+  perRequest: number;
+  baselines: Baselines;
+}
 
 interface PhaseRun {
-  spansPerSecond: number;
+  perSecond: number;
   /** The bare decode rate (the goal's baseline): the mean of decodeBefore and decodeAfter. */
   decodeRate: number;
   decodeBefore: number;
@@ -112,13 +186,13 @@ const steady = (run: PhaseRun): boolean => Math.abs(run.decodeAfter - run.decode
 
 function ratios(runs: readonly PhaseRun[], rate: (run: PhaseRun) => number): string {
   const counted = runs.filter(steady);
-  const each = (counted.length > 0 ? counted : runs).map((r) => r.spansPerSecond / rate(r));
+  const each = (counted.length > 0 ? counted : runs).map((r) => r.perSecond / rate(r));
   const median = [...each].sort((a, b) => a - b)[Math.floor(each.length / 2)];
-  const shown = runs.map((r) => `${(100 * (r.spansPerSecond / rate(r))).toFixed(0)}%${steady(r) ? '' : '*'}`);
+  const shown = runs.map((r) => `${(100 * (r.perSecond / rate(r))).toFixed(0)}%${steady(r) ? '' : '*'}`);
   return `median ${(100 * median).toFixed(0)}%${counted.length > 0 && counted.length < runs.length ? ` of the ${counted.length} steady runs` : ''} (runs ${shown.join(', ')})`;
 }
 
-async function measure(client: LoadClient, phase: LoadPhase): Promise<Omit<PhaseRun, 'decodeRate' | 'decodeBefore' | 'decodeAfter' | 'extractRate' | 'protobufRate'>> {
+async function measure(client: LoadClient, phase: LoadPhase, perRequest: number): Promise<Omit<PhaseRun, 'decodeRate' | 'decodeBefore' | 'decodeAfter' | 'extractRate' | 'protobufRate'>> {
   const elu = performance.eventLoopUtilization();
   const cpu = process.cpuUsage();
   const mainCpu = threadCpuSeconds(process.pid);
@@ -134,7 +208,7 @@ async function measure(client: LoadClient, phase: LoadPhase): Promise<Omit<Phase
   const { user, system } = process.cpuUsage(cpu);
   const sorted = [...result.latenciesMs].sort((a, b) => a - b);
   return {
-    spansPerSecond: ((result.statuses['200'] ?? 0) * SPANS_PER_REQUEST) / result.seconds,
+    perSecond: ((result.statuses['200'] ?? 0) * perRequest) / result.seconds,
     p50: percentile(sorted, 0.5),
     p99: percentile(sorted, 0.99),
     statuses: result.statuses,
@@ -182,19 +256,35 @@ function postgresCpuSeconds(): number | null {
   }
 }
 
-function spansPerSecond(bodies: readonly Buffer[], spansOf: (body: Buffer) => number): number {
-  let spans = 0;
+function perSecond(bodies: readonly Buffer[], itemsOf: (body: Buffer) => number): number {
+  let items = 0;
   const started = performance.now();
-  for (const body of bodies) spans += spansOf(body);
-  return spans / ((performance.now() - started) / 1000);
+  for (const body of bodies) items += itemsOf(body);
+  return items / ((performance.now() - started) / 1000);
 }
 
 // Every body holds one resource and one scope.
-const protobufDecode = (bodies: readonly Buffer[]): number =>
-  spansPerSecond(bodies, (body) => (ExportTraceServiceRequestType.decode(body) as unknown as { resourceSpans: Array<{ scopeSpans: Array<{ spans: unknown[] }> }> }).resourceSpans[0].scopeSpans[0].spans.length);
-const bareDecode = (bodies: readonly Buffer[]): number => spansPerSecond(bodies, (body) => decodeTraceRequest(body, 'protobuf').spanCount);
-const decodeAndExtract = (bodies: readonly Buffer[]): number =>
-  spansPerSecond(bodies, (body) => extractInferences(decodeTraceRequest(body, 'protobuf')).inferences.length);
+const TRACE_BASELINES: Baselines = {
+  bare: (bodies) => perSecond(bodies, (body) => decodeTraceRequest(body, 'protobuf').spanCount),
+  extract: (bodies) => perSecond(bodies, (body) => extractInferences(decodeTraceRequest(body, 'protobuf')).inferences.length),
+  protobuf: (bodies) =>
+    perSecond(bodies, (body) => (ExportTraceServiceRequestType.decode(body) as unknown as { resourceSpans: Array<{ scopeSpans: Array<{ spans: unknown[] }> }> }).resourceSpans[0].scopeSpans[0].spans.length),
+};
+const LOGS_BASELINES: Baselines = {
+  bare: (bodies) => perSecond(bodies, (body) => decodeLogsRequest(body, 'protobuf').logRecordCount),
+  extract: (bodies) =>
+    perSecond(bodies, (body) => genAiLogEvents(decodeLogsRequest(body, 'protobuf').resourceLogs[0].scopeLogs[0].logRecords).spans.length),
+  protobuf: (bodies) =>
+    perSecond(bodies, (body) => (ExportLogsServiceRequestType.decode(body) as unknown as { resourceLogs: Array<{ scopeLogs: Array<{ logRecords: unknown[] }> }> }).resourceLogs[0].scopeLogs[0].logRecords.length),
+};
+
+const PHASES: readonly Phase[] = [
+  { key: '100', label: '100% sampling', path: '/v1/traces', unit: 'spans', perRequest: SPANS_PER_REQUEST, baselines: TRACE_BASELINES },
+  { key: '10', label: '10% sampling', path: '/v1/traces', unit: 'spans', perRequest: SPANS_PER_REQUEST, baselines: TRACE_BASELINES },
+  { key: 'logs', label: 'logs', path: '/v1/logs', unit: 'records', perRequest: RECORDS_PER_REQUEST, baselines: LOGS_BASELINES },
+];
+const [FULL, , LOGS] = PHASES;
+const MODEL_OF: Record<string, string> = { '100': 'gpt-full', '10': 'gpt-tenth' };
 
 async function main(): Promise<void> {
   const bench = await createBenchDatabase('bench_ingest');
@@ -210,31 +300,55 @@ async function main(): Promise<void> {
     ]);
     const { secret } = await new ApiKeyService(new ApiKeyRepository(setup)).issue({ projectId: project.id, role: Role.Ingest, name: 'bench' });
 
-    process.stdout.write(`building ${2 * ROUNDS * REQUESTS} requests of ${SPANS_PER_REQUEST} spans\n`);
-    const phases = PHASES.filter((phase) => !process.env.BENCH_PHASE || phase.label.startsWith(`${process.env.BENCH_PHASE}%`));
+    const phases = PHASES.filter((phase) => !process.env.BENCH_PHASE || phase.key === process.env.BENCH_PHASE);
+    const withLogs = phases.includes(LOGS);
+    // The logs phase needs the 100% phase's spans stored; without that phase they are sent unmeasured.
+    const traceSets = PHASES.filter((phase) => phase.unit === 'spans' && (phases.includes(phase) || (phase === FULL && withLogs)));
+    process.stdout.write(`building ${ROUNDS * REQUESTS * (traceSets.length + (withLogs ? 1 : 0))} requests of ${SPANS_PER_REQUEST} spans or records\n`);
+    let logsChars = 0;
     // Fresh spans for every run: a span sent twice would take the redelivery path.
-    const bodiesOf = (model: string, round: number): Buffer[] => Array.from({ length: REQUESTS }, (_, i) => makeBody(model, round * REQUESTS + i));
-    const rounds = Array.from({ length: ROUNDS }, (_, round) => new Map(phases.map((phase) => [phase.label, bodiesOf(phase.model, round)])));
+    const build = (model: string, seq: number, logs: Buffer[] | null): Buffer => {
+      const { body, spans } = makeBody(model, seq);
+      if (logs && model === MODEL_OF[FULL.key]) {
+        const made = makeLogsBody(spans, seq);
+        logs.push(made.body);
+        logsChars += made.outputChars;
+      }
+      return body;
+    };
+    const rounds = Array.from({ length: ROUNDS }, (_, round) => {
+      const sets = new Map<string, Buffer[]>();
+      const logs = withLogs ? [] : null;
+      for (const phase of traceSets) sets.set(phase.label, Array.from({ length: REQUESTS }, (_, i) => build(MODEL_OF[phase.key], round * REQUESTS + i, logs)));
+      if (logs) sets.set(LOGS.label, logs);
+      return sets;
+    });
     // Enough requests of every phase's model for the server's hot paths to be optimised before the first run.
-    const warm = Array.from({ length: WARM_REQUESTS }, (_, i) => makeBody(phases[i % phases.length].model, ROUNDS * REQUESTS + i));
-    const first = [...rounds[0].values()][0];
-    const bytes = first.reduce((n, b) => n + b.length, 0) / first.length;
-    // Warms the decoder up before the first baseline.
-    for (const set of rounds[0].values()) {
-      protobufDecode(set);
-      decodeAndExtract(set);
+    const warmModels = traceSets.map((phase) => MODEL_OF[phase.key]);
+    const warmLogs = withLogs ? [] : null;
+    const warm = Array.from({ length: WARM_REQUESTS }, (_, i) => build(warmModels[i % warmModels.length], ROUNDS * REQUESTS + i, warmLogs));
+    const kib = (set: readonly Buffer[]): number => Math.round(set.reduce((n, b) => n + b.length, 0) / set.length / 1024);
+    // Warms the decoders up before the first baseline.
+    for (const phase of phases) {
+      const set = rounds[0].get(phase.label)!;
+      phase.baselines.protobuf(set);
+      phase.baselines.extract(set);
     }
 
     const running = await startAssay({ ingest: createIngestApp }, benchConfig(bench), createRootLogger('warn'), { bootstrapAdmin: false });
-    const url = `http://127.0.0.1:${running.ports.ingest}/v1/traces`;
+    const urlOf = (phase: Phase): string => `http://127.0.0.1:${running.ports.ingest}${phase.path}`;
     const client = new LoadClient();
     const headers = { 'content-type': 'application/x-protobuf', authorization: `Bearer ${secret}` };
     client.load('warm', warm);
+    if (warmLogs) client.load('warm logs', warmLogs);
     rounds.forEach((bodies, round) => {
       for (const [label, set] of bodies) client.load(`${label} #${round}`, set);
     });
     try {
-      await client.run({ url, headers, bodies: 'warm', concurrency: CONCURRENCY });
+      const accepted = (statuses: Record<string, number>): number => statuses['200'] ?? 0;
+      await client.run({ url: urlOf(FULL), headers, bodies: 'warm', concurrency: CONCURRENCY });
+      let logsAccepted = 0;
+      if (warmLogs) logsAccepted += accepted((await client.run({ url: urlOf(LOGS), headers, bodies: 'warm logs', concurrency: CONCURRENCY })).statuses);
       // BENCH_PROFILE=<file>: a CPU profile of the server's thread during the measured phases.
       const profiler = process.env.BENCH_PROFILE ? new Session() : null;
       if (profiler) {
@@ -244,17 +358,19 @@ async function main(): Promise<void> {
       }
       const runs = new Map<string, PhaseRun[]>(phases.map((phase) => [phase.label, []]));
       for (let round = 0; round < ROUNDS; round++) {
-        for (const { label } of phases) {
+        if (withLogs && !phases.includes(FULL)) await client.run({ url: urlOf(FULL), headers, bodies: `${FULL.label} #${round}`, concurrency: CONCURRENCY });
+        for (const phase of phases) {
           // The baseline is measured again right before and right after every run, on that run's
           // bodies: this machine's speed drifts by tens of percent between minutes, and a ratio of
           // figures taken minutes apart would measure the drift.
-          const bodies = rounds[round].get(label)!;
-          const protobufRate = protobufDecode(bodies);
-          const extractRate = decodeAndExtract(bodies);
-          const decodeBefore = bareDecode(bodies);
-          const run = await measure(client, { url, headers, bodies: `${label} #${round}`, concurrency: CONCURRENCY });
-          const decodeAfter = bareDecode(bodies);
-          runs.get(label)!.push({ ...run, protobufRate, extractRate, decodeBefore, decodeAfter, decodeRate: (decodeBefore + decodeAfter) / 2 });
+          const bodies = rounds[round].get(phase.label)!;
+          const protobufRate = phase.baselines.protobuf(bodies);
+          const extractRate = phase.baselines.extract(bodies);
+          const decodeBefore = phase.baselines.bare(bodies);
+          const run = await measure(client, { url: urlOf(phase), headers, bodies: `${phase.label} #${round}`, concurrency: CONCURRENCY }, phase.perRequest);
+          const decodeAfter = phase.baselines.bare(bodies);
+          if (phase === LOGS) logsAccepted += accepted(run.statuses);
+          runs.get(phase.label)!.push({ ...run, protobufRate, extractRate, decodeBefore, decodeAfter, decodeRate: (decodeBefore + decodeAfter) / 2 });
         }
       }
       if (profiler) {
@@ -267,34 +383,52 @@ async function main(): Promise<void> {
                 (SELECT coalesce(sum(seen), 0) FROM sample_counts c WHERE c.model_id = m.id) AS seen
            FROM models m ORDER BY m.name`,
       );
+      const [joined] = withLogs
+        ? await setup.query<Array<{ n: string; chars: string | null; pending: string }>>(
+            `SELECT count(*) AS n, sum((s.signals->>'output_chars')::bigint) AS chars, (SELECT count(*) FROM pending_evaluations) AS pending
+               FROM samples s JOIN models m ON m.id = s.model_id
+              WHERE m.name = $1 AND s.signals ? 'output_chars'`,
+            [MODEL_OF[FULL.key]],
+          )
+        : [];
 
       process.stdout.write(
-        `\n${REQUESTS} requests × ${SPANS_PER_REQUEST} spans per run, ${ROUNDS} runs per phase (alternating), ` +
-          `${Math.round(bytes / 1024)} KiB per protobuf body, ${CONCURRENCY} concurrent clients\n`,
+        `\n${REQUESTS} requests × ${SPANS_PER_REQUEST} spans or log records per run, ${ROUNDS} runs per phase (alternating), ` +
+          `${phases.map((phase) => `${kib(rounds[0].get(phase.label)!)} KiB per ${phase.label} protobuf body`).join(', ')}, ${CONCURRENCY} concurrent clients\n`,
       );
-      for (const { label } of phases) {
-        const sorted = [...runs.get(label)!].sort((a, b) => a.spansPerSecond - b.spansPerSecond);
+      for (const { label, unit } of phases) {
+        const sorted = [...runs.get(label)!].sort((a, b) => a.perSecond - b.perSecond);
         const median = sorted[Math.floor(sorted.length / 2)];
         process.stdout.write(
-          `${label.padEnd(14)} ${fmt(median.spansPerSecond).padStart(9)} spans/s accepted (median; runs ${runs.get(label)!.map((r) => fmt(r.spansPerSecond)).join(', ')})\n` +
+          `${label.padEnd(14)} ${fmt(median.perSecond).padStart(9)} ${unit}/s accepted (median; runs ${runs.get(label)!.map((r) => fmt(r.perSecond)).join(', ')})\n` +
             `${''.padEnd(14)} median run: p50 ${median.p50.toFixed(1)} ms  p99 ${median.p99.toFixed(1)} ms  statuses ${JSON.stringify(median.statuses)}\n` +
             `${''.padEnd(14)} CPU in cores: server event loop busy ${median.serverLoop.toFixed(2)}` +
             `${median.serverThreadCores === null ? '' : ` (on a core ${median.serverThreadCores.toFixed(2)})`}, GC pauses ${median.gcPauses.toFixed(2)}, ` +
             `bench process ${median.processCores.toFixed(2)} (kernel ${median.kernelCores.toFixed(2)})` +
             `${median.postgresCores === null ? '' : `, PostgreSQL ${median.postgresCores.toFixed(2)}`}\n` +
-            `${''.padEnd(14)} bare decode around each run: ${runs.get(label)!.map((r) => `${fmt(r.decodeBefore)}/${fmt(r.decodeAfter)}`).join(', ')} spans/s; ` +
+            `${''.padEnd(14)} bare decode around each run: ${runs.get(label)!.map((r) => `${fmt(r.decodeBefore)}/${fmt(r.decodeAfter)}`).join(', ')} ${unit}/s; ` +
             `accepted / bare decode: ${ratios(runs.get(label)!, (r) => r.decodeRate)}\n` +
-            `${''.padEnd(14)} for comparison: accepted / (decode + extraction) ${ratios(runs.get(label)!, (r) => r.extractRate)}; ` +
+            `${''.padEnd(14)} for comparison: accepted / (decode + ${unit === 'spans' ? 'extraction' : 'GenAI event reading'}) ${ratios(runs.get(label)!, (r) => r.extractRate)}; ` +
             `accepted / protobufjs decoder alone ${ratios(runs.get(label)!, (r) => r.protobufRate)}\n`,
         );
       }
       process.stdout.write(
-        'bare decode: decodeTraceRequest (protobuf to spans with hex ids and attribute values) over the same bodies, one thread, right before and after\n' +
-          `  each run (ratios use their mean; * marks a run during which it changed by more than ${100 * MAX_BASELINE_DRIFT}%, left out of the median);\n` +
-          '  decode + extraction adds the mapping to inference records; the protobufjs decoder alone yields messages the ingest cannot use as they are\n',
+        'bare decode: decodeTraceRequest (protobuf to spans with hex ids and attribute values), for logs decodeLogsRequest, over the same bodies, one thread,\n' +
+          `  right before and after each run (ratios use their mean; * marks a run during which it changed by more than ${100 * MAX_BASELINE_DRIFT}%, left out of the median);\n` +
+          '  decode + extraction adds the mapping to inference records, decode + GenAI event reading the per-span signals of the log records;\n' +
+          '  the protobufjs decoder alone yields messages the ingest cannot use as they are\n',
       );
       process.stdout.write(`peak RSS (server and client thread): ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB\n`);
       for (const r of stored) process.stdout.write(`stored: ${r.name} ${r.n} samples of ${r.seen} seen\n`);
+      if (joined) {
+        const records = logsAccepted * RECORDS_PER_REQUEST;
+        const chars = Number(joined.chars ?? 0);
+        process.stdout.write(
+          `joined: ${fmt(Number(joined.n))} ${MODEL_OF[FULL.key]} samples carry output_chars of ${fmt(records)} log records accepted (warm-up included), ` +
+            `${fmt(chars)} of ${fmt(logsChars)} characters; ${joined.pending} kept pending` +
+            `${Number(joined.n) === records && chars === logsChars && joined.pending === '0' ? '' : ' — some records did not join their sample'}\n`,
+        );
+      }
     } finally {
       await client.close();
       await running.close();
