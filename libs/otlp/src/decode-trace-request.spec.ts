@@ -53,6 +53,19 @@ describe(decodeTraceRequest.name, () => {
       );
     });
 
+    it('reads the last AnyValue member on the wire, and no member as null', () => {
+      const span = protobufSpan({
+        attributes: [
+          { key: 'both', value: { stringValue: 'first', intValue: '7' } },
+          { key: 'none', value: {} },
+          { key: 'bool', value: { boolValue: false } },
+          { key: 'list', value: { arrayValue: { values: [{ doubleValue: 0.5 }, { stringValue: '' }] } } },
+        ],
+      });
+      const [decoded] = decodeTraceRequest(encodeProtobufRequest(oneSpanRequest(span)), 'protobuf').resourceSpans[0].scopeSpans[0].spans;
+      assert.deepEqual(decoded.attributes, { both: 7, none: null, bool: false, list: [0.5, ''] });
+    });
+
     it('rejects bytes that are not protobuf', () => {
       assert.throws(() => decodeTraceRequest(Buffer.from('{"resourceSpans":[]}'), 'protobuf'), OtlpError);
     });
