@@ -216,6 +216,15 @@ describe('webhook deliveries, alert routes and the alert stream', () => {
       const response = await call('POST', api('/v1/subscriptions'), { key: owner(), json: { name: 'bad', url } });
       assert.equal(response.status, 400, `${url}: ${response.text}`);
     }
+    for (const [url, reason] of [
+      ['http://hooks.invalid/x', /hooks\.invalid: names under \.invalid never resolve/],
+      ['https://HOOKS.INVALID./x', /hooks\.invalid\.: names under \.invalid never resolve/],
+      ['http://abc.onion/x', /not in the DNS \(RFC 7686\)/],
+    ] as const) {
+      const response = await call<{ message: string }>('POST', api('/v1/subscriptions'), { key: owner(), json: { name: 'never', url } });
+      assert.equal(response.status, 400, `${url}: ${response.text}`);
+      assert.match(response.body.message, reason);
+    }
   });
 
   it('streams alert changes as Server-Sent Events', async () => {

@@ -43,6 +43,29 @@ describe(ModelsService.name, () => {
     assert.match(String(response.body.message), /latency_ms.*built-in/);
   });
 
+  it('refuses numeric settings beyond their bounds, naming the setting', async () => {
+    const owner = project.keys.owner.key;
+    const refused = async (method: string, path: string, json: unknown, reason: RegExp): Promise<void> => {
+      const response = await api(method, path, owner, json);
+      assert.equal(response.status, 400, `${path} ${JSON.stringify(json)}: ${response.text}`);
+      assert.match(JSON.stringify(response.body.message), reason);
+    };
+    await refused('POST', '/v1/models', { name: 'capped', sampling: { probability: 1, maxPerMinute: 1e300 } }, /maxPerMinute must not be greater than 10000000/);
+    await refused('POST', '/v1/models', { name: 'hot', energy: { whPerThousandTokens: 1e308, gCo2ePerWh: 0.4 } }, /whPerThousandTokens must not be greater than 10000/);
+    await refused('POST', '/v1/models', { name: 'dirty', energy: { whPerThousandTokens: 0.3, gCo2ePerWh: 1e308 } }, /gCo2ePerWh must not be greater than 10000/);
+    await refused('PUT', '/v1/prices', { prices: [{ provider: 'openai', model: 'm', inputPerMillion: 1e300, outputPerMillion: 1 }] }, /inputPerMillion must not be greater than 100000/);
+
+    assert.equal((await api('POST', '/v1/models', owner, { name: 'bounded', sampling: { probability: 1, maxPerMinute: 10_000_000 }, energy: { whPerThousandTokens: 10_000, gCo2ePerWh: 0 } })).status, 201);
+    const monitor = { window: { type: 'count', samples: 100 }, scheduleSeconds: 60 };
+    await refused('POST', '/v1/models/bounded/monitors', { ...monitor, name: 'p', signal: 'latency_ms', method: 'ks', threshold: 5 }, /threshold of ks is a p-value: at most 1, got 5/);
+    await refused('POST', '/v1/models/bounded/monitors', { ...monitor, name: 'd', signal: 'latency_ms', method: 'psi', threshold: 1e7 }, /threshold must not be greater than 1000000/);
+    const created = await api('POST', '/v1/models/bounded/monitors', owner, { ...monitor, name: 'ok', signal: 'latency_ms', method: 'chi2', threshold: 0.01 });
+    assert.equal(created.status, 201, created.text);
+    await refused('PATCH', `/v1/monitors/${created.body.id}`, { threshold: 1.5 }, /threshold of chi2 is a p-value: at most 1, got 1.5/);
+    await refused('PUT', '/v1/models/bounded/gate-policy', { signals: [{ signal: 'latency_ms', method: 'ztest', threshold: 2 }] }, /signals: latency_ms: threshold of ztest is a p-value/);
+    assert.equal((await api('PATCH', `/v1/monitors/${created.body.id}`, owner, { method: 'psi', threshold: 1.5 })).status, 200);
+  });
+
   it('moves versions forward only and retires the production version when another is promoted', async () => {
     await api('POST', '/v1/models', project.keys.owner.key, { name: 'ranker' });
     for (const version of ['v1', 'v2']) {

@@ -57,10 +57,32 @@ describe(WebhookClient.name, () => {
 
   it('refuses names that resolve to such addresses, checking after resolution', async () => {
     const sut = refusing();
-    assert.match(await refused(sut, `http://localhost:${port(target)}/`), /localhost resolves to/);
+    assert.match(await refused(sut, `http://localhost:${port(target)}/`), /localhost is a loopback name \(RFC 6761\) and 127\.0\.0\.1 is a private/);
     await refused(sut, `http://loopback.attacker.test:${port(target)}/`);
     await refused(sut, 'http://metadata.attacker.test/latest/meta-data/');
     await refused(sut, `http://mapped.attacker.test:${port(target)}/`);
+  });
+
+  it('judges special-use names by the standards, without asking a resolver', async () => {
+    let lookups = 0;
+    const counting: Resolver = async (hostname) => {
+      lookups++;
+      return fakeDns(hostname);
+    };
+    const sut = new WebhookClient(new AddressPolicy([]), { timeoutMs: 2000, resolve: counting });
+    assert.match(await refused(sut, `http://localhost.:${port(target)}/`), /^localhost\. is a loopback name/);
+    assert.match(await refused(sut, `http://api.localhost:${port(target)}/`), /^api\.localhost is a loopback name/);
+    assert.match(await refused(sut, 'http://hooks.invalid/'), /^hooks\.invalid: names under \.invalid never resolve \(RFC 6761\)$/);
+    assert.match(await refused(sut, 'http://x.onion/'), /RFC 7686/);
+    assert.equal(lookups, 0);
+
+    const before = hits;
+    const allowed = new WebhookClient(new AddressPolicy(['localhost', '*.localhost']), { timeoutMs: 2000, resolve: counting });
+    assert.equal((await allowed.post(`http://localhost.:${port(target)}/`, '{}', {})).statusCode, 204);
+    assert.equal((await allowed.post(`http://api.localhost:${port(target)}/`, '{}', {})).statusCode, 204);
+    assert.equal((await new WebhookClient(new AddressPolicy(['127.0.0.1', '::1']), { timeoutMs: 2000, resolve: counting }).post(`http://localhost.:${port(target)}/`, '{}', {})).statusCode, 204);
+    assert.equal(hits, before + 3);
+    assert.equal(lookups, 0);
   });
 
   it('checks every redirect again: a redirect from an allowed host to loopback is refused', async () => {

@@ -47,6 +47,33 @@ export function normalizeAddress(address: string): { address: string; family: 4 
   return { address: bare, family: 6 };
 }
 
+/** Where a special-use domain name (RFC 6761, 6762, 7686, 9476) leads: loopback, or nowhere a webhook can reach. */
+export type SpecialUseName = { kind: 'loopback'; addresses: Array<{ address: string; family: 4 | 6 }> } | { kind: 'unreachable'; reason: string };
+
+const LOOPBACK_ADDRESSES: Array<{ address: string; family: 4 | 6 }> = [
+  { address: '127.0.0.1', family: 4 },
+  { address: '::1', family: 6 },
+];
+const UNREACHABLE_DOMAINS: Array<[string, string]> = [
+  ['invalid', 'names under .invalid never resolve (RFC 6761)'],
+  ['onion', '.onion names are not in the DNS (RFC 7686)'],
+  ['alt', '.alt names are not in the DNS (RFC 9476)'],
+];
+
+const underDomain = (name: string, domain: string): boolean => name === domain || name.endsWith(`.${domain}`);
+
+/**
+ * Names whose answer is fixed by the standards rather than by the DNS: `localhost` and its
+ * subdomains always mean loopback (so a resolver's answer, or its failure on `localhost.`, does not
+ * matter), and some domains never resolve at all, so a webhook there can never be delivered.
+ */
+export function specialUseName(hostname: string): SpecialUseName | null {
+  const name = hostname.toLowerCase().replace(/\.$/, '');
+  if (underDomain(name, 'localhost')) return { kind: 'loopback', addresses: LOOPBACK_ADDRESSES };
+  for (const [domain, reason] of UNREACHABLE_DOMAINS) if (underDomain(name, domain)) return { kind: 'unreachable', reason };
+  return null;
+}
+
 export class AddressPolicy {
   private readonly allowedNets = new net.BlockList();
   private readonly allowedNames = new Set<string>();
@@ -73,6 +100,19 @@ export class AddressPolicy {
   allowsName(hostname: string): boolean {
     const name = hostname.toLowerCase().replace(/\.$/, '');
     return this.allowedNames.has(name) || this.allowedSuffixes.some((suffix) => name.endsWith(suffix));
+  }
+
+  /**
+   * The reason a host name is refused before any lookup, or null when it must be resolved to be
+   * judged: a name that never resolves, or a loopback name the allow-list does not open.
+   */
+  nameRefusal(hostname: string): string | null {
+    const special = specialUseName(hostname);
+    if (special === null) return null;
+    if (special.kind === 'unreachable') return `${hostname}: ${special.reason}`;
+    if (this.allowsName(hostname)) return null;
+    const refusals = special.addresses.map((candidate) => this.refusal(candidate.address));
+    return refusals.every((refusal) => refusal === null) ? null : `${hostname} is a loopback name (RFC 6761) and ${refusals.find((r) => r !== null)}`;
   }
 
   /** The reason an address is refused, or null when it may be reached. */

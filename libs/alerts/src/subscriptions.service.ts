@@ -165,12 +165,12 @@ export class SubscriptionsService implements OnApplicationBootstrap {
     }
   }
 
-  // Literal addresses are refused up front; names are checked again at every delivery, after resolution.
+  // Literal addresses and special-use names are refused up front; other names are checked again at every delivery, after resolution.
   private checkUrl(value: string): void {
     try {
       const url = parseWebhookUrl(value);
       const host = url.hostname.replace(/^\[|\]$/g, '');
-      const refusal = net.isIP(host) ? this.policy.refusal(host) : null;
+      const refusal = net.isIP(host) ? this.policy.refusal(host) : this.policy.nameRefusal(host);
       if (refusal) throw new WebhookRefusedError(refusal);
     } catch (error) {
       if (error instanceof WebhookRefusedError) throw badInput(`url: ${error.message}`);

@@ -2,7 +2,7 @@ import { promises as dns, type LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import type { AddressPolicy } from './address-policy.js';
+import { specialUseName, type AddressPolicy } from './address-policy.js';
 
 export type Resolver = (hostname: string) => Promise<LookupAddress[]>;
 
@@ -63,6 +63,10 @@ export class WebhookClient {
       if (refusal) throw new WebhookRefusedError(refusal);
       return { address: hostname, family: net.isIP(hostname) };
     }
+    const nameRefusal = this.policy.nameRefusal(hostname);
+    if (nameRefusal) throw new WebhookRefusedError(nameRefusal);
+    const special = specialUseName(hostname);
+    if (special?.kind === 'loopback') return special.addresses[0]!;
     let addresses: LookupAddress[];
     try {
       addresses = await this.resolve(hostname);

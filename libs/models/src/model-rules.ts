@@ -3,6 +3,14 @@ import type { EnergyConfig, ModelMatch, SamplingConfig } from '@assay/db';
 
 export const MAX_CUSTOM_SIGNALS = 50;
 export const MAX_MATCH_ENTRIES = 50;
+// Far above what one ingest process stores in a minute (bench:ingest), so no real cap is refused.
+export const MAX_SAMPLES_PER_MINUTE = 10_000_000;
+// The most energy-hungry published estimates are a few Wh per 1000 tokens and grids emit at most
+// about 1.2 g CO2e per Wh: these bounds leave room for other units of account, not for overflow.
+export const MAX_WH_PER_THOUSAND_TOKENS = 10_000;
+export const MAX_G_CO2E_PER_WH = 10_000;
+// The dearest published prices are hundreds of USD per million tokens.
+export const MAX_USD_PER_MILLION_TOKENS = 100_000;
 
 /**
  * The reason a model configuration cannot be used, or null. Checked here rather than by DTO
@@ -24,11 +32,16 @@ export function modelConfigProblem(config: {
   }
   if (sampling) {
     if (!(sampling.probability >= 0 && sampling.probability <= 1)) return 'sampling.probability must be between 0 and 1';
-    if (sampling.maxPerMinute !== null && !(Number.isInteger(sampling.maxPerMinute) && sampling.maxPerMinute >= 1)) {
-      return 'sampling.maxPerMinute must be a positive integer or null';
+    if (sampling.maxPerMinute !== null && !(Number.isInteger(sampling.maxPerMinute) && sampling.maxPerMinute >= 1 && sampling.maxPerMinute <= MAX_SAMPLES_PER_MINUTE)) {
+      return `sampling.maxPerMinute must be an integer from 1 to ${MAX_SAMPLES_PER_MINUTE}, or null`;
     }
   }
-  if (energy && !(energy.whPerThousandTokens >= 0 && energy.gCo2ePerWh >= 0)) return 'energy factors must be zero or positive';
+  if (energy) {
+    if (!(energy.whPerThousandTokens >= 0 && energy.whPerThousandTokens <= MAX_WH_PER_THOUSAND_TOKENS)) {
+      return `energy.whPerThousandTokens must be from 0 to ${MAX_WH_PER_THOUSAND_TOKENS}`;
+    }
+    if (!(energy.gCo2ePerWh >= 0 && energy.gCo2ePerWh <= MAX_G_CO2E_PER_WH)) return `energy.gCo2ePerWh must be from 0 to ${MAX_G_CO2E_PER_WH}`;
+  }
   if (customSignals) {
     if (customSignals.length > MAX_CUSTOM_SIGNALS) return `at most ${MAX_CUSTOM_SIGNALS} custom signals`;
     const names = new Set<string>();

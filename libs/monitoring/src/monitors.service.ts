@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode, badInput, notFound } from '@assay/common';
 import { BaselineRepository, MonitorRepository, isUniqueViolation, type Correction, type MonitorEntity, type MonitorKind, type NewMonitor, type Severity } from '@assay/db';
 import { PolicyParseError, parsePolicyRule } from '@assay/policy';
-import type { DriftMethod } from '@assay/stats';
+import { thresholdProblem, type DriftMethod } from '@assay/stats';
 import { ModelResolver } from './model-resolver.js';
 import { MonitorSchedules } from './monitor-schedules.service.js';
 import type { WindowSpec } from './window-reader.service.js';
@@ -58,6 +58,7 @@ export class MonitorsService {
   async create(projectId: string, modelName: string, kind: MonitorKind, input: MonitorInput): Promise<MonitorEntity> {
     const model = await this.models.resolve(projectId, modelName);
     if (kind === 'drift' && (!input.signal || !input.method)) throw badInput('a drift monitor needs "signal" and "method"');
+    if (kind === 'drift') checkThreshold(input.method!, input.threshold);
     if (kind === 'policy') {
       if (!input.rule) throw badInput('a policy needs "rule"');
       validateRule(input.rule);
@@ -96,6 +97,7 @@ export class MonitorsService {
   async update(projectId: string, id: string, kind: MonitorKind, patch: MonitorPatch): Promise<MonitorEntity> {
     const existing = await this.get(projectId, id, kind);
     if (patch.rule !== undefined) validateRule(patch.rule);
+    if (kind === 'drift') checkThreshold(patch.method ?? (existing.method as DriftMethod), patch.threshold === undefined ? existing.threshold : patch.threshold);
     if (patch.baselineId) await this.requireBaseline(projectId, existing.modelId, patch.baselineId);
     const changes: Partial<NewMonitor> = {};
     if (patch.signal !== undefined && kind === 'drift') changes.signal = patch.signal;
@@ -150,4 +152,9 @@ export class MonitorsService {
     const baseline = await this.baselines.findForProject(projectId, baselineId);
     if (!baseline || baseline.modelId !== modelId) throw notFound(`baseline ${baselineId} of this model`);
   }
+}
+
+function checkThreshold(method: DriftMethod, threshold: number | null | undefined): void {
+  const problem = threshold === null || threshold === undefined ? null : thresholdProblem(method, threshold);
+  if (problem) throw badInput(problem);
 }

@@ -25,7 +25,7 @@ import { StatsInputError } from './stats-input.error.js';
 export function compareProfiles(reference: SignalProfile, current: SignalProfile, options: CompareOptions = {}): DriftResult {
   const method = options.method ?? 'auto';
   validateMethod(method);
-  validateOptions(options);
+  validateOptions(options, [method]);
   if (reference.kind !== current.kind) {
     throw new StatsInputError(`cannot compare a ${reference.kind} reference profile with a ${current.kind} current profile`);
   }

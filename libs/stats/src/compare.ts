@@ -168,7 +168,7 @@ export function compareMany(
   options: Omit<CompareOptions, 'method'> = {},
 ): DriftResult[] {
   for (const method of methods) validateMethod(method);
-  validateOptions(options);
+  validateOptions(options, methods);
   const pair = new PreparedPair(reference, current, options.kind);
   return methods.map((method) => runMethod(pair, method, options));
 }
@@ -179,9 +179,25 @@ export function validateMethod(method: unknown): asserts method is DriftMethod {
   }
 }
 
-export function validateOptions(options: Omit<CompareOptions, 'method'>): void {
-  if (options.threshold !== undefined && !(Number.isFinite(options.threshold) && options.threshold >= 0)) {
-    throw new StatsInputError(`threshold must be a finite number >= 0, got ${String(options.threshold)}`);
+/** Distances and raw Wasserstein in a signal's units stay far below this; past it, a threshold can never be reached. */
+export const MAX_THRESHOLD = 1_000_000;
+
+/**
+ * Why a threshold cannot be used with a method, or null: every threshold is finite and at most
+ * MAX_THRESHOLD, and a p-value method's is a probability (a p-value is always below a threshold above 1).
+ */
+export function thresholdProblem(method: DriftMethod, threshold: number): string | null {
+  if (!(Number.isFinite(threshold) && threshold >= 0 && threshold <= MAX_THRESHOLD)) {
+    return `threshold must be a finite number from 0 to ${MAX_THRESHOLD}, got ${String(threshold)}`;
+  }
+  if (method !== 'auto' && P_VALUE_METHODS.has(method) && threshold > 1) return `threshold of ${method} is a p-value: at most 1, got ${threshold}`;
+  return null;
+}
+
+export function validateOptions(options: Omit<CompareOptions, 'method'>, methods: readonly DriftMethod[] = ['auto']): void {
+  for (const method of methods) {
+    const problem = options.threshold === undefined ? null : thresholdProblem(method, options.threshold);
+    if (problem) throw new StatsInputError(problem);
   }
   if (options.bins !== undefined && !(Number.isInteger(options.bins) && options.bins >= 2 && options.bins <= 1000)) {
     throw new StatsInputError(`bins must be an integer from 2 to 1000, got ${String(options.bins)}`);

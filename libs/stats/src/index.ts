@@ -10,7 +10,7 @@ export {
   type SampleValue,
   type SignalKind,
 } from './drift-result.js';
-export { compare, compareMany } from './compare.js';
+export { compare, compareMany, MAX_THRESHOLD, thresholdProblem } from './compare.js';
 export { adjustPValues, type PValueAdjustment } from './adjust-p-values.js';
 export { AUTO_SMALL_REFERENCE_MAX, AUTO_MAX_DISTINCT_FOR_CATEGORICAL } from './auto-method.js';
 export { PSI_EMPTY_BIN_PROPORTION } from './methods/binned-distances.js';

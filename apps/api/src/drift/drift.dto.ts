@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
-import type { DriftMethod, DriftResult, SignalKind } from '@assay/stats';
+import { MAX_THRESHOLD, type DriftMethod, type DriftResult, type SignalKind } from '@assay/stats';
 
 export const DRIFT_METHODS: DriftMethod[] = [
   'auto', 'ks', 'chi2', 'psi', 'jensenshannon', 'wasserstein', 'wasserstein_norm', 'hellinger', 'ztest',
@@ -39,6 +39,7 @@ export class DriftCompareDto {
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
+  @Max(MAX_THRESHOLD)
   threshold?: number;
 
   @ApiPropertyOptional({ enum: ['numeric', 'categorical'], description: 'inferred from the values when absent' })

@@ -4,6 +4,7 @@ import {
   ArrayMaxSize, IsBoolean, IsDateString, IsDefined, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min,
   ValidateNested,
 } from 'class-validator';
+import { MAX_THRESHOLD } from '@assay/stats';
 import type { GateDecisionView, GatePolicy } from '@assay/gates';
 
 const SIGNAL = /^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$/;
@@ -94,7 +95,7 @@ export class GateDecisionDto {
 export class GateSignalDto {
   @ApiProperty() @Matches(SIGNAL) signal!: string;
   @ApiProperty({ enum: METHODS }) @IsIn(METHODS) method!: string;
-  @ApiPropertyOptional({ nullable: true, type: Number }) @IsOptional() @IsNumber() @Min(0) threshold!: number | null;
+  @ApiPropertyOptional({ nullable: true, type: Number }) @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(MAX_THRESHOLD) threshold!: number | null;
 }
 
 export class GatePolicyDto {

@@ -19,7 +19,7 @@ import {
 } from 'class-validator';
 import type { CustomSignalSpec } from '@assay/otlp';
 import { LIFECYCLES, RISK_TIERS, type Lifecycle, type ModelEntity, type ModelPatch, type ModelVersionEntity, type RiskTier } from '@assay/db';
-import type { SamplePage } from '@assay/models';
+import { MAX_G_CO2E_PER_WH, MAX_SAMPLES_PER_MINUTE, MAX_USD_PER_MILLION_TOKENS, MAX_WH_PER_THOUSAND_TOKENS, type SamplePage } from '@assay/models';
 
 const MODEL_NAME = /^[\p{L}\p{N}_.:/@-]+$/u;
 
@@ -59,10 +59,11 @@ export class SamplingDto {
   @Max(1)
   probability!: number;
 
-  @ApiPropertyOptional({ nullable: true, minimum: 1, description: 'cap of sampled spans per version and minute, per ingest process; null: none' })
+  @ApiPropertyOptional({ nullable: true, minimum: 1, maximum: MAX_SAMPLES_PER_MINUTE, description: 'cap of sampled spans per version and minute, per ingest process; null: none' })
   @ValidateIf((_, v) => v !== null && v !== undefined)
   @IsInt()
   @Min(1)
+  @Max(MAX_SAMPLES_PER_MINUTE)
   maxPerMinute?: number | null;
 }
 
@@ -70,11 +71,13 @@ export class EnergyDto {
   @ApiProperty({ description: 'estimated watt-hours per 1000 tokens (input + output); gives the signal energy_wh (an estimate)' })
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
+  @Max(MAX_WH_PER_THOUSAND_TOKENS)
   whPerThousandTokens!: number;
 
   @ApiProperty({ description: 'estimated grams CO2e per watt-hour; gives the signal co2e_g (an estimate)' })
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
+  @Max(MAX_G_CO2E_PER_WH)
   gCo2ePerWh!: number;
 }
 
@@ -265,15 +268,16 @@ export class UnmatchedSpansDto {
 export class PriceDto {
   @ApiProperty({ example: 'openai', description: 'gen_ai.provider.name (or its older forms)' }) @IsString() @Length(1, 200) provider!: string;
   @ApiProperty({ example: 'gpt-4o-mini', description: 'the response model, else the request model' }) @IsString() @Length(1, 200) model!: string;
-  @ApiProperty({ description: 'USD per million input tokens' }) @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) inputPerMillion!: number;
+  @ApiProperty({ description: 'USD per million input tokens' }) @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(MAX_USD_PER_MILLION_TOKENS) inputPerMillion!: number;
 
   @ApiPropertyOptional({ nullable: true, description: 'USD per million cached input tokens; the input price when absent' })
   @ValidateIf((_, v) => v !== null && v !== undefined)
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
+  @Max(MAX_USD_PER_MILLION_TOKENS)
   cachedInputPerMillion?: number | null;
 
-  @ApiProperty({ description: 'USD per million output tokens' }) @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) outputPerMillion!: number;
+  @ApiProperty({ description: 'USD per million output tokens' }) @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(MAX_USD_PER_MILLION_TOKENS) outputPerMillion!: number;
 }
 
 export class PutPricesDto {

@@ -4,6 +4,7 @@ import {
   IsBoolean, IsDateString, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min,
   ValidateIf, ValidateNested,
 } from 'class-validator';
+import { MAX_THRESHOLD } from '@assay/stats';
 import type { BaselineEntity, BaselineSignalEntity, CheckRunEntity, MonitorEntity } from '@assay/db';
 import type { ModelStatus } from '@assay/monitoring';
 
@@ -91,6 +92,7 @@ export class CreateMonitorDto extends CheckSettingsDto {
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
+  @Max(MAX_THRESHOLD)
   threshold?: number;
 }
 
@@ -104,7 +106,7 @@ export class CreatePolicyDto extends CheckSettingsDto {
 export class UpdateMonitorDto {
   @ApiPropertyOptional() @IsOptional() @Matches(SIGNAL) signal?: string;
   @ApiPropertyOptional({ enum: METHODS }) @IsOptional() @IsIn(METHODS) method?: (typeof METHODS)[number];
-  @ApiPropertyOptional() @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) threshold?: number;
+  @ApiPropertyOptional() @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(MAX_THRESHOLD) threshold?: number;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) rule?: string;
   @ApiPropertyOptional({ type: WindowDto }) @IsOptional() @ValidateNested() @Type(() => WindowDto) window?: WindowDto;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(10_000_000) minSamples?: number;
