@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash, createPublicKey, verify as verifySignature } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -144,6 +145,48 @@ describe('the ledger', () => {
     assert.equal(key.kind, 'key_event');
     assert.deepEqual({ event: key.body.event, role: key.body.role }, { event: 'created', role: 'auditor' });
     assert.ok(!JSON.stringify(key).includes(alpha.keys.auditor.key));
+  });
+
+  it('serves the checkpoint as C2SP text that a signed-note verifier written from the spec accepts with the published verifier key', async () => {
+    const json = await checkpointOfAtLeast(1);
+    const keys = await get<{ keys: Array<{ noteVerifierKey: string; noteKeyHash: string }> }>('/v1/signing-keys', alpha.keys.ci.key);
+    const response = await fetch(`${assay.apiUrl}/v1/ledger/checkpoint`, { headers: { authorization: `Bearer ${alpha.keys.auditor.key}`, accept: 'text/plain' } });
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('content-type') ?? '', /^text\/plain; charset=utf-8/);
+    const text = await response.text();
+    const latest = await get<Checkpoint>('/v1/ledger/checkpoint', alpha.keys.auditor.key);
+    assert.ok(text === json.note || text === latest.body.note, 'the text form is the JSON note');
+
+    // https://github.com/C2SP/C2SP/blob/main/signed-note.md and tlog-checkpoint.md, read independently of Assay's code.
+    const [vkey] = keys.body.keys.map((k) => k.noteVerifierKey);
+    const [name, hashHex, material] = [vkey!.slice(0, vkey!.indexOf('+')), vkey!.split('+')[1]!, vkey!.split('+').slice(2).join('+')];
+    const keyBytes = Buffer.from(material, 'base64');
+    assert.equal(name, ORIGIN);
+    assert.deepEqual([keyBytes.length, keyBytes[0]], [33, 0x01]);
+    const expectedHash = createHash('sha256').update(Buffer.concat([Buffer.from(`${name}\n`), keyBytes])).digest().subarray(0, 4);
+    assert.equal(hashHex, expectedHash.toString('hex'));
+    assert.equal(keys.body.keys[0]!.noteKeyHash, hashHex);
+    const split = text.lastIndexOf('\n\n');
+    const body = text.slice(0, split + 1);
+    const signatureLines = text.slice(split + 2).split('\n').filter((line) => line !== '');
+    const publicKey = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), keyBytes.subarray(1)]), format: 'der', type: 'spki' });
+    const verified = signatureLines.filter((line) => {
+      const match = /^\u2014 (\S+) (\S+)$/.exec(line);
+      if (!match || match[1] !== name) return false;
+      const signature = Buffer.from(match[2]!, 'base64');
+      return signature.subarray(0, 4).equals(expectedHash) && verifySignature(null, Buffer.from(body), publicKey, signature.subarray(4));
+    });
+    assert.equal(verified.length, 1, text);
+    const [origin, treeSize, rootHash, ...extensions] = body.slice(0, -1).split('\n');
+    assert.deepEqual([origin, extensions], [ORIGIN, []]);
+    assert.match(treeSize!, /^(0|[1-9][0-9]*)$/);
+    assert.equal(Buffer.from(rootHash!, 'base64').length, 32);
+    assert.deepEqual([Number(treeSize), rootHash], text === json.note ? [json.treeSize, json.rootHash] : [latest.body.treeSize, latest.body.rootHash]);
+
+    const tampered = text.replace(`\n${treeSize}\n`, `\n${Number(treeSize) + 1}\n`);
+    assert.ok(!verifySignature(null, Buffer.from(tampered.slice(0, tampered.lastIndexOf('\n\n') + 1)), publicKey, Buffer.from(/^\u2014 \S+ (\S+)$/.exec(signatureLines[0]!)![1]!, 'base64').subarray(4)));
+    const asJson = await fetch(`${assay.apiUrl}/v1/ledger/checkpoint`, { headers: { authorization: `Bearer ${alpha.keys.auditor.key}`, accept: 'application/json, text/plain' } });
+    assert.equal(((await asJson.json()) as Checkpoint).note.startsWith(`${ORIGIN}\n`), true);
   });
 
   it("answers 404 for another project's entries but serves ownerless ones to everyone", async () => {

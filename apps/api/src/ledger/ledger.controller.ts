@@ -1,5 +1,6 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import { Role } from '@assay/db';
 import { CurrentPrincipal, Roles, type Principal } from '@assay/common';
 import {
@@ -22,9 +23,19 @@ export class LedgerController {
 
   @Get('checkpoint')
   @Roles(...READERS)
-  @ApiOkResponse({ type: CheckpointDto, description: 'the latest signed checkpoint' })
-  checkpoint(): Promise<CheckpointDto> {
-    return this.ledger.checkpoint();
+  @ApiProduces('application/json', 'text/plain')
+  @ApiOkResponse({
+    type: CheckpointDto,
+    description:
+      'the latest signed checkpoint; with Accept: text/plain (and not application/json) the C2SP tlog-checkpoint signed note itself, ' +
+      'which signed-note verifiers check against the verifier key of GET /v1/signing-keys',
+  })
+  async checkpoint(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<CheckpointDto | string> {
+    const checkpoint = await this.ledger.checkpoint();
+    response.setHeader('Vary', 'Accept');
+    if (request.accepts(['application/json', 'text/plain']) !== 'text/plain') return checkpoint;
+    response.type('text/plain; charset=utf-8');
+    return checkpoint.note;
   }
 
   @Get('entries/:index')
