@@ -66,6 +66,24 @@ describe(ModelsService.name, () => {
     assert.equal((await api('PATCH', `/v1/monitors/${created.body.id}`, owner, { method: 'psi', threshold: 1.5 })).status, 200);
   });
 
+  it('registers versions by any in-toto digest algorithm and names a wrong one', async () => {
+    const owner = project.keys.owner.key;
+    await api('POST', '/v1/models', owner, { name: 'digests' });
+    for (const artifactDigest of [`gitCommit:${'a'.repeat(40)}`, `sha512:${'b'.repeat(128)}`, `dirHash:${'c'.repeat(64)}`]) {
+      const created = await api('POST', '/v1/models/digests/versions', owner, { version: artifactDigest.split(':')[0], artifactDigest });
+      assert.deepEqual([created.status, created.body.artifactDigest], [201, artifactDigest], created.text);
+    }
+    for (const [artifactDigest, reason] of [
+      [`md5:${'a'.repeat(32)}`, /^artifactDigest: md5 is not collision resistant/],
+      [`sha256:${'a'.repeat(40)}`, /^artifactDigest: a sha256 digest is 64 hex characters, got 40$/],
+      ['a'.repeat(64), /^artifactDigest: an artifact digest is <algorithm>:<lowercase hex>/],
+    ] as const) {
+      const refused = await api('POST', '/v1/models/digests/versions', owner, { version: `bad-${artifactDigest.length}`, artifactDigest });
+      assert.equal(refused.status, 400, refused.text);
+      assert.match(String(refused.body.message), reason);
+    }
+  });
+
   it('moves versions forward only and retires the production version when another is promoted', async () => {
     await api('POST', '/v1/models', project.keys.owner.key, { name: 'ranker' });
     for (const version of ['v1', 'v2']) {

@@ -1,4 +1,4 @@
-import { buildStatement, digestOf, PredicateType, type Statement, type TestResultPredicate } from '@assay/provenance';
+import { buildStatement, digestOf, parseArtifactDigest, PredicateType, type DigestSet, type Statement, type TestResultPredicate } from '@assay/provenance';
 import type { GateDecisionValue, GateReason } from './gate-evaluation.js';
 
 /** in-toto test-result v0.1, with Assay's facts beside the standard fields (consumers ignore unknown fields). */
@@ -29,16 +29,26 @@ export interface GateStatementInput {
   decidedAt: Date;
 }
 
+/**
+ * The candidate's artifact digest as registered; a version registered without one is named by the
+ * SHA-256 of the RFC 8785 JSON `{"model":…,"version":…}` (see the README: it identifies the version
+ * in Assay, not an artefact a policy engine could match).
+ */
+export function subjectDigestOf(model: string, version: string, artifactDigest: string | null): DigestSet {
+  const parsed = artifactDigest === null ? null : parseArtifactDigest(artifactDigest);
+  if (parsed && !('problem' in parsed)) return { [parsed.algorithm]: parsed.value };
+  return { sha256: digestOf({ model, version }) };
+}
+
 const RESULT: Record<GateDecisionValue, TestResultPredicate['result']> = { pass: 'PASSED', fail: 'FAILED', insufficient: 'WARNED' };
 
 export function gateStatement(input: GateStatementInput): Statement<GateDecisionPredicate> {
-  const artifact = /^(?:sha256:)?([0-9a-f]{64})$/.exec(input.artifactDigest ?? '');
-  const subjectDigest = artifact ? artifact[1]! : digestOf({ model: input.model, version: input.candidate });
+  const subjectDigest = subjectDigestOf(input.model, input.candidate, input.artifactDigest);
   const policyDigest = digestOf(input.policy);
   const configuration: TestResultPredicate['configuration'] = [{ name: 'gate-policy', digest: { sha256: policyDigest } }];
   if (input.baseline) configuration.push({ name: `baseline:${input.baseline.id}`, digest: { sha256: input.baseline.digest } });
   const checks = input.reasons.filter((r) => r.kind !== 'evidence' && r.kind !== 'reference');
-  return buildStatement([{ name: `model:${input.model}@${input.candidate}`, digest: { sha256: subjectDigest } }], PredicateType.TestResult, {
+  return buildStatement([{ name: `model:${input.model}@${input.candidate}`, digest: subjectDigest }], PredicateType.TestResult, {
     result: RESULT[input.decision],
     configuration,
     passedTests: checks.filter((r) => r.outcome === 'pass').map((r) => r.check),

@@ -17,6 +17,7 @@ import {
   type StoredSample,
 } from '@assay/db';
 import { LedgerKind, LedgerService } from '@assay/ledger';
+import { parseArtifactDigest } from '@assay/provenance';
 import { announceModelChange } from './model-catalog.service.js';
 import { modelConfigProblem } from './model-rules.js';
 
@@ -82,6 +83,10 @@ export class ModelsService {
   }
 
   async createVersion(principal: Principal, name: string, input: NewModelVersion): Promise<ModelVersionEntity> {
+    if (input.artifactDigest != null) {
+      const parsed = parseArtifactDigest(input.artifactDigest);
+      if ('problem' in parsed) throw badInput(`artifactDigest: ${parsed.problem}`);
+    }
     const model = await this.get(principal, name);
     return this.withLedger(async (manager) => {
       const version = await this.models.createVersion(model.id, input, manager);

@@ -39,8 +39,11 @@ describe(buildStatement.name, () => {
     });
   });
 
-  it('refuses an uppercase or short sha256 digest', () => {
-    assert.throws(() => buildStatement([{ name: 'x', digest: { sha256: 'A'.repeat(64) } }], PredicateType.DriftCheck, {}), /64 lowercase hex/);
+  it('refuses an uppercase, short or empty digest and keeps other algorithms', () => {
+    assert.throws(() => buildStatement([{ name: 'x', digest: { sha256: 'A'.repeat(64) } }], PredicateType.DriftCheck, {}), /subject\[0\]\.digest\.sha256: a sha256 digest is lowercase hex/);
+    assert.throws(() => buildStatement([{ name: 'x', digest: { sha256: 'a'.repeat(60) } }], PredicateType.DriftCheck, {}), /a sha256 digest is 64 hex characters, got 60/);
+    assert.throws(() => buildStatement([{ name: 'x', digest: {} }], PredicateType.DriftCheck, {}), /subject\[0\]\.digest is empty/);
+    assert.deepEqual(buildStatement([{ name: 'x', digest: { gitCommit: 'a'.repeat(40) } }], PredicateType.DriftCheck, {}).subject, [{ name: 'x', digest: { gitCommit: 'a'.repeat(40) } }]);
   });
 
   it('refuses a statement without subjects', () => {

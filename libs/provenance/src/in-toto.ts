@@ -1,5 +1,6 @@
 // in-toto Statement v1 (in-toto/attestation spec/v1/statement.md) carried in DSSE.
 import { canonicalBytes } from './canonical-json.js';
+import { digestProblem, type DigestSet } from './digest-set.js';
 import { signEnvelope, verifyEnvelope, type DsseEnvelope, type TrustedKey } from './dsse.js';
 import type { Signer } from './signer.js';
 import { VerificationError, VerificationFailure } from './verification-error.js';
@@ -19,7 +20,7 @@ export type PredicateType = (typeof PredicateType)[keyof typeof PredicateType];
 
 export interface StatementSubject {
   name: string;
-  digest: { sha256: string };
+  digest: DigestSet;
 }
 
 export interface Statement<P = Record<string, unknown>> {
@@ -39,8 +40,6 @@ export interface TestResultPredicate {
   failedTests?: string[];
 }
 
-const SHA256_HEX = /^[0-9a-f]{64}$/;
-
 export function buildStatement<P extends object>(
   subjects: readonly StatementSubject[],
   predicateType: string,
@@ -49,14 +48,17 @@ export function buildStatement<P extends object>(
   if (subjects.length === 0) throw new TypeError('a statement needs at least one subject');
   subjects.forEach((subject, i) => {
     if (typeof subject.name !== 'string') throw new TypeError(`subject[${i}].name is not a string`);
-    if (!SHA256_HEX.test(subject.digest?.sha256 ?? '')) {
-      throw new TypeError(`subject[${i}].digest.sha256 must be 64 lowercase hex characters`);
+    const entries = Object.entries(subject.digest ?? {});
+    if (entries.length === 0) throw new TypeError(`subject[${i}].digest is empty`);
+    for (const [algorithm, value] of entries) {
+      const problem = digestProblem(algorithm, value);
+      if (problem) throw new TypeError(`subject[${i}].digest.${algorithm}: ${problem}`);
     }
   });
   if (!/^[a-z][a-z0-9+.-]*:\S+$/i.test(predicateType)) throw new TypeError(`predicateType ${predicateType} is not a URI`);
   return {
     _type: IN_TOTO_STATEMENT_TYPE,
-    subject: subjects.map((subject) => ({ name: subject.name, digest: { sha256: subject.digest.sha256 } })),
+    subject: subjects.map((subject) => ({ name: subject.name, digest: { ...subject.digest } })),
     predicateType,
     predicate,
   };

@@ -1,5 +1,6 @@
 export { CanonicalizationError, canonicalBytes, canonicalize } from './canonical-json.js';
 export { digestOf, sha256, sha256Hex } from './digest.js';
+export { DIGEST_ALGORITHMS, digestProblem, parseArtifactDigest, type DigestSet } from './digest-set.js';
 export { VerificationError, VerificationFailure } from './verification-error.js';
 export { Ed25519Signer, ed25519PublicKeyPem, ed25519PublicKeyRaw, keyIdOf, type Signer } from './signer.js';
 export {

@@ -1,4 +1,4 @@
-import { digestOf } from '@assay/provenance';
+import { digestOf, parseArtifactDigest } from '@assay/provenance';
 import type { ReportContent } from './report-content.js';
 
 export const CYCLONEDX_MEDIA_TYPE = 'application/vnd.cyclonedx+json';
@@ -30,7 +30,7 @@ export interface CycloneDxModelCardBom {
     name: string;
     version?: string;
     description?: string;
-    hashes?: Array<{ alg: 'SHA-256'; content: string }>;
+    hashes?: Array<{ alg: string; content: string }>;
     properties: Property[];
     modelCard: {
       quantitativeAnalysis: { performanceMetrics: PerformanceMetric[] };
@@ -39,7 +39,17 @@ export interface CycloneDxModelCardBom {
   }>;
 }
 
-const SHA256_DIGEST = /^(?:sha256:)?([0-9a-f]{64})$/;
+// CycloneDX 1.6 hash-alg names of the in-toto algorithms it has.
+const CYCLONEDX_HASH_ALG: Readonly<Record<string, string>> = {
+  sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512', sha3_256: 'SHA3-256', sha3_384: 'SHA3-384', sha3_512: 'SHA3-512', sha1: 'SHA-1',
+};
+
+function cycloneDxHash(artifactDigest: string | null | undefined): { alg: string; content: string } | null {
+  if (!artifactDigest) return null;
+  const parsed = parseArtifactDigest(artifactDigest);
+  if ('problem' in parsed || !Object.hasOwn(CYCLONEDX_HASH_ALG, parsed.algorithm)) return null;
+  return { alg: CYCLONEDX_HASH_ALG[parsed.algorithm]!, content: parsed.value };
+}
 
 const metric = (type: string, value: number | null, slice: string): PerformanceMetric[] => (value === null || !Number.isFinite(value) ? [] : [{ type, value: String(value), slice }]);
 
@@ -70,7 +80,7 @@ export function modelCardBom(content: ReportContent, toolVersion: string): Cyclo
     ...metric('emissions (g CO2e, estimate)', content.economics.co2eG, period),
   ];
   const technicalLimitations = content.alerts.map((a) => `${a.severity} alert${a.signal ? ` on ${a.signal}` : ''} from ${a.startedAt}: ${a.ending}`);
-  const digest = production?.artifactDigest ? SHA256_DIGEST.exec(production.artifactDigest) : null;
+  const hash = cycloneDxHash(production?.artifactDigest);
   return {
     bomFormat: 'CycloneDX',
     specVersion: '1.6',
@@ -92,7 +102,7 @@ export function modelCardBom(content: ReportContent, toolVersion: string): Cyclo
         name: content.model.name,
         ...(production ? { version: production.version } : {}),
         ...(content.model.description ? { description: content.model.description } : {}),
-        ...(digest ? { hashes: [{ alg: 'SHA-256' as const, content: digest[1]! }] } : {}),
+        ...(hash ? { hashes: [hash] } : {}),
         properties: [
           { name: 'assay:riskTier', value: content.model.riskTier },
           ...(content.model.owner ? [{ name: 'assay:owner', value: content.model.owner }] : []),

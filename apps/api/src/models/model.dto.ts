@@ -13,6 +13,7 @@ import {
   Length,
   Matches,
   Max,
+  MaxLength,
   Min,
   ValidateIf,
   ValidateNested,
@@ -185,9 +186,15 @@ export class ModelListDto {
 export class CreateVersionDto {
   @ApiProperty({ example: '2025-06-01' }) @IsString() @Length(1, 200) version!: string;
 
-  @ApiPropertyOptional({ example: `sha256:${'0'.repeat(64)}` })
+  @ApiPropertyOptional({
+    example: `sha256:${'0'.repeat(64)}`,
+    description:
+      '`<algorithm>:<lowercase hex>` with an in-toto DigestSet algorithm (sha256, sha384, sha512, sha3_256, gitCommit, dirHash, …); ' +
+      "the subject of the version's signed gate decisions. Without it the subject is the SHA-256 of {\"model\",\"version\"} (see the README)",
+  })
   @IsOptional()
-  @Matches(/^sha256:[0-9a-f]{64}$/, { message: 'artifactDigest must be sha256:<64 lowercase hex>' })
+  @IsString()
+  @MaxLength(300)
   artifactDigest?: string;
 
   @ApiPropertyOptional({ enum: LIFECYCLES, default: 'candidate' }) @IsOptional() @IsIn(LIFECYCLES) lifecycle?: Lifecycle;
