@@ -4,7 +4,9 @@ import pg from 'pg';
 import { Worker, type Job } from 'bullmq';
 import { NotificationRecovery, NotificationScheduler, deliverJobId, notifyJobId } from '@assay/alerts';
 import { JobName, QueueName, QueueService, type JobPayloads } from '@assay/queue';
-import { call, eventually, seedProject, startTestAssay, uniqueName, type SeededProject, type TestAssay } from '@assay/testing';
+import {
+  call, eventually, freePort, seedProject, startRedis, startTestAssay, uniqueName, type SeededProject, type SpawnedProcess, type TestAssay,
+} from '@assay/testing';
 import { CheckRunFeeder } from '../e2e/alert-fixtures.js';
 
 // The API alone consumes no queue, so every job stays where the test put it; each restoreDue() call
@@ -158,5 +160,48 @@ describe(NotificationRecovery.name, () => {
     assert.deepEqual(await byDelivery(retrying), [[deliverJobId(retrying, 2), 'delayed']]);
     assert.deepEqual(await byDelivery(later), []);
     assert.deepEqual(await byDelivery(delivered), []);
+  });
+});
+
+describe(`${NotificationRecovery.name} with Redis unreachable`, () => {
+  it('commits an alert whose group wait could not be queued, and queues the wait once Redis is back', async () => {
+    const redisPort = await freePort();
+    let redis: SpawnedProcess = await startRedis(redisPort);
+    const assay = await startTestAssay({ apps: ['api'], env: { REDIS_URL: `redis://127.0.0.1:${redisPort}` } });
+    try {
+      const project = await seedProject(assay);
+      const model = uniqueName('unreachable-model');
+      assert.equal((await call('POST', `${assay.apiUrl}/v1/models`, { key: project.keys.owner.key, json: { name: model } })).status, 201);
+      const subscription = await call<{ id: string }>('POST', `${assay.apiUrl}/v1/subscriptions`, {
+        key: project.keys.owner.key,
+        json: { name: model, url: 'http://127.0.0.1:9/hook', models: [model], groupWaitSeconds: 30 },
+      });
+      assert.equal(subscription.status, 201, subscription.text);
+      const feeder = new CheckRunFeeder(assay, project.id);
+      const monitor = await feeder.monitor(model, 'latency drift');
+      await redis.stop('SIGKILL');
+
+      await feeder.run(monitor, 'drift');
+      const db = new pg.Client({ connectionString: assay.databaseUrl });
+      await db.connect();
+      const { rows } = await db.query<{ group_key: string; pending_flush_at: Date }>(
+        `SELECT group_key, pending_flush_at FROM notification_groups WHERE subscription_id = $1`,
+        [subscription.body.id],
+      );
+      await db.end();
+      assert.equal(rows.length, 1, 'the group and its due time are in PostgreSQL');
+
+      redis = await startRedis(redisPort);
+      const sut = assay.running.apps.api!.get(NotificationRecovery);
+      const outcome = await eventually(async () => sut.restoreDue().catch(() => null), 10_000, 200);
+      // The add that timed out may still land once Redis is back; either way one job, under the wait's id.
+      assert.equal(outcome.flushes.queued + outcome.flushes.present, 1);
+      assert.equal(outcome.flushes.retried, 0);
+      const job = await assay.running.apps.api!.get(QueueService).queue(QueueName.AlertDelivery).getJob(notifyJobId(rows[0]!.group_key, rows[0]!.pending_flush_at.getTime()));
+      assert.equal(await job?.getState(), 'delayed');
+    } finally {
+      await assay.close();
+      await redis.stop('SIGKILL');
+    }
   });
 });

@@ -3,7 +3,7 @@ import {
   AlertRepository, DeliveryRepository, NotificationGroupRepository, SilenceRepository, SubscriptionRepository,
   type AlertEntity, type NotifiedState, type SilenceEntity, type SubscriptionEntity,
 } from '@assay/db';
-import { JobName, QueueService, type JobOf, type JobPayloads } from '@assay/queue';
+import { JobName, QueueService, QueueUnavailableError, type JobOf, type JobPayloads } from '@assay/queue';
 import { groupKeyOf, groupLabelsOf, isSilenced, matchesFilter } from './alert-labels.js';
 import { notifiedAlert, renderGroupNotification } from './notification-payload.js';
 import { newWebhookId } from './webhook-signature.js';
@@ -87,7 +87,15 @@ export class NotificationScheduler {
       groupIntervalMs: subscription.groupIntervalSeconds * 1000,
       onlyIfNew,
     });
-    if (at) await this.enqueueFlush(subscription.id, groupKey, at.getTime());
+    if (!at) return;
+    try {
+      await this.enqueueFlush(subscription.id, groupKey, at.getTime());
+    } catch (error) {
+      // PostgreSQL holds the group's due time and the workers queue it again at their next refresh, so
+      // an unreachable queue delays the notification instead of failing an alert change already committed.
+      if (!(error instanceof QueueUnavailableError)) throw error;
+      this.logger.warn(`${error.message}; group ${groupKey} is flushed once the workers restore it`);
+    }
   }
 
   private async enqueueFlush(subscriptionId: string, groupKey: string, at: number): Promise<void> {
