@@ -10,6 +10,7 @@ import { CheaperSampleInserts1764320070000 } from './1764320070000-CheaperSample
 import { AlertLedgerIndex1764320080000 } from './1764320080000-AlertLedgerIndex.js';
 import { GenAiClientMetrics1764320090000 } from './1764320090000-GenAiClientMetrics.js';
 import { ArtifactDigestAlgorithms1764320100000 } from './1764320100000-ArtifactDigestAlgorithms.js';
+import { NotificationRecoveryIndexes1764320100600 } from './1764320100600-NotificationRecoveryIndexes.js';
 
 // Order matters: TypeORM runs pending migrations in timestamp order, and this list is what it knows.
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   AlertLedgerIndex1764320080000,
   GenAiClientMetrics1764320090000,
   ArtifactDigestAlgorithms1764320100000,
+  NotificationRecoveryIndexes1764320100600,
 ];

@@ -4,6 +4,7 @@ export * from './alert-view.js';
 export * from './alert-events.service.js';
 export * from './alerts.service.js';
 export * from './notification-payload.js';
+export * from './notification-recovery.service.js';
 export * from './notification-scheduler.service.js';
 export * from './retry-schedule.js';
 export * from './silences.service.js';

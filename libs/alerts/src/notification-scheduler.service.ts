@@ -3,7 +3,7 @@ import {
   AlertRepository, DeliveryRepository, NotificationGroupRepository, SilenceRepository, SubscriptionRepository,
   type AlertEntity, type NotifiedState, type SilenceEntity, type SubscriptionEntity,
 } from '@assay/db';
-import { JobName, QueueService, type JobPayloads } from '@assay/queue';
+import { JobName, QueueService, QueueUnavailableError, type JobOf, type JobPayloads } from '@assay/queue';
 import { groupKeyOf, groupLabelsOf, isSilenced, matchesFilter } from './alert-labels.js';
 import { notifiedAlert, renderGroupNotification } from './notification-payload.js';
 import { newWebhookId } from './webhook-signature.js';
@@ -14,6 +14,14 @@ const CLOCK_SLACK_MS = 1000;
 
 export function notifyJobId(groupKey: string, at: number): string {
   return `notify.${groupKey.replace('/', '.')}.${at}`;
+}
+
+function flushJob(subscriptionId: string, groupKey: string, at: number): JobOf<JobName.AlertNotify> {
+  return { name: JobName.AlertNotify, data: { subscriptionId, groupKey, at } };
+}
+
+function flushJobOptions(groupKey: string, at: number): { jobId: string; delay: number } {
+  return { jobId: notifyJobId(groupKey, at), delay: Math.max(0, at - Date.now()) };
 }
 
 function earliest(a: number | null, b: number | null): number | null {
@@ -79,14 +87,24 @@ export class NotificationScheduler {
       groupIntervalMs: subscription.groupIntervalSeconds * 1000,
       onlyIfNew,
     });
-    if (at) await this.enqueueFlush(subscription.id, groupKey, at.getTime());
+    if (!at) return;
+    try {
+      await this.enqueueFlush(subscription.id, groupKey, at.getTime());
+    } catch (error) {
+      // PostgreSQL holds the group's due time and the workers queue it again at their next refresh, so
+      // an unreachable queue delays the notification instead of failing an alert change already committed.
+      if (!(error instanceof QueueUnavailableError)) throw error;
+      this.logger.warn(`${error.message}; group ${groupKey} is flushed once the workers restore it`);
+    }
   }
 
   private async enqueueFlush(subscriptionId: string, groupKey: string, at: number): Promise<void> {
-    await this.queue.enqueue(
-      { name: JobName.AlertNotify, data: { subscriptionId, groupKey, at } },
-      { jobId: notifyJobId(groupKey, at), delay: Math.max(0, at - Date.now()) },
-    );
+    await this.queue.enqueue(flushJob(subscriptionId, groupKey, at), flushJobOptions(groupKey, at));
+  }
+
+  /** Queues the group's pending flush again unless Redis still has its job (see NotificationRecovery). */
+  restoreFlush(subscriptionId: string, groupKey: string, at: number): Promise<'queued' | 'present' | 'retried'> {
+    return this.queue.restore(flushJob(subscriptionId, groupKey, at), flushJobOptions(groupKey, at));
   }
 
   async flush(job: JobPayloads[JobName.AlertNotify]): Promise<'sent' | 'unchanged' | 'deferred' | 'gone'> {

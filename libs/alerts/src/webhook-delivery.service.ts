@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@assay/config';
 import { DeliveryRepository, SubscriptionRepository, type DeliveryEntity, type DeliveryStatus } from '@assay/db';
 import { counter } from '@assay/common';
-import { JobName, QueueService, type JobPayloads } from '@assay/queue';
+import { JobName, QueueService, type JobOf, type JobPayloads } from '@assay/queue';
 import { AddressPolicy } from './address-policy.js';
 import { nextAttemptDelayMs, parseRetryAfter } from './retry-schedule.js';
 import { WebhookClient, WebhookRefusedError } from './webhook-client.js';
@@ -15,6 +15,12 @@ const THROTTLED = new Set([429, 502, 503, 504]);
 
 export function deliverJobId(deliveryId: string, attempt: number): string {
   return `deliver.${deliveryId}.${attempt}`;
+}
+
+function nextAttemptJob(delivery: DeliveryEntity): { item: JobOf<JobName.WebhookDeliver>; options: { jobId: string; delay: number } } {
+  const attempt = delivery.attempts + 1;
+  const delay = delivery.nextAttemptAt ? Math.max(0, delivery.nextAttemptAt.getTime() - Date.now()) : 0;
+  return { item: { name: JobName.WebhookDeliver, data: { deliveryId: delivery.id, attempt } }, options: { jobId: deliverJobId(delivery.id, attempt), delay } };
 }
 
 // One attempt per job. The next attempt is its own delayed job with a deterministic id, and the
@@ -38,9 +44,15 @@ export class WebhookDeliveryService {
   /** Queues the delivery's next attempt, if it has one; idempotent. */
   async enqueueNext(delivery: DeliveryEntity): Promise<void> {
     if (delivery.status !== 'pending') return;
-    const attempt = delivery.attempts + 1;
-    const delay = delivery.nextAttemptAt ? Math.max(0, delivery.nextAttemptAt.getTime() - Date.now()) : 0;
-    await this.queue.enqueue({ name: JobName.WebhookDeliver, data: { deliveryId: delivery.id, attempt } }, { jobId: deliverJobId(delivery.id, attempt), delay });
+    const { item, options } = nextAttemptJob(delivery);
+    await this.queue.enqueue(item, options);
+  }
+
+  /** Queues the pending delivery's next attempt again unless Redis still has its job (see NotificationRecovery). */
+  async restoreNext(delivery: DeliveryEntity): Promise<'queued' | 'present' | 'retried' | 'settled'> {
+    if (delivery.status !== 'pending') return 'settled';
+    const { item, options } = nextAttemptJob(delivery);
+    return this.queue.restore(item, options);
   }
 
   async deliver(job: JobPayloads[JobName.WebhookDeliver]): Promise<DeliveryStatus | 'skipped'> {

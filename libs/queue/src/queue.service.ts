@@ -74,6 +74,31 @@ export class QueueService implements OnModuleDestroy {
   }
 
   /**
+   * Queues a job that PostgreSQL says should exist, unless Redis still holds one under its id (waiting,
+   * delayed, running or finished: that one stays the job). One that failed for good is retried with
+   * fresh attempts, since what it was for is still owed. Safe for replicas to run at once: the id
+   * makes a second add a no-op, and a retry of a job no longer failed is refused and ignored.
+   */
+  async restore(item: JobItem, options: JobsOptions & { jobId: string }): Promise<'queued' | 'present' | 'retried'> {
+    return produce(`restore the job ${options.jobId}`, async () => {
+      const queue = this.queue(JOB_QUEUE[item.name]);
+      const existing = await queue.getJob(options.jobId);
+      if (!existing) {
+        await queue.add(item.name, item.data, options);
+        return 'queued';
+      }
+      if ((await existing.getState()) !== 'failed') return 'present';
+      try {
+        await existing.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+        return 'retried';
+      } catch (error) {
+        if (/is not in the failed state/.test((error as Error).message)) return 'present';
+        throw error;
+      }
+    });
+  }
+
+  /**
    * Creates a job scheduler, or changes one whose timing differs. Upserting an unchanged `every`
    * scheduler would restart its phase and skip or crowd a tick, so an identical one is left alone.
    */

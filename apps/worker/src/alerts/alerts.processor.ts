@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { AlertsService, NotificationScheduler, WebhookDeliveryService } from '@assay/alerts';
+import { AlertsService, NotificationRecovery, NotificationScheduler, WebhookDeliveryService } from '@assay/alerts';
 import { CheckRunner } from '@assay/monitoring';
-import { JobName, OnJob, type JobPayloads } from '@assay/queue';
+import { JobName, OnJob, ScheduleKeeper, type JobPayloads } from '@assay/queue';
 
 @Injectable()
 export class AlertsProcessor implements OnModuleInit {
@@ -10,11 +10,15 @@ export class AlertsProcessor implements OnModuleInit {
     private readonly alerts: AlertsService,
     private readonly notifications: NotificationScheduler,
     private readonly webhooks: WebhookDeliveryService,
+    private readonly recovery: NotificationRecovery,
+    private readonly keeper: ScheduleKeeper,
   ) {}
 
-  // Verdicts become alerts once their tick is stored, outside the check runs' transaction.
+  // Verdicts become alerts once their tick is stored, outside the check runs' transaction. Group waits
+  // and webhook retries are delayed jobs that PostgreSQL remembers: they come back with the schedules.
   onModuleInit(): void {
     this.runner.onStored((runs) => this.alerts.processCheckRuns(runs));
+    this.keeper.ensure('notifications', () => this.recovery.restoreDue());
   }
 
   @OnJob(JobName.AlertNotify)

@@ -23,6 +23,16 @@ export class NotificationGroupRepository {
     return this.dataSource.getRepository(NotificationGroupEntity).findOneBy({ subscriptionId, groupKey });
   }
 
+  /** Groups whose next flush is due by `horizon` (overdue ones included), earliest first. */
+  async pendingFlushesBefore(horizon: Date): Promise<Array<{ subscriptionId: string; groupKey: string; at: Date }>> {
+    const rows = (await this.dataSource.query(
+      `SELECT subscription_id, group_key, pending_flush_at FROM notification_groups
+       WHERE pending_flush_at IS NOT NULL AND pending_flush_at <= $1 ORDER BY pending_flush_at`,
+      [horizon],
+    )) as Array<{ subscription_id: string; group_key: string; pending_flush_at: Date }>;
+    return rows.map((r) => ({ subscriptionId: r.subscription_id, groupKey: r.group_key, at: r.pending_flush_at }));
+  }
+
   // When the group should next be flushed after a change: group_wait after the first alert of a
   // group that has nothing open, else group_interval after the last notification. An earlier pending
   // flush is kept; one in the past is being (or was) run, so it does not count.

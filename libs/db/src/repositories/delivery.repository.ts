@@ -44,6 +44,15 @@ export class DeliveryRepository {
     return query.orderBy('d.created_at', 'DESC').addOrderBy('d.id', 'DESC').limit(limit).getMany();
   }
 
+  /** Pending deliveries whose next attempt is due by `horizon` (a new one is due when created), earliest first. */
+  listPendingBefore(horizon: Date): Promise<DeliveryEntity[]> {
+    return this.deliveries
+      .createQueryBuilder('d')
+      .where(`d.status = 'pending' AND COALESCE(d.next_attempt_at, d.created_at) <= :horizon`, { horizon })
+      .orderBy('COALESCE(d.next_attempt_at, d.created_at)')
+      .getMany();
+  }
+
   // Guarded by the attempt number, so a retried job cannot log the same attempt twice.
   async recordAttempt(id: string, outcome: AttemptOutcome): Promise<boolean> {
     const result = await this.deliveries
