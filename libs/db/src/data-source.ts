@@ -38,9 +38,22 @@ export async function withStartupLock<T>(dataSource: DataSource, work: () => Pro
   }
 }
 
+const INSUFFICIENT_PRIVILEGE = '42501';
+
 export async function runMigrations(dataSource: DataSource): Promise<string[]> {
   return withStartupLock(dataSource, async () => {
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
-    return applied.map((m) => m.name);
+    try {
+      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      return applied.map((m) => m.name);
+    } catch (error) {
+      if ((error as { code?: string }).code !== INSUFFICIENT_PRIVILEGE) throw error;
+      // Where the apps run as the application role, pending migrations are the owner role's to apply.
+      const [me] = (await dataSource.query(`SELECT current_user AS name`).catch(() => [])) as Array<{ name: string }>;
+      throw new Error(
+        `${(error as Error).message}: the database role ${me?.name ?? 'in DATABASE_URL'} may not change the schema; ` +
+          'apply the pending migrations with `assay migrate` as the owner role (README: Database roles), then start again',
+        { cause: error },
+      );
+    }
   });
 }
