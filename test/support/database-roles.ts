@@ -32,16 +32,21 @@ function withDatabaseName(url: string, database: string): string {
 // bootstraps at once, of this run or another, would race on the shared roles' catalog rows.
 const BOOTSTRAP_LOCK = 0x61737362;
 
-/** Bootstraps the (new, empty) `database` as the superuser of `adminUrl`, then migrates it as the owner role. */
-export async function prepareTestDatabase(adminUrl: string, database: string): Promise<{ appUrl: string; ownerUrl: string }> {
+/** Runs `work` (something that alters the shared roles) while no other test bootstrap does. */
+export async function withBootstrapLock<T>(adminUrl: string, work: () => Promise<T>): Promise<T> {
   const lock = new pg.Client({ connectionString: adminUrl });
   await lock.connect();
   try {
     await lock.query('SELECT pg_advisory_lock($1)', [BOOTSTRAP_LOCK]);
-    await bootstrapDatabase(withDatabaseName(adminUrl, database), TEST_DB_ROLES);
+    return await work();
   } finally {
     await lock.end();
   }
+}
+
+/** Bootstraps the (new, empty) `database` as the superuser of `adminUrl`, then migrates it as the owner role. */
+export async function prepareTestDatabase(adminUrl: string, database: string): Promise<{ appUrl: string; ownerUrl: string }> {
+  await withBootstrapLock(adminUrl, () => bootstrapDatabase(withDatabaseName(adminUrl, database), TEST_DB_ROLES));
   const ownerUrl = urlAs(withDatabaseName(adminUrl, database), 'owner');
   const dataSource = createDataSource(ownerUrl, 2);
   await dataSource.initialize();
