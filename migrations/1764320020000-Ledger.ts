@@ -138,39 +138,79 @@ export class Ledger1764320020000 implements MigrationInterface {
   }
 
   // Owned by a NOLOGIN role, the tables' triggers cannot be dropped or disabled by the application's
-  // (non-superuser) user, which keeps only SELECT and INSERT. A superuser can still do anything.
+  // (non-superuser) role, which keeps SELECT, INSERT on checkpoints and the append functions. A
+  // superuser can still do anything.
+  // Written for PostgreSQL 15+ (public without CREATE for PUBLIC) and 16+ (CREATEROLE no longer grants
+  // any role; ALTER ... OWNER TO wants the SET option on the new owner). Changed after release: a
+  // database that ran it keeps what it got, so the change reaches only those where it had failed.
   private async handOverToOwnerRole(db: QueryRunner): Promise<void> {
+    await this.keepOnlyAppending(db);
     const [me] = (await db.query(
-      `SELECT rolsuper, rolcreaterole FROM pg_roles WHERE rolname = current_user`,
-    )) as Array<{ rolsuper: boolean; rolcreaterole: boolean }>;
-    if (!me?.rolsuper && !me?.rolcreaterole) {
+      `SELECT current_user AS name, r.rolsuper AS superuser, r.rolcreaterole AS create_role, current_schema() AS schema,
+              current_setting('server_version_num')::int >= 160000 AS pg16,
+              o.oid IS NOT NULL AS owner_exists,
+              o.oid IS NOT NULL AND pg_has_role(current_user, o.oid,
+                CASE WHEN current_setting('server_version_num')::int >= 160000 THEN 'SET' ELSE 'MEMBER' END) AS can_set_owner,
+              o.oid IS NOT NULL AND pg_has_role(current_user, o.oid, 'MEMBER WITH ADMIN OPTION') AS admin_of_owner,
+              o.oid IS NOT NULL AND has_schema_privilege(o.oid, current_schema(), 'CREATE') AS owner_may_create,
+              has_schema_privilege(current_user, current_schema(), 'CREATE WITH GRANT OPTION') AS may_grant_create
+         FROM pg_roles r LEFT JOIN pg_roles o ON o.rolname = $1
+        WHERE r.rolname = current_user`,
+      [LEDGER_OWNER_ROLE],
+    )) as Array<HandoverFacts>;
+    const plan = planHandover(me!);
+    if (plan.kind === 'keep') {
       process.stderr.write(
-        `assay migrate: the database user may not create roles, so the ledger tables stay owned by it; ` +
-          `their append-only triggers hold, but that user could drop them. Run the migrations as a user ` +
-          `with CREATEROLE to hand the ledger to ${LEDGER_OWNER_ROLE}.\n`,
+        `assay migrate: ${plan.reason}, so the ledger tables stay owned by ${me!.name}; their append-only triggers hold, ` +
+          `but ${me!.name} could drop them. Run \`assay db bootstrap\` as a superuser once (README: Database roles) ` +
+          `and migrate as the owner role it prepares, to hand the ledger to ${LEDGER_OWNER_ROLE}.\n`,
       );
       return;
     }
-    // Concurrent migrations of two databases on one server race on the cluster-wide role.
-    await db.query(`
-      DO $$ BEGIN
-        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${LEDGER_OWNER_ROLE}') THEN
-          CREATE ROLE ${LEDGER_OWNER_ROLE} NOLOGIN;
-        END IF;
-      EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-      END $$`);
-    if (!me.rolsuper) await db.query(`GRANT ${LEDGER_OWNER_ROLE} TO CURRENT_USER`);
+    if (plan.createOwner) {
+      // Concurrent migrations of two databases on one server race on the cluster-wide role.
+      await db.query(`
+        DO $$ BEGIN
+          IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${LEDGER_OWNER_ROLE}') THEN
+            CREATE ROLE ${LEDGER_OWNER_ROLE} NOLOGIN;
+          END IF;
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+        END $$`);
+    }
+    if (plan.joinOwner) await db.query(`GRANT ${LEDGER_OWNER_ROLE} TO CURRENT_USER`);
+    if (plan.grantSchemaCreate) await db.query(`GRANT USAGE, CREATE ON SCHEMA ${quoteIdent(me!.schema)} TO ${LEDGER_OWNER_ROLE}`);
     for (const table of LEDGER_TABLES) await db.query(`ALTER TABLE ${table} OWNER TO ${LEDGER_OWNER_ROLE}`);
-    for (const fn of LEDGER_FUNCTIONS) {
-      await db.query(`ALTER FUNCTION ${fn} OWNER TO ${LEDGER_OWNER_ROLE}`);
+    for (const fn of LEDGER_FUNCTIONS) await db.query(`ALTER FUNCTION ${fn} OWNER TO ${LEDGER_OWNER_ROLE}`);
+    // As the new owner, so that a member without INHERIT may grant too.
+    const grantee = quoteIdent(me!.name);
+    if (!me!.superuser) await db.query(`SET ROLE ${LEDGER_OWNER_ROLE}`);
+    try {
+      for (const fn of LEDGER_FUNCTIONS.slice(2)) await db.query(`GRANT EXECUTE ON FUNCTION ${fn} TO ${grantee}`);
+      await db.query(`GRANT SELECT ON ${LEDGER_TABLES.join(', ')} TO ${grantee}`);
+      await db.query(`GRANT INSERT ON ledger_checkpoints TO ${grantee}`);
+    } finally {
+      if (!me!.superuser) await db.query(`RESET ROLE`);
     }
-    for (const fn of LEDGER_FUNCTIONS.slice(2)) {
-      await db.query(`REVOKE ALL ON FUNCTION ${fn} FROM PUBLIC`);
-      await db.query(`GRANT EXECUTE ON FUNCTION ${fn} TO CURRENT_USER`);
+    if (plan.joinOwner) await db.query(`REVOKE ${LEDGER_OWNER_ROLE} FROM CURRENT_USER`);
+  }
+
+  // Roles given more by default privileges (the application role, through the bootstrap's) keep SELECT,
+  // and INSERT on the checkpoints the worker signs: entries and nodes are written by ledger_append only,
+  // so that nobody plants an entry at an index the log has not reached. The append functions run for
+  // those granted them, not PUBLIC. Done while the migrating user still owns the tables: a change of
+  // owner keeps the ACLs.
+  private async keepOnlyAppending(db: QueryRunner): Promise<void> {
+    const grants = (await db.query(
+      `SELECT c.relname AS table, a.privilege_type AS privilege,
+              CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(g.rolname) END AS grantee
+         FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a LEFT JOIN pg_roles g ON g.oid = a.grantee
+        WHERE c.oid = ANY (ARRAY[${LEDGER_TABLES.map((t) => `'${t}'`).join(', ')}]::regclass[]) AND a.grantee <> c.relowner`,
+    )) as Array<{ table: string; privilege: string; grantee: string }>;
+    for (const { table, privilege, grantee } of grants) {
+      const allowed = table === 'ledger_checkpoints' ? ['SELECT', 'INSERT'] : ['SELECT'];
+      if (!allowed.includes(privilege)) await db.query(`REVOKE ${privilege} ON ${table} FROM ${grantee}`);
     }
-    await db.query(`GRANT SELECT, INSERT ON ${APPEND_ONLY_TABLES.join(', ')} TO CURRENT_USER`);
-    await db.query(`GRANT SELECT ON ledger_head TO CURRENT_USER`);
-    if (!me.rolsuper) await db.query(`REVOKE ${LEDGER_OWNER_ROLE} FROM CURRENT_USER`);
+    for (const fn of LEDGER_FUNCTIONS.slice(2)) await db.query(`REVOKE ALL ON FUNCTION ${fn} FROM PUBLIC`);
   }
 
   async down(db: QueryRunner): Promise<void> {
@@ -180,4 +220,40 @@ export class Ledger1764320020000 implements MigrationInterface {
     await db.query(`DROP FUNCTION IF EXISTS ledger_head_only_grows()`);
     await db.query(`DROP FUNCTION IF EXISTS ledger_refuse_change()`);
   }
+}
+
+interface HandoverFacts {
+  name: string;
+  superuser: boolean;
+  create_role: boolean;
+  schema: string;
+  pg16: boolean;
+  owner_exists: boolean;
+  can_set_owner: boolean;
+  admin_of_owner: boolean;
+  owner_may_create: boolean;
+  may_grant_create: boolean;
+}
+
+type Handover =
+  | { kind: 'hand-over'; createOwner: boolean; joinOwner: boolean; grantSchemaCreate: boolean }
+  | { kind: 'keep'; reason: string };
+
+function planHandover(me: HandoverFacts): Handover {
+  if (me.superuser) return { kind: 'hand-over', createOwner: !me.owner_exists, joinOwner: false, grantSchemaCreate: false };
+  if (!me.owner_exists && !me.create_role) return { kind: 'keep', reason: `${LEDGER_OWNER_ROLE} does not exist and ${me.name} may not create roles` };
+  // 15 lets CREATEROLE grant any non-superuser role; 16+ only roles it holds ADMIN OPTION on, which it
+  // gets on the roles it creates.
+  const mayJoin = me.create_role && (!me.owner_exists || !me.pg16 || me.admin_of_owner);
+  const joinOwner = !me.can_set_owner;
+  if (joinOwner && !mayJoin) return { kind: 'keep', reason: `${me.name} may not act as ${LEDGER_OWNER_ROLE} nor grant itself that role` };
+  const grantSchemaCreate = !me.owner_may_create;
+  if (grantSchemaCreate && !me.may_grant_create) {
+    return { kind: 'keep', reason: `${LEDGER_OWNER_ROLE} lacks CREATE on schema ${me.schema}, which ${me.name} may not grant it` };
+  }
+  return { kind: 'hand-over', createOwner: !me.owner_exists, joinOwner, grantSchemaCreate };
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
 }

@@ -9,8 +9,11 @@ import { SampleKeysCollateC1764320060000 } from './1764320060000-SampleKeysColla
 import { CheaperSampleInserts1764320070000 } from './1764320070000-CheaperSampleInserts.js';
 import { AlertLedgerIndex1764320080000 } from './1764320080000-AlertLedgerIndex.js';
 import { GenAiClientMetrics1764320090000 } from './1764320090000-GenAiClientMetrics.js';
+import { SamplePartitionsAsOwner1764320095000 } from './1764320095000-SamplePartitionsAsOwner.js';
 import { ArtifactDigestAlgorithms1764320100000 } from './1764320100000-ArtifactDigestAlgorithms.js';
 import { NotificationRecoveryIndexes1764320100600 } from './1764320100600-NotificationRecoveryIndexes.js';
+
+export { LEDGER_OWNER_ROLE } from './1764320020000-Ledger.js';
 
 // Order matters: TypeORM runs pending migrations in timestamp order, and this list is what it knows.
 export const MIGRATIONS = [
@@ -25,6 +28,7 @@ export const MIGRATIONS = [
   CheaperSampleInserts1764320070000,
   AlertLedgerIndex1764320080000,
   GenAiClientMetrics1764320090000,
+  SamplePartitionsAsOwner1764320095000,
   ArtifactDigestAlgorithms1764320100000,
   NotificationRecoveryIndexes1764320100600,
 ];

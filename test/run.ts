@@ -4,8 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { createDataSource, runMigrations, startEmbeddedPostgres } from '@assay/db';
+import { startEmbeddedPostgres } from '@assay/db';
 import { resolveRedis } from '@assay/queue';
+import { prepareTestDatabase } from './support/database-roles.js';
 
 type Tier = 'unit' | 'integration' | 'e2e';
 const TIERS: Record<Tier, { roots: string[]; suffix: string }> = {
@@ -66,12 +67,6 @@ async function resolvePostgresAdmin(): Promise<{ adminUrl: string; stop: () => P
   return { adminUrl, stop: embedded.stop };
 }
 
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
 async function clearRedisPrefix(url: string, prefix: string): Promise<void> {
   const redis = new Redis(url, { maxRetriesPerRequest: 1 });
   try {
@@ -117,11 +112,8 @@ async function main(): Promise<number> {
     await admin.connect();
     await admin.query(`CREATE DATABASE ${database}`);
     await admin.end();
-    const databaseUrl = withDatabase(postgres.adminUrl, database);
-    const dataSource = createDataSource(databaseUrl, 2);
-    await dataSource.initialize();
-    await runMigrations(dataSource);
-    await dataSource.destroy();
+    // Migrated as the owner role; the tests and the apps they boot connect as the application role.
+    const { appUrl: databaseUrl } = await prepareTestDatabase(postgres.adminUrl, database);
     // Each Assay a test boots gets a copy of this migrated database, so that test files behave as separate
     // deployments; copying a template is much faster than migrating again.
     const template = `${database}_template`;

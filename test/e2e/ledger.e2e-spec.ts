@@ -201,9 +201,12 @@ describe('the ledger', () => {
   });
 
   it('creates no project, key or model, and revokes no key, whose ledger entry cannot be appended', async () => {
-    // A fault in the database itself: appends whose entry text holds a listed pattern fail.
-    await db.dataSource.query(`CREATE TABLE ledger_fault_patterns (pattern text NOT NULL)`);
-    await db.dataSource.query(`
+    // A fault in the database itself: appends whose entry text holds a listed pattern fail. Only a
+    // superuser may add a trigger to a ledger table.
+    const superuser = new pg.Client({ connectionString: db.superuserUrl });
+    await superuser.connect();
+    await superuser.query(`CREATE TABLE ledger_fault_patterns (pattern text NOT NULL)`);
+    await superuser.query(`
       CREATE FUNCTION ledger_fault() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
       BEGIN
         IF EXISTS (SELECT 1 FROM ledger_fault_patterns WHERE position(pattern IN NEW.entry) > 0) THEN
@@ -211,9 +214,9 @@ describe('the ledger', () => {
         END IF;
         RETURN NEW;
       END $$`);
-    await db.dataSource.query(`CREATE TRIGGER ledger_fault BEFORE INSERT ON ledger_entries FOR EACH ROW EXECUTE FUNCTION ledger_fault()`);
+    await superuser.query(`CREATE TRIGGER ledger_fault BEFORE INSERT ON ledger_entries FOR EACH ROW EXECUTE FUNCTION ledger_fault()`);
     try {
-      await db.dataSource.query(`INSERT INTO ledger_fault_patterns VALUES ('ledger-fault-marker')`);
+      await superuser.query(`INSERT INTO ledger_fault_patterns VALUES ('ledger-fault-marker')`);
       const before = await size();
       const project = await call('POST', `${assay.apiUrl}/v1/projects`, { key: assay.adminKey, json: { name: 'ledger-fault-marker-project' } });
       assert.equal(project.status, 500, project.text);
@@ -232,15 +235,16 @@ describe('the ledger', () => {
 
       const kept = await createKey(assay, assay.adminKey, alpha.id, 'auditor');
       assert.equal(await size(), before + 1);
-      await db.dataSource.query(`INSERT INTO ledger_fault_patterns VALUES ($1)`, [`"revoked"`]);
+      await superuser.query(`INSERT INTO ledger_fault_patterns VALUES ($1)`, [`"revoked"`]);
       const revoked = await call('DELETE', `${assay.apiUrl}/v1/keys/${kept.id}`, { key: assay.adminKey });
       assert.equal(revoked.status, 500, revoked.text);
       assert.equal((await call('GET', `${assay.apiUrl}/v1/models`, { key: kept.key })).status, 200, 'the key still works');
       assert.match(assay.logs.join('\n'), /injected ledger fault/);
     } finally {
-      await db.dataSource.query(`DROP TRIGGER ledger_fault ON ledger_entries`);
-      await db.dataSource.query(`DROP FUNCTION ledger_fault()`);
-      await db.dataSource.query(`DROP TABLE ledger_fault_patterns`);
+      await superuser.query(`DROP TRIGGER ledger_fault ON ledger_entries`);
+      await superuser.query(`DROP FUNCTION ledger_fault()`);
+      await superuser.query(`DROP TABLE ledger_fault_patterns`);
+      await superuser.end();
     }
   });
 
@@ -378,7 +382,7 @@ describe('the ledger', () => {
     assert.equal(clean.valid, true, clean.problem ?? '');
     assert.ok(clean.checkpointsChecked >= 1);
 
-    const superuser = new pg.Client({ connectionString: db.url });
+    const superuser = new pg.Client({ connectionString: db.superuserUrl });
     await superuser.connect();
     try {
       const [original] = (await superuser.query<{ entry: string; leaf_hash: Buffer }>(`SELECT entry, leaf_hash FROM ledger_entries WHERE idx = $1`, [target])).rows;

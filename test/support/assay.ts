@@ -7,6 +7,7 @@ import { createRootLogger, startAssay, type AppFactory, type AppName, type Runni
 import { createApiApp } from '@assay/api';
 import { createIngestApp } from '@assay/ingest';
 import { createWorkerApp } from '@assay/worker';
+import { urlAs } from './database-roles.js';
 
 export interface TestAssay {
   running: RunningAssay;
@@ -34,7 +35,8 @@ export function testAdminKey(): string {
 }
 
 // A fresh, migrated database copied from the run's template, so that each booted Assay is a deployment
-// of its own: its workers schedule only its monitors, its queues carry only its jobs.
+// of its own: its workers schedule only its monitors, its queues carry only its jobs. Its URL connects as
+// the application role, as Assay runs in production.
 export async function createInstanceDatabase(): Promise<string> {
   const adminUrl = process.env.ASSAY_TEST_PG_ADMIN_URL;
   const template = process.env.ASSAY_TEST_TEMPLATE_DB;
@@ -49,7 +51,7 @@ export async function createInstanceDatabase(): Promise<string> {
   }
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  return url.toString();
+  return urlAs(url.toString(), 'app');
 }
 
 // Boots the real apps in this process on a database and queue prefix of their own, on free ports.

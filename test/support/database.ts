@@ -1,11 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
-import { createDataSource, runMigrations } from '@assay/db';
+import { createDataSource } from '@assay/db';
+import { prepareTestDatabase } from './database-roles.js';
 
 export interface IsolatedDatabase {
+  /** Connects as the application role, as Assay runs in production. */
   url: string;
+  /** For what only a superuser may do to a database (tamper with the ledger, inject faults). */
+  superuserUrl: string;
   name: string;
+  /** On `url`. */
   dataSource: DataSource;
   drop(): Promise<void>;
 }
@@ -32,12 +37,12 @@ export async function createIsolatedDatabase(label: string): Promise<IsolatedDat
   await admin.connect();
   await admin.query(`CREATE DATABASE "${name}"`);
   await admin.end();
-  const url = withDatabase(adminUrl(), name);
+  const { appUrl: url } = await prepareTestDatabase(adminUrl(), name);
   const dataSource = createDataSource(url, 4);
   await dataSource.initialize();
-  await runMigrations(dataSource);
   return {
     url,
+    superuserUrl: withDatabase(adminUrl(), name),
     name,
     dataSource,
     drop: async () => {

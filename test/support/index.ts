@@ -6,3 +6,4 @@ export * from '@assay/cli';
 export * from './fuzz.js';
 export * from './otlp-json.js';
 export * from './database.js';
+export * from './database-roles.js';

@@ -7,6 +7,7 @@ import { runDemo } from './demo/demo.command.js';
 import { runVerify } from './verify/verify.command.js';
 import { runGate } from './gate/gate.command.js';
 import { runVerifyReport } from './verify/report.command.js';
+import { runDb } from './db/db-bootstrap.command.js';
 
 const FACTORIES: Record<AppName, AppFactory> = {
   api: createApiApp,
@@ -18,6 +19,7 @@ const USAGE = `usage: assay <command>
 
   serve [api] [ingest] [worker]   run the named apps (all three by default) in this process
   migrate                         apply pending database migrations and exit
+  db bootstrap [--print]          prepare a database's owner and application roles, as a superuser (assay db --help)
   demo [--no-serve]               run the end-to-end story on real OpenTelemetry traffic, then keep serving
   verify ledger | entry INDEX     verify the signed ledger offline (assay verify --help)
   gate --model M --candidate V    ask whether a candidate may be promoted: exit 0 pass, 1 fail, 2 insufficient
@@ -83,6 +85,8 @@ export async function runCli(argv: string[]): Promise<number | undefined> {
       return (await serve(rest)) ?? undefined;
     case 'migrate':
       return migrate();
+    case 'db':
+      return runDb(rest);
     case 'gate':
       return runGate(rest);
     case 'verify':

@@ -26,3 +26,5 @@ export * from './repositories/alert-notification.repository.js';
 export * from './data-source.js';
 export * from './db.module.js';
 export * from './embedded-postgres.js';
+export * from './roles/database-bootstrap.js';
+export * from './roles/scram-verifier.js';

@@ -25,7 +25,7 @@ export class RetentionRepository {
 
   async dropSamplePartition(name: string): Promise<void> {
     if (!PARTITION.test(name)) throw new Error(`refusing to drop ${name}: not a samples partition`);
-    await this.dataSource.query(`DROP TABLE IF EXISTS "${name}"`);
+    await this.dataSource.query(`SELECT drop_sample_partition($1)`, [name]);
   }
 
   async ensureSamplePartitions(days: string[]): Promise<void> {
