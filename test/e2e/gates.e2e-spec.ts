@@ -1,11 +1,13 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { leafHash, openStatement, PredicateType } from '@assay/provenance';
+import { Ed25519Signer, leafHash, openStatement, PredicateType } from '@assay/provenance';
 import {
-  GenAiTraffic, call, eventually, normal, seedProject, seededRandom, spawnAssay, startTestAssay, uniqueName,
+  GenAiTraffic, call, eventually, installPackedCli, normal, seedProject, seededRandom, spawnAssay, startTestAssay, uniqueName,
   type SeededProject, type TestAssay,
 } from '@assay/testing';
 
@@ -192,8 +194,8 @@ describe('promotion gates, end to end', () => {
     assert.match(insufficient.output, /INSUFFICIENT/);
 
     const unknown = await gateCli(['--candidate', 'v9']);
-    assert.equal(unknown.code, 2, unknown.output);
-    assert.match(unknown.output, /404/);
+    assert.equal(unknown.code, 3, unknown.output);
+    assert.match(unknown.output, /not found \(404\)/);
   });
 
   it('enforces roles and hides other projects', async () => {
@@ -201,6 +203,71 @@ describe('promotion gates, end to end', () => {
     assert.equal((await evaluate({ candidate: 'v2' }, other.keys.ci.key)).status, 404);
     assert.equal((await call('PUT', api(`/v1/models/${model}/gate-policy`), { key: ci(), json: { minSamples: 1 } })).status, 403);
     assert.equal((await evaluate({ candidate: 'v2', baselineId: '00000000-0000-4000-8000-000000000000' })).status, 404);
+  });
+
+  it('the packed CLI, installed where there is no checkout or server, gates and verifies saved decisions offline with the documented exit codes', async () => {
+    const cli = installPackedCli();
+    const gate = (args: string[], options: { env?: NodeJS.ProcessEnv; pipeTo?: string } = {}) =>
+      cli.run(['gate', '--model', model, ...args], { ...options, env: { ASSAY_URL: assay.apiUrl, ASSAY_KEY: ci(), ...options.env } });
+    const keyFile = path.join(cli.dir, 'assay.pub.pem');
+    fs.writeFileSync(keyFile, keys[0]!.publicKeyPem);
+    const otherKey = path.join(cli.dir, 'other.pub.pem');
+    fs.writeFileSync(otherKey, Ed25519Signer.generate().publicKeyPem);
+
+    assert.deepEqual([(await cli.run(['--help'])).code, (await cli.run(['gate', '--help'])).code, (await cli.run(['verify', '--help'])).code], [0, 0, 0]);
+    const pass = await gate(['--candidate', 'v2', '--out', 'pass.json']);
+    assert.equal(pass.code, 0, pass.stderr);
+    const fail = await gate(['--candidate', 'v3', '--out', 'fail.json']);
+    assert.equal(fail.code, 1, fail.stderr);
+    fs.writeFileSync(path.join(cli.dir, 'tiny.jsonl'), '{"output_tokens": 200}\n');
+    const insufficient = await gate(['--candidate', 'v2', '--evidence', 'tiny.jsonl', '--out', 'tiny.json']);
+    assert.equal(insufficient.code, 2, insufficient.stderr);
+
+    const verified = async (args: string[]) => cli.run(['verify', ...args, '--key', keyFile]);
+    for (const [file, code, decision] of [['pass.json', 0, 'PASS'], ['fail.json', 1, 'FAIL'], ['tiny.json', 2, 'INSUFFICIENT']] as const) {
+      for (const args of [['gate', file], [file]]) {
+        const result = await verified(args);
+        assert.equal(result.code, code, `${args.join(' ')}: ${result.stdout}${result.stderr}`);
+        assert.match(result.stdout, new RegExp(`${model} v[23] → ${decision} at .*\\n.*signature valid \\(key ${keys[0]!.keyId}\\); subject model:${model}@v[23] sha256:[0-9a-f]{64}[\\s\\S]*VALID, decision ${decision}\\n$`));
+      }
+    }
+    const saved = JSON.parse(fs.readFileSync(path.join(cli.dir, 'fail.json'), 'utf8')) as { payload: string };
+    const forged = { ...saved, payload: Buffer.from(Buffer.from(saved.payload, 'base64').toString('utf8').replace('"decision":"fail"', '"decision":"pass"').replace('"FAILED"', '"PASSED"')).toString('base64') };
+    fs.writeFileSync(path.join(cli.dir, 'forged.json'), JSON.stringify(forged));
+    const tampered = await verified(['forged.json']);
+    assert.deepEqual([tampered.code, /^INVALID: /.test(tampered.stderr)], [1, true], tampered.stderr);
+    const wrongSigner = await cli.run(['verify', 'gate', 'pass.json', '--key', otherKey]);
+    assert.deepEqual([wrongSigner.code, /^INVALID: /.test(wrongSigner.stderr)], [1, true], wrongSigner.stderr);
+    const report = await verified(['report', 'pass.json']);
+    assert.deepEqual([report.code, /^INVALID: predicateType is https:\/\/in-toto.io\/attestation\/test-result\/v0.1/.test(report.stderr)], [1, true], report.stderr);
+    const online = await cli.run(['verify', 'pass.json', '--keys-url', `${assay.apiUrl}/v1/signing-keys`, '--api-key', project.keys.auditor.key]);
+    assert.equal(online.code, 0, online.stderr);
+
+    const refusedKey = await gate(['--candidate', 'v2'], { env: { ASSAY_KEY: 'assay_nope' } });
+    assert.equal(refusedKey.code, 3, refusedKey.stderr);
+    assert.match(refusedKey.stderr, /^assay gate: the key was refused \(401\)/);
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const deadPort = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const unreachable = await gate(['--candidate', 'v2'], { env: { ASSAY_URL: `http://127.0.0.1:${deadPort}` } });
+    assert.equal(unreachable.code, 3, unreachable.stderr);
+    assert.equal(unreachable.stderr, `assay gate: cannot reach http://127.0.0.1:${deadPort}: connection refused (is Assay running there, and is the URL right?)\n`);
+    const missing = await cli.run(['verify', 'gate', 'nowhere.json', '--key', keyFile]);
+    assert.deepEqual([missing.code, missing.stderr], [3, 'assay verify gate: cannot read nowhere.json: no such file\n']);
+
+    for (const [candidate, code] of [['v2', 0], ['v3', 1]] as const) {
+      const piped = await gate(['--candidate', candidate, '--out', `piped-${candidate}.json`], { pipeTo: 'true' });
+      assert.equal(piped.code, code, piped.stderr);
+      assert.doesNotMatch(piped.stderr, /EPIPE|Unhandled|at /);
+    }
+
+    const first = await gate(['--candidate', 'v2', '--idempotency-key', 'packed-cli-1', '--out', 'first.json']);
+    const replayed = await gate(['--candidate', 'v2', '--idempotency-key', 'packed-cli-1', '--out', 'again.json']);
+    assert.deepEqual([first.code, replayed.code], [0, 0]);
+    assert.doesNotMatch(first.stdout, /replayed/);
+    assert.match(replayed.stdout, /^replayed: decision \S+ was made at \S+ for the same idempotency key \(packed-cli-1\); nothing was evaluated or promoted again$/m);
+    assert.ok(!fs.existsSync(path.join(cli.dir, 'node_modules', 'assay-cli', 'node_modules')), 'the package has no dependencies');
   });
 
   it('promotes on pass once per idempotency key, and refuses the key with another body', async () => {

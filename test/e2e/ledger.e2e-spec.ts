@@ -18,7 +18,7 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from '@assay/provenance';
-import { call, createKey, eventually, otlpChatRequest, seedProject, spawnAssay, startTestAssay, type SeededProject, type TestAssay } from '@assay/testing';
+import { call, createKey, eventually, installPackedCli, otlpChatRequest, seedProject, spawnAssay, startTestAssay, type SeededProject, type TestAssay } from '@assay/testing';
 import { createLedgerDatabase, type LedgerDatabase } from '../integration/ledger-fixtures.js';
 
 interface Checkpoint {
@@ -315,8 +315,18 @@ describe('the ledger', () => {
     const entry = await cli(['verify', 'entry', String(index), '--url', assay.apiUrl, '--key', alpha.keys.auditor.key, '--public-key', publicKeyFile]);
     assert.equal(entry.code, 0, entry.output);
     assert.match(entry.output, /entry \d+ \(project\) is included/);
+    const packed = installPackedCli();
+    const packedEntry = await packed.run(['verify', 'entry', String(index), '--url', assay.apiUrl, '--key', alpha.keys.auditor.key, '--public-key', publicKeyFile]);
+    assert.equal(packedEntry.code, 0, packedEntry.stderr);
+    assert.match(packedEntry.stdout, /entry \d+ \(project\) is included[\s\S]*VALID\n$/);
+    for (const expected of [/no earlier checkpoint/, /consistent with the checkpoint of size \d+/]) {
+      const packedLedger = await packed.run(['verify', 'ledger', '--public-key', publicKeyFile, '--state', 'ledger-state.json'], { env: { ASSAY_URL: assay.apiUrl, ASSAY_KEY: alpha.keys.auditor.key } });
+      assert.equal(packedLedger.code, 0, packedLedger.stderr);
+      assert.match(packedLedger.stdout, expected);
+    }
     const hidden = await cli(['verify', 'entry', String(index), '--url', assay.apiUrl, '--key', beta.keys.auditor.key]);
-    assert.equal(hidden.code, 2, hidden.output);
+    assert.equal(hidden.code, 3, hidden.output);
+    assert.match(hidden.output, /was not found \(404\)/);
   });
 
   it('has the CLI reject forged checkpoints: another key, an altered root, a fork and a rollback', async () => {

@@ -9,7 +9,7 @@ import { ReportRepository } from '@assay/db';
 import { LedgerKind, LedgerService, SigningService } from '@assay/ledger';
 import { digestOf, leafHash, signStatement, type DsseEnvelope, type Statement } from '@assay/provenance';
 import { ReportBuilder, type ReportPredicate } from '@assay/reports';
-import { spawnAssay, startTestAssay, uniqueName, type TestAssay } from '@assay/testing';
+import { installPackedCli, startTestAssay, uniqueName, type TestAssay } from '@assay/testing';
 
 describe(ReportBuilder.name, () => {
   let assay: TestAssay;
@@ -25,8 +25,8 @@ describe(ReportBuilder.name, () => {
   async function verifyWithCli(candidate: unknown): Promise<{ code: number | null; output: string }> {
     const file = path.join(dir, `${randomUUID()}.json`);
     fs.writeFileSync(file, JSON.stringify(candidate));
-    const child = spawnAssay(['verify', 'report', file, '--key', keyFile], { ...process.env, ASSAY_KEY: '' });
-    return { code: await child.exited, output: child.output() };
+    const result = await installPackedCli().run(['verify', 'report', file, '--key', keyFile]);
+    return { code: result.code, output: result.stdout + result.stderr };
   }
 
   async function resigned(mutate: (predicate: ReportPredicate) => void): Promise<DsseEnvelope> {

@@ -7,3 +7,4 @@ export * from './fuzz.js';
 export * from './otlp-json.js';
 export * from './database.js';
 export * from './database-roles.js';
+export * from './packed-cli.js';

@@ -1,19 +1,12 @@
-import { ConfigError, loadConfig } from '@assay/config';
-import { createRootLogger, prepareRuntime, serveFromEnv, type AppFactory, type AppName } from '@assay/common';
-import { createApiApp } from '@assay/api';
-import { createIngestApp } from '@assay/ingest';
-import { createWorkerApp } from '@assay/worker';
-import { runDemo } from './demo/demo.command.js';
-import { runVerify } from './verify/verify.command.js';
-import { runGate } from './gate/gate.command.js';
-import { runVerifyReport } from './verify/report.command.js';
-import { runDb } from './db/db-bootstrap.command.js';
+import type { AppFactory, AppName } from '@assay/common';
+import { CLIENT_USAGE, runClientCommand } from './client/client-cli.js';
 
-const FACTORIES: Record<AppName, AppFactory> = {
-  api: createApiApp,
-  ingest: createIngestApp,
-  worker: (runtime) => createWorkerApp(runtime),
-};
+// The server is loaded only by the commands that run it: `gate` and `verify` start in milliseconds
+// and need no database, Redis or Nest.
+async function factories(): Promise<Record<AppName, AppFactory>> {
+  const [{ createApiApp }, { createIngestApp }, { createWorkerApp }] = await Promise.all([import('@assay/api'), import('@assay/ingest'), import('@assay/worker')]);
+  return { api: createApiApp, ingest: createIngestApp, worker: (runtime) => createWorkerApp(runtime) };
+}
 
 const USAGE = `usage: assay <command>
 
@@ -21,23 +14,23 @@ const USAGE = `usage: assay <command>
   migrate                         apply pending database migrations and exit
   db bootstrap [--print]          prepare a database's owner and application roles, as a superuser (assay db --help)
   demo [--no-serve]               run the end-to-end story on real OpenTelemetry traffic, then keep serving
-  verify ledger | entry INDEX     verify the signed ledger offline (assay verify --help)
-  gate --model M --candidate V    ask whether a candidate may be promoted: exit 0 pass, 1 fail, 2 insufficient
-  verify report FILE --key PEM    verify a signed audit report offline
+${CLIENT_USAGE}
 `;
 
 async function serve(args: string[]): Promise<number | null> {
   const names = (args.length === 0 ? ['api', 'ingest', 'worker'] : args) as AppName[];
-  const unknown = names.filter((n) => !(n in FACTORIES));
+  const unknown = names.filter((n) => !['api', 'ingest', 'worker'].includes(n));
   if (unknown.length > 0) {
     process.stderr.write(`assay serve: unknown app ${unknown.join(', ')}; choose from api, ingest, worker\n`);
     return 2;
   }
-  await serveFromEnv(Object.fromEntries(names.map((n) => [n, FACTORIES[n]])));
+  const [{ serveFromEnv }, all] = await Promise.all([import('@assay/common'), factories()]);
+  await serveFromEnv(Object.fromEntries(names.map((n) => [n, all[n]])));
   return null;
 }
 
 async function migrate(): Promise<number> {
+  const [{ ConfigError, loadConfig }, { createRootLogger, prepareRuntime }] = await Promise.all([import('@assay/config'), import('@assay/common')]);
   try {
     const config = loadConfig();
     const logger = createRootLogger(config.log.level);
@@ -60,7 +53,8 @@ async function demo(args: string[]): Promise<number | null> {
   const serve = !args.includes('--no-serve');
   let outcome;
   try {
-    outcome = await runDemo({ serve, factories: FACTORIES });
+    const { runDemo } = await import('./demo/demo.command.js');
+    outcome = await runDemo({ serve, factories: await factories() });
   } catch (error) {
     process.stderr.write(`\nassay demo failed: ${(error as Error).message}\n`);
     return 1;
@@ -79,18 +73,15 @@ async function demo(args: string[]): Promise<number | null> {
 
 export async function runCli(argv: string[]): Promise<number | undefined> {
   const [command, ...rest] = argv;
-  if (command === 'verify' && rest[0] === 'report') return runVerifyReport(rest.slice(1));
+  const client = await runClientCommand(command, rest);
+  if (client !== null) return client;
   switch (command) {
     case 'serve':
       return (await serve(rest)) ?? undefined;
     case 'migrate':
       return migrate();
     case 'db':
-      return runDb(rest);
-    case 'gate':
-      return runGate(rest);
-    case 'verify':
-      return runVerify(rest);
+      return (await import('./db/db-bootstrap.command.js')).runDb(rest);
     case 'demo':
       return (await demo(rest)) ?? undefined;
     case undefined:

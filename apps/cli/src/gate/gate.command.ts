@@ -3,6 +3,9 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { openStatement, PredicateType } from '@assay/provenance';
+import { stdio, type CliIo } from '../client/cli-io.js';
+import { ExitCode } from '../client/exit-code.js';
+import { RequestError, requestJson } from '../client/http-problem.js';
 import { parseGateArgs, type GateOptions } from './gate-args.js';
 
 export const GATE_USAGE = `usage: assay gate --model M --candidate V --url URL --key KEY
@@ -12,18 +15,11 @@ export const GATE_USAGE = `usage: assay gate --model M --candidate V --url URL -
   shadow traffic in [--from, --to) (default: the last 24 hours) is compared with the reference baseline.
   The signed decision is verified with the service's published keys (or --public-key) and written to
   --out (default assay-gate-<model>-<candidate>.dsse.json).
-exit codes: 0 pass, 1 fail, 2 insufficient evidence or error
+  ASSAY_URL and ASSAY_KEY stand in for --url and --key.
+exit codes: 0 pass, 1 fail, 2 insufficient evidence, 3 usage or error (unreachable server, refused key, bad file)
 `;
 
-export interface GateIo {
-  out(line: string): void;
-  err(line: string): void;
-}
-
-const stdio: GateIo = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-};
+export type GateIo = CliIo;
 
 interface Reason {
   check: string;
@@ -41,12 +37,19 @@ interface DecisionResponse {
   promoted: boolean;
   baselineId: string | null;
   ledgerIndex: number | null;
+  createdAt?: string;
+  replayed?: boolean;
 }
 
 class GateError extends Error {}
 
 function evaluationSetOf(file: string): { format: 'json' | 'jsonl' | 'csv'; content: unknown } {
-  const text = fs.readFileSync(file, 'utf8');
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new GateError(`cannot read the evidence ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
   const ext = path.extname(file).toLowerCase();
   if (ext === '.csv') return { format: 'csv', content: text };
   if (ext === '.jsonl' || ext === '.ndjson') return { format: 'jsonl', content: text };
@@ -60,30 +63,8 @@ function evaluationSetOf(file: string): { format: 'json' | 'jsonl' | 'csv'; cont
   throw new GateError(`${file}: the evidence must be .json, .jsonl, .ndjson or .csv`);
 }
 
-async function request<T>(options: GateOptions, method: string, route: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-  const url = new URL(route, options.url.endsWith('/') ? options.url : `${options.url}/`);
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method,
-      headers: { authorization: `Bearer ${options.key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-      signal: AbortSignal.timeout(120_000),
-    });
-  } catch (error) {
-    throw new GateError(`${method} ${url.pathname} failed: ${(error as Error).message}`);
-  }
-  const text = await response.text();
-  if (!response.ok) {
-    let message = text.slice(0, 500);
-    try {
-      message = String((JSON.parse(text) as { message?: unknown }).message ?? message);
-    } catch {
-      // not JSON: keep the text
-    }
-    throw new GateError(`${method} ${url.pathname} answered ${response.status}: ${message}`);
-  }
-  return JSON.parse(text) as T;
+function request<T>(options: GateOptions, method: string, route: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  return requestJson<T>(options.url, options.key, method, route, { body, headers, timeoutMs: 120_000 });
 }
 
 const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
@@ -96,13 +77,19 @@ export function formatChecks(reasons: readonly Reason[]): string[] {
   return [header, ...rows].map((row) => row.map((cell, i) => (i < 4 ? pad(cell, widths[i]!) : cell)).join('  '));
 }
 
-export async function runGate(args: readonly string[], io: GateIo = stdio): Promise<number> {
+const EXIT_OF: Record<DecisionResponse['decision'], ExitCode> = { pass: ExitCode.Ok, fail: ExitCode.Failed, insufficient: ExitCode.Insufficient };
+
+export async function runGate(args: readonly string[], io: GateIo = stdio()): Promise<ExitCode> {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.out(GATE_USAGE.trimEnd());
+    return ExitCode.Ok;
+  }
   let options: GateOptions;
   try {
     options = parseGateArgs(args);
   } catch (error) {
     io.err(`assay gate: ${(error as Error).message}\n${GATE_USAGE}`);
-    return 2;
+    return ExitCode.Error;
   }
   try {
     const body: Record<string, unknown> = { model: options.model, candidate: options.candidate };
@@ -119,11 +106,18 @@ export async function runGate(args: readonly string[], io: GateIo = stdio): Prom
       headers['idempotency-key'] = options.idempotencyKey;
     }
     const decision = await request<DecisionResponse>(options, 'POST', 'v1/gates/evaluate', body, headers);
-    const keys = options.publicKeyFile
-      ? [{ publicKeyPem: fs.readFileSync(options.publicKeyFile, 'utf8') }]
-      : (await request<{ keys: Array<{ keyId: string; publicKeyPem: string; algorithm: string }> }>(options, 'GET', 'v1/signing-keys')).keys
-          .filter((k) => k.algorithm === 'ed25519')
-          .map((k) => ({ keyId: k.keyId, publicKeyPem: k.publicKeyPem }));
+    let keys: Array<{ keyId?: string; publicKeyPem: string }>;
+    if (options.publicKeyFile) {
+      try {
+        keys = [{ publicKeyPem: fs.readFileSync(options.publicKeyFile, 'utf8') }];
+      } catch (error) {
+        throw new GateError(`cannot read the public key ${options.publicKeyFile}: ${(error as Error).message}`);
+      }
+    } else {
+      keys = (await request<{ keys: Array<{ keyId: string; publicKeyPem: string; algorithm: string }> }>(options, 'GET', 'v1/signing-keys')).keys
+        .filter((k) => k.algorithm === 'ed25519')
+        .map((k) => ({ keyId: k.keyId, publicKeyPem: k.publicKeyPem }));
+    }
     let signed: { decision?: unknown; decisionId?: unknown };
     try {
       const statement = openStatement(decision.envelope, keys, { predicateType: PredicateType.TestResult });
@@ -134,15 +128,23 @@ export async function runGate(args: readonly string[], io: GateIo = stdio): Prom
     if (signed.decision !== decision.decision || signed.decisionId !== decision.id) {
       throw new GateError(`the signed statement says ${String(signed.decision)}, the response ${decision.decision}`);
     }
-    fs.writeFileSync(options.out, `${JSON.stringify(decision.envelope, null, 2)}\n`);
-    io.out(`assay gate: ${options.model} ${options.candidate} → ${decision.decision.toUpperCase()}${decision.promoted ? ' (promoted to production)' : ''}`);
+    try {
+      fs.writeFileSync(options.out, `${JSON.stringify(decision.envelope, null, 2)}\n`);
+    } catch (error) {
+      throw new GateError(`cannot write ${options.out}: ${(error as Error).message}`);
+    }
+    const promoted = decision.promoted ? (decision.replayed ? ' (it promoted the candidate to production then)' : ' (promoted to production)') : '';
+    io.out(`assay gate: ${options.model} ${options.candidate} → ${decision.decision.toUpperCase()}${promoted}`);
+    if (decision.replayed) {
+      io.out(`replayed: decision ${decision.id} was made${decision.createdAt ? ` at ${decision.createdAt}` : ''} for the same idempotency key (${headers['idempotency-key']}); nothing was evaluated or promoted again`);
+    }
     io.out('');
     for (const line of formatChecks(decision.reasons)) io.out(line);
     io.out('');
     io.out(`decision ${decision.id}${decision.ledgerIndex !== null ? `, ledger entry ${decision.ledgerIndex}` : ''}; signature verified; written to ${options.out}`);
-    return decision.decision === 'pass' ? 0 : decision.decision === 'fail' ? 1 : 2;
+    return EXIT_OF[decision.decision] ?? ExitCode.Error;
   } catch (error) {
-    io.err(`assay gate: ${(error as Error).message}`);
-    return 2;
+    io.err(`assay gate: ${error instanceof GateError || error instanceof RequestError ? error.message : (error as Error).message}`);
+    return ExitCode.Error;
   }
 }

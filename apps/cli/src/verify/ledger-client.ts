@@ -1,4 +1,6 @@
 // HTTP access to a ledger for the offline verifiers: fetch only, no Nest.
+import { requestJson } from '../client/http-problem.js';
+
 export class LedgerClientError extends Error {}
 
 export interface PublishedCheckpoint {
@@ -45,19 +47,10 @@ export class LedgerClient {
   }
 
   private async get<T>(path: string): Promise<T> {
-    const url = new URL(path, this.baseUrl.endsWith('/') ? this.baseUrl : `${this.baseUrl}/`);
-    let response: Response;
     try {
-      response = await fetch(url, { headers: { authorization: `Bearer ${this.key}` }, signal: AbortSignal.timeout(30_000) });
+      return await requestJson<T>(this.baseUrl, this.key, 'GET', path.replace(/^\//, ''));
     } catch (error) {
-      throw new LedgerClientError(`GET ${url.pathname} failed: ${(error as Error).message}`);
-    }
-    const text = await response.text();
-    if (!response.ok) throw new LedgerClientError(`GET ${url.pathname} answered ${response.status}: ${text.slice(0, 300)}`);
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      throw new LedgerClientError(`GET ${url.pathname} did not answer JSON`);
+      throw new LedgerClientError((error as Error).message);
     }
   }
 }

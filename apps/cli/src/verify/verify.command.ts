@@ -1,5 +1,9 @@
-import { fromBase64Strict } from './base64.js';
+import fs from 'node:fs';
 import { leafHash, verifyConsistency, verifyInclusion } from '@assay/provenance';
+import { stdio, type CliIo } from '../client/cli-io.js';
+import { ExitCode } from '../client/exit-code.js';
+import { runVerifyArtefact, VERIFY_ARTEFACT_USAGE } from './artefact.command.js';
+import { fromBase64Strict } from './base64.js';
 import { LedgerClient, LedgerClientError } from './ledger-client.js';
 import { readLedgerState, writeLedgerState } from './ledger-state.js';
 import { fetchVerifiedCheckpoint, InvalidLedgerError } from './trusted-checkpoint.js';
@@ -11,43 +15,44 @@ export const VERIFY_USAGE = `usage:
       (kept in FILE, default ~/.assay/ledger-state.json)
   assay verify entry INDEX --url URL --key KEY [--public-key PEM]
       verifies that entry INDEX is in the log of the latest signed checkpoint
-exit codes: 0 valid, 1 invalid, 2 error
-`;
+      (exit 2 when no checkpoint covers it yet)
+  ASSAY_URL and ASSAY_KEY stand in for --url and --key.
+${VERIFY_ARTEFACT_USAGE.replace(/^usage: /, '  ')}
+exit codes: 0 valid, 1 invalid, 2 not decided yet (see above), 3 usage or error (unreachable server, refused key, unreadable file)`;
 
-export interface Output {
-  out(line: string): void;
-  err(line: string): void;
-}
+export type Output = CliIo;
 
-const stdio: Output = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-};
-
-export function runVerify(args: readonly string[], io: Output = stdio): Promise<number> {
-  return verify(args, io);
-}
-
-async function verify(args: readonly string[], io: Output): Promise<number> {
+export async function runVerify(args: readonly string[], io: Output = stdio()): Promise<ExitCode> {
   const [what, ...rest] = args;
+  if (what === undefined || what === '--help' || what === '-h' || what === 'help') {
+    (what === undefined ? io.err : io.out)(VERIFY_USAGE);
+    return what === undefined ? ExitCode.Error : ExitCode.Ok;
+  }
+  if (what === 'report' || what === 'gate') return runVerifyArtefact(what, rest, io);
+  if (what !== 'ledger' && what !== 'entry') {
+    if (!what.startsWith('-') && fs.existsSync(what)) return runVerifyArtefact(null, args, io);
+    io.err(`assay verify: "${what}" is neither ledger, entry, report, gate nor a file\n${VERIFY_USAGE}`);
+    return ExitCode.Error;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(VERIFY_USAGE);
+    return ExitCode.Ok;
+  }
   try {
-    if (what === 'ledger') return await verifyLedger(rest, io);
-    if (what === 'entry') return await verifyEntry(rest, io);
-    io.err(VERIFY_USAGE);
-    return 2;
+    return what === 'ledger' ? await verifyLedger(rest, io) : await verifyEntry(rest, io);
   } catch (error) {
     if (error instanceof InvalidLedgerError) {
       io.err(`INVALID: ${error.message}`);
-      return 1;
+      return ExitCode.Failed;
     }
     if (error instanceof UsageError) io.err(`assay verify: ${error.message}\n${VERIFY_USAGE}`);
     else if (error instanceof LedgerClientError) io.err(`assay verify: ${error.message}`);
     else io.err(`assay verify: ${(error as Error).message}`);
-    return 2;
+    return ExitCode.Error;
   }
 }
 
-async function verifyLedger(args: readonly string[], io: Output): Promise<number> {
+async function verifyLedger(args: readonly string[], io: Output): Promise<ExitCode> {
   const options = parseVerifyArgs(args);
   if (options.positional.length > 0) throw new UsageError(`unexpected argument ${options.positional[0]}`);
   const client = new LedgerClient(options.url, options.key);
@@ -87,10 +92,10 @@ async function verifyLedger(args: readonly string[], io: Output): Promise<number
     verifiedAt: new Date().toISOString(),
   });
   io.out('VALID');
-  return 0;
+  return ExitCode.Ok;
 }
 
-async function verifyEntry(args: readonly string[], io: Output): Promise<number> {
+async function verifyEntry(args: readonly string[], io: Output): Promise<ExitCode> {
   const options = parseVerifyArgs(args);
   const [indexText, ...extra] = options.positional;
   if (indexText === undefined || !/^(0|[1-9][0-9]{0,15})$/.test(indexText)) throw new UsageError('INDEX must be a non-negative whole number');
@@ -99,8 +104,8 @@ async function verifyEntry(args: readonly string[], io: Output): Promise<number>
   const client = new LedgerClient(options.url, options.key);
   const checkpoint = await fetchVerifiedCheckpoint(client, options.publicKeyFile);
   if (index >= checkpoint.treeSize) {
-    io.err(`assay verify: entry ${index} is not covered by the latest checkpoint (size ${checkpoint.treeSize}) yet`);
-    return 2;
+    io.err(`assay verify: entry ${index} is not covered by the latest checkpoint (size ${checkpoint.treeSize}) yet; try again after the next checkpoint`);
+    return ExitCode.Insufficient;
   }
   const entry = await client.entry(index, checkpoint.treeSize);
   const recomputed = leafHash(Buffer.from(entry.entry, 'utf8'));
@@ -114,5 +119,5 @@ async function verifyEntry(args: readonly string[], io: Output): Promise<number>
   io.out(`entry ${index} (${entry.kind}) is included in checkpoint ${checkpoint.origin} size ${checkpoint.treeSize}`);
   io.out(entry.entry);
   io.out('VALID');
-  return 0;
+  return ExitCode.Ok;
 }
