@@ -1,14 +1,17 @@
+import { safeText } from './safe-text.js';
+
 /** Counts the values cut while one request is decoded. */
 export class AttributeValueLimit {
   truncated = 0;
 
   constructor(readonly maxLength: number) {}
 
+  /** The value cut to `maxLength` (never between the halves of a surrogate pair), and made safe to store (`safeText`). */
   string(value: string): string {
-    if (value.length <= this.maxLength) return value;
+    if (value.length <= this.maxLength) return safeText(value);
     this.truncated++;
     const end = isHighSurrogate(value.charCodeAt(this.maxLength - 1)) ? this.maxLength - 1 : this.maxLength;
-    return value.slice(0, end);
+    return safeText(value.slice(0, end));
   }
 
   bytes(value: Uint8Array): Uint8Array {

@@ -1,6 +1,7 @@
 import { setAttribute } from './attribute-readers.js';
 import { AttributeValueLimit } from './attribute-value-limit.js';
 import { badRequest, OtlpError } from './otlp-error.js';
+import { safeText } from './safe-text.js';
 import {
   SPAN_KIND_NAMES,
   STATUS_CODE_NAMES,
@@ -162,7 +163,7 @@ function toAttributes(value: Json | undefined, limit: AttributeValueLimit, path:
     const keyValue = asObject(keyValues[i], `${path}[${i}]`);
     const key = keyValue.key;
     if (typeof key !== 'string') throw badRequest(`${path}[${i}].key`, 'not a string');
-    setAttribute(attributes, key, toValue(keyValue.value, limit, `${path}[${i}].value`));
+    setAttribute(attributes, safeText(key), toValue(keyValue.value, limit, `${path}[${i}].value`));
   }
   return attributes;
 }
@@ -170,7 +171,7 @@ function toAttributes(value: Json | undefined, limit: AttributeValueLimit, path:
 function toValue(value: Json | undefined, limit: AttributeValueLimit, path: string): AttrValue {
   if (value == null) return null;
   const anyValue = asObject(value, path);
-  if (anyValue.stringValue != null) return limit.string(asString(anyValue.stringValue, `${path}.stringValue`));
+  if (anyValue.stringValue != null) return limit.string(asRawString(anyValue.stringValue, `${path}.stringValue`));
   if (anyValue.boolValue != null) {
     if (typeof anyValue.boolValue !== 'boolean') throw badRequest(`${path}.boolValue`, 'not a boolean');
     return anyValue.boolValue;
@@ -186,7 +187,7 @@ function toValue(value: Json | undefined, limit: AttributeValueLimit, path: stri
     return toAttributes(list.values, limit, `${path}.kvlistValue.values`);
   }
   if (anyValue.bytesValue != null) {
-    const encoded = asString(anyValue.bytesValue, `${path}.bytesValue`);
+    const encoded = asRawString(anyValue.bytesValue, `${path}.bytesValue`);
     if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(encoded)) throw badRequest(`${path}.bytesValue`, 'not base64');
     return limit.bytes(new Uint8Array(Buffer.from(encoded, 'base64')));
   }
@@ -210,7 +211,12 @@ function asArray(value: Json | undefined, path: string): Json[] {
   return value;
 }
 
+/** A string field, made safe to store (`safeText`). */
 function asString(value: Json | undefined, path: string): string {
+  return safeText(asRawString(value, path));
+}
+
+function asRawString(value: Json | undefined, path: string): string {
   if (value == null) return '';
   if (typeof value !== 'string') throw badRequest(path, 'not a string');
   return value;

@@ -4,6 +4,7 @@ import { eventNameOf, SEVERITY_NUMBER_NAMES, type LogRecord, type LogsRequest, t
 import * as json from './otlp-json.js';
 import * as pb from './otlp-protobuf.js';
 import { ExportLogsServiceRequestType } from './otlp-schema.js';
+import { safeText } from './safe-text.js';
 import { DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH, type DecodeOptions } from './trace-request.js';
 
 /**
@@ -47,9 +48,9 @@ function decodeProtobuf(body: Uint8Array, limit: AttributeValueLimit): LogsReque
       const scopePath = `${path}.scopeLogs[${s}]`;
       const logRecords = pbScopeLogs.logRecords.map((record, i) => toProtobufLogRecord(record, limit, `${scopePath}.logRecords[${i}]`));
       logRecordCount += logRecords.length;
-      return { scope: pb.toScope(pbScopeLogs.scope, limit, `${scopePath}.scope`), schemaUrl: pbScopeLogs.schemaUrl, logRecords };
+      return { scope: pb.toScope(pbScopeLogs.scope, limit, `${scopePath}.scope`), schemaUrl: safeText(pbScopeLogs.schemaUrl), logRecords };
     });
-    return { resource: pb.toResource(pbResourceLogs.resource, limit, `${path}.resource`), schemaUrl: pbResourceLogs.schemaUrl, scopeLogs };
+    return { resource: pb.toResource(pbResourceLogs.resource, limit, `${path}.resource`), schemaUrl: safeText(pbResourceLogs.schemaUrl), scopeLogs };
   });
   return { resourceLogs, logRecordCount, truncatedValues: limit.truncated };
 }
@@ -60,8 +61,8 @@ function toProtobufLogRecord(record: PbLogRecord, limit: AttributeValueLimit, pa
     timeUnixNano: pb.toBigInt(record.timeUnixNano),
     observedTimeUnixNano: pb.toBigInt(record.observedTimeUnixNano),
     severityNumber: record.severityNumber,
-    severityText: record.severityText,
-    eventName: eventNameOf(record.eventName, attributes),
+    severityText: safeText(record.severityText),
+    eventName: eventNameOf(safeText(record.eventName), attributes),
     body: pb.toValue(record.body, limit, `${path}.body`),
     attributes,
     droppedAttributesCount: record.droppedAttributesCount,

@@ -18,6 +18,7 @@ import {
 import * as json from './otlp-json.js';
 import * as pb from './otlp-protobuf.js';
 import { ExportMetricsServiceRequestType } from './otlp-schema.js';
+import { safeText } from './safe-text.js';
 import { DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH, type Attributes, type DecodeOptions } from './trace-request.js';
 
 /**
@@ -124,19 +125,19 @@ function fromProtobuf(body: Uint8Array, limit: AttributeValueLimit, counts: Coun
       const scopePath = `${path}.scopeMetrics[${s}]`;
       return {
         scope: pb.toScope(pbScopeMetrics.scope, limit, `${scopePath}.scope`),
-        schemaUrl: pbScopeMetrics.schemaUrl,
+        schemaUrl: safeText(pbScopeMetrics.schemaUrl),
         metrics: pbScopeMetrics.metrics.map((metric, m) => countMetric(pbMetric(metric, limit, `${scopePath}.metrics[${m}]`), counts)),
       };
     });
-    return { resource: pb.toResource(pbResourceMetrics.resource, limit, `${path}.resource`), schemaUrl: pbResourceMetrics.schemaUrl, scopeMetrics };
+    return { resource: pb.toResource(pbResourceMetrics.resource, limit, `${path}.resource`), schemaUrl: safeText(pbResourceMetrics.schemaUrl), scopeMetrics };
   });
 }
 
 function pbMetric(metric: PbMetric, limit: AttributeValueLimit, path: string): Metric {
   return {
-    name: metric.name,
-    description: metric.description,
-    unit: metric.unit,
+    name: safeText(metric.name),
+    description: safeText(metric.description),
+    unit: safeText(metric.unit),
     data: pbMetricData(metric, limit, path),
     metadata: pb.toAttributes(metric.metadata, limit, `${path}.metadata`),
   };

@@ -2,6 +2,7 @@ import { setAttribute } from './attribute-readers.js';
 import { AttributeValueLimit } from './attribute-value-limit.js';
 import { badRequest, OtlpError } from './otlp-error.js';
 import { ExportTraceServiceRequestType } from './otlp-schema.js';
+import { safeText } from './safe-text.js';
 import {
   SPAN_KIND_NAMES,
   STATUS_CODE_NAMES,
@@ -101,11 +102,11 @@ export function decodeProtobufTraceRequest(body: Uint8Array, limit: AttributeVal
       const scope = pbScopeSpans.scope;
       scopeSpans[s] = {
         scope: {
-          name: scope?.name ?? '',
-          version: scope?.version ?? '',
+          name: safeText(scope?.name ?? ''),
+          version: safeText(scope?.version ?? ''),
           attributes: scope ? toAttributes(scope.attributes, limit) : {},
         },
-        schemaUrl: pbScopeSpans.schemaUrl,
+        schemaUrl: safeText(pbScopeSpans.schemaUrl),
         spans,
       };
     }
@@ -115,7 +116,7 @@ export function decodeProtobufTraceRequest(body: Uint8Array, limit: AttributeVal
         attributes: resource ? toAttributes(resource.attributes, limit) : {},
         droppedAttributesCount: resource?.droppedAttributesCount ?? 0,
       },
-      schemaUrl: pbResourceSpans.schemaUrl,
+      schemaUrl: safeText(pbResourceSpans.schemaUrl),
       scopeSpans,
     };
   }
@@ -127,7 +128,7 @@ function toSpan(pb: PbSpan, limit: AttributeValueLimit, path: string): Span {
   for (let e = 0; e < pb.events.length; e++) {
     const pbEvent = pb.events[e];
     events[e] = {
-      name: pbEvent.name,
+      name: safeText(pbEvent.name),
       timeUnixNano: toBigInt(pbEvent.timeUnixNano),
       attributes: toAttributes(pbEvent.attributes, limit),
     };
@@ -145,9 +146,9 @@ function toSpan(pb: PbSpan, limit: AttributeValueLimit, path: string): Span {
     traceId: toId(pb.traceId, 16, `${path}.traceId`),
     spanId: toId(pb.spanId, 8, `${path}.spanId`),
     parentSpanId: pb.parentSpanId.length === 0 ? null : toId(pb.parentSpanId, 8, `${path}.parentSpanId`),
-    traceState: pb.traceState,
+    traceState: safeText(pb.traceState),
     flags: pb.flags,
-    name: pb.name,
+    name: safeText(pb.name),
     kind: SPAN_KIND_NAMES[pb.kind] ?? 'unspecified',
     startTimeUnixNano: toBigInt(pb.startTimeUnixNano),
     endTimeUnixNano: toBigInt(pb.endTimeUnixNano),
@@ -158,7 +159,7 @@ function toSpan(pb: PbSpan, limit: AttributeValueLimit, path: string): Span {
     links,
     status: {
       code: (pb.status && STATUS_CODE_NAMES[pb.status.code]) || 'unset',
-      message: pb.status?.message ?? '',
+      message: safeText(pb.status?.message ?? ''),
     },
   };
 }
@@ -183,7 +184,7 @@ function toAttributes(keyValues: PbKeyValue[], limit: AttributeValueLimit): Attr
   const attributes: Attributes = {};
   for (let i = 0; i < keyValues.length; i++) {
     const keyValue = keyValues[i];
-    setAttribute(attributes, keyValue.key, toValue(keyValue.value, limit));
+    setAttribute(attributes, safeText(keyValue.key), toValue(keyValue.value, limit));
   }
   return attributes;
 }

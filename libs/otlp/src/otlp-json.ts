@@ -5,6 +5,7 @@ import { setAttribute } from './attribute-readers.js';
 import type { AttributeValueLimit } from './attribute-value-limit.js';
 import { MAX_ANY_VALUE_DEPTH, tooDeep, type OtlpResource } from './common-request.js';
 import { badRequest, OtlpError } from './otlp-error.js';
+import { safeText } from './safe-text.js';
 import type { Attributes, AttrValue, InstrumentationScope } from './trace-request.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -53,7 +54,12 @@ export function asArray(value: Json | undefined, path: string): Json[] {
   return value;
 }
 
+/** A string field, made safe to store (`safeText`). */
 export function asString(value: Json | undefined, path: string): string {
+  return safeText(asRawString(value, path));
+}
+
+function asRawString(value: Json | undefined, path: string): string {
   if (value == null) return '';
   if (typeof value !== 'string') throw badRequest(path, 'not a string');
   return value;
@@ -180,7 +186,7 @@ export function toAttributes(value: Json | undefined, limit: AttributeValueLimit
     const keyValue = asObject(keyValues[i], `${path}[${i}]`);
     const key = keyValue.key;
     if (typeof key !== 'string') throw badRequest(`${path}[${i}].key`, 'not a string');
-    setAttribute(attributes, key, toValue(keyValue.value, limit, `${path}[${i}].value`, depth));
+    setAttribute(attributes, safeText(key), toValue(keyValue.value, limit, `${path}[${i}].value`, depth));
   }
   return attributes;
 }
@@ -189,7 +195,7 @@ export function toAttributes(value: Json | undefined, limit: AttributeValueLimit
 export function toValue(value: Json | undefined, limit: AttributeValueLimit, path: string, depth = 0): AttrValue {
   if (value == null) return null;
   const anyValue = asObject(value, path);
-  if (anyValue.stringValue != null) return limit.string(asString(anyValue.stringValue, `${path}.stringValue`));
+  if (anyValue.stringValue != null) return limit.string(asRawString(anyValue.stringValue, `${path}.stringValue`));
   if (anyValue.boolValue != null) return asBoolean(anyValue.boolValue, `${path}.boolValue`);
   if (anyValue.intValue != null) return asInt64(anyValue.intValue, `${path}.intValue`);
   if (anyValue.doubleValue != null) return asDouble(anyValue.doubleValue, `${path}.doubleValue`);
@@ -206,7 +212,7 @@ export function toValue(value: Json | undefined, limit: AttributeValueLimit, pat
     return toAttributes(list.values, limit, `${path}.kvlistValue.values`, depth + 1);
   }
   if (anyValue.bytesValue != null) {
-    const encoded = asString(anyValue.bytesValue, `${path}.bytesValue`);
+    const encoded = asRawString(anyValue.bytesValue, `${path}.bytesValue`);
     if (!BASE64.test(encoded)) throw badRequest(`${path}.bytesValue`, 'not base64');
     return limit.bytes(new Uint8Array(Buffer.from(encoded, 'base64')));
   }

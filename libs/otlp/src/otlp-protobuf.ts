@@ -6,6 +6,7 @@ import { setAttribute } from './attribute-readers.js';
 import type { AttributeValueLimit } from './attribute-value-limit.js';
 import { MAX_ANY_VALUE_DEPTH, tooDeep, type OtlpResource } from './common-request.js';
 import { badRequest, OtlpError } from './otlp-error.js';
+import { safeText } from './safe-text.js';
 import type { Attributes, AttrValue, InstrumentationScope } from './trace-request.js';
 
 export interface LongBits {
@@ -96,8 +97,8 @@ export function toResource(pb: PbResource | null, limit: AttributeValueLimit, pa
 
 export function toScope(pb: PbScope | null, limit: AttributeValueLimit, path: string): InstrumentationScope {
   return {
-    name: pb?.name ?? '',
-    version: pb?.version ?? '',
+    name: safeText(pb?.name ?? ''),
+    version: safeText(pb?.version ?? ''),
     attributes: pb ? toAttributes(pb.attributes, limit, `${path}.attributes`) : {},
   };
 }
@@ -106,7 +107,7 @@ export function toAttributes(keyValues: PbKeyValue[], limit: AttributeValueLimit
   const attributes: Attributes = {};
   for (let i = 0; i < keyValues.length; i++) {
     const keyValue = keyValues[i];
-    setAttribute(attributes, keyValue.key, toValue(keyValue.value, limit, path, depth));
+    setAttribute(attributes, safeText(keyValue.key), toValue(keyValue.value, limit, path, depth));
   }
   return attributes;
 }
