@@ -5,7 +5,7 @@ import { setAttribute } from './attribute-readers.js';
 import type { AttributeValueLimit } from './attribute-value-limit.js';
 import { MAX_ANY_VALUE_DEPTH, tooDeep, type OtlpResource } from './common-request.js';
 import { badRequest, OtlpError } from './otlp-error.js';
-import { safeText } from './safe-text.js';
+import { jsonMayHoldUnsafeText, keepText } from './safe-text.js';
 import type { Attributes, AttrValue, InstrumentationScope } from './trace-request.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -21,8 +21,11 @@ const MIN_INT64 = -(1n << 63n);
 const MAX_INT64 = (1n << 63n) - 1n;
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-/** The request object, or null for an empty (or all-whitespace) body. */
-export function parseJsonRequest(body: Uint8Array): JsonObject | null {
+/**
+ * The request object, or null for an empty (or all-whitespace) body. When the text holds no escape
+ * that could give a string NUL or a lone surrogate, `limit.text` is set to keep strings as they are.
+ */
+export function parseJsonRequest(body: Uint8Array, limit: AttributeValueLimit): JsonObject | null {
   let text: string;
   try {
     text = UTF8.decode(body);
@@ -30,6 +33,7 @@ export function parseJsonRequest(body: Uint8Array): JsonObject | null {
     throw new OtlpError('bad_request', 'invalid JSON: body is not valid UTF-8');
   }
   if (text.trim() === '') return null;
+  if (!jsonMayHoldUnsafeText(text)) limit.text = keepText;
   let root: Json;
   try {
     root = JSON.parse(text) as Json;
@@ -54,15 +58,15 @@ export function asArray(value: Json | undefined, path: string): Json[] {
   return value;
 }
 
-/** A string field, made safe to store (`safeText`). */
 export function asString(value: Json | undefined, path: string): string {
-  return safeText(asRawString(value, path));
-}
-
-function asRawString(value: Json | undefined, path: string): string {
   if (value == null) return '';
   if (typeof value !== 'string') throw badRequest(path, 'not a string');
   return value;
+}
+
+/** A string field to store, made safe by the request's `limit.text`. */
+export function asText(value: Json | undefined, limit: AttributeValueLimit, path: string): string {
+  return limit.text(asString(value, path));
 }
 
 export function asBoolean(value: Json | undefined, path: string): boolean {
@@ -173,8 +177,8 @@ export function toResource(value: Json | undefined, limit: AttributeValueLimit, 
 export function toScope(value: Json | undefined, limit: AttributeValueLimit, path: string): InstrumentationScope {
   const scope = optionalObject(value, path);
   return {
-    name: asString(scope?.name, `${path}.name`),
-    version: asString(scope?.version, `${path}.version`),
+    name: asText(scope?.name, limit, `${path}.name`),
+    version: asText(scope?.version, limit, `${path}.version`),
     attributes: toAttributes(scope?.attributes, limit, `${path}.attributes`),
   };
 }
@@ -186,7 +190,7 @@ export function toAttributes(value: Json | undefined, limit: AttributeValueLimit
     const keyValue = asObject(keyValues[i], `${path}[${i}]`);
     const key = keyValue.key;
     if (typeof key !== 'string') throw badRequest(`${path}[${i}].key`, 'not a string');
-    setAttribute(attributes, safeText(key), toValue(keyValue.value, limit, `${path}[${i}].value`, depth));
+    setAttribute(attributes, limit.text(key), toValue(keyValue.value, limit, `${path}[${i}].value`, depth));
   }
   return attributes;
 }
@@ -195,7 +199,7 @@ export function toAttributes(value: Json | undefined, limit: AttributeValueLimit
 export function toValue(value: Json | undefined, limit: AttributeValueLimit, path: string, depth = 0): AttrValue {
   if (value == null) return null;
   const anyValue = asObject(value, path);
-  if (anyValue.stringValue != null) return limit.string(asRawString(anyValue.stringValue, `${path}.stringValue`));
+  if (anyValue.stringValue != null) return limit.string(asString(anyValue.stringValue, `${path}.stringValue`));
   if (anyValue.boolValue != null) return asBoolean(anyValue.boolValue, `${path}.boolValue`);
   if (anyValue.intValue != null) return asInt64(anyValue.intValue, `${path}.intValue`);
   if (anyValue.doubleValue != null) return asDouble(anyValue.doubleValue, `${path}.doubleValue`);
@@ -212,7 +216,7 @@ export function toValue(value: Json | undefined, limit: AttributeValueLimit, pat
     return toAttributes(list.values, limit, `${path}.kvlistValue.values`, depth + 1);
   }
   if (anyValue.bytesValue != null) {
-    const encoded = asRawString(anyValue.bytesValue, `${path}.bytesValue`);
+    const encoded = asString(anyValue.bytesValue, `${path}.bytesValue`);
     if (!BASE64.test(encoded)) throw badRequest(`${path}.bytesValue`, 'not base64');
     return limit.bytes(new Uint8Array(Buffer.from(encoded, 'base64')));
   }

@@ -16,3 +16,16 @@ export function safeText(value: string): string {
   if (value.indexOf('\u0000') === -1 && value.isWellFormed()) return value;
   return value.replaceAll('\u0000', REPLACEMENT_CHARACTER).toWellFormed();
 }
+
+/** For strings the decoder knows to be safe already. */
+export const keepText = (value: string): string => value;
+
+// In JSON text a NUL or a lone surrogate can only come from an escape (raw control characters are
+// invalid JSON and the body was decoded as strict UTF-8); JSON.stringify writes none of these escapes
+// for clean strings, so exporters' bodies nearly never hold one.
+const RISKY_ESCAPE = /\\u(?:0000|[dD][89a-fA-F])/;
+
+/** False when no string parsed from this JSON text can need `safeText` (false positives only cost the check). */
+export function jsonMayHoldUnsafeText(text: string): boolean {
+  return text.indexOf('\\u') !== -1 && RISKY_ESCAPE.test(text);
+}
