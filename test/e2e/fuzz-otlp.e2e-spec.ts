@@ -1,13 +1,57 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { JsonFuzzer, call, seedProject, startTestAssay, type SeededProject, type TestAssay } from '@assay/testing';
+import { ExportLogsServiceRequestType, ExportMetricsServiceRequestType, ExportTraceServiceRequestType } from '@assay/otlp';
+import { JsonFuzzer, call, seedProject, startTestAssay, type Json, type SeededProject, type TestAssay } from '@assay/testing';
 
 const CASES = Number(process.env.ASSAY_FUZZ_CASES ?? 12) * 10;
 const SEED = Number(process.env.ASSAY_FUZZ_SEED ?? 20261128);
 const FIXTURES = path.resolve('libs/otlp/fixtures');
+// The string fields of OTLP requests (`key` stands for attribute keys): spoilt there, a request is
+// still valid OTLP and must be accepted whole.
+const STRING_FIELDS: ReadonlySet<string> = new Set(['stringValue', 'key', 'name', 'version', 'schemaUrl', 'traceState', 'message', 'severityText', 'eventName', 'description', 'unit']);
+const ID_FIELDS = new Set(['traceId', 'spanId', 'parentSpanId']);
+
+function logsRequest(traceId: string, spanId: string): Json {
+  const now = String(BigInt(Date.now()) * 1_000_000n);
+  const body: Json = { kvlistValue: { values: [{ key: 'finish_reason', value: { stringValue: 'stop' } }, { key: 'message', value: { kvlistValue: { values: [{ key: 'content', value: { stringValue: 'Thirty days.' } }] } } }] } };
+  return {
+    resourceLogs: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'fuzz-app' } }] },
+        scopeLogs: [{ scope: { name: 'genai', version: '1.0' }, logRecords: [{ timeUnixNano: now, severityText: 'INFO', eventName: 'gen_ai.choice', traceId, spanId, body, attributes: [{ key: 'gen_ai.provider.name', value: { stringValue: 'openai' } }] }] }],
+      },
+    ],
+  };
+}
+
+function metricsRequest(): Json {
+  const minute = BigInt(Math.floor(Date.now() / 60_000) * 60_000);
+  const attributes = ['gen_ai.operation.name', 'gen_ai.provider.name', 'gen_ai.request.model', 'gen_ai.token.type'].map((key, i) => ({ key, value: { stringValue: ['chat', 'openai', 'gpt-4o', 'input'][i] } }));
+  const point = { attributes, startTimeUnixNano: String(minute * 1_000_000n), timeUnixNano: String((minute + 1000n) * 1_000_000n), count: 1, sum: 12, bucketCounts: [1], explicitBounds: [] };
+  return {
+    resourceMetrics: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'fuzz-app' } }, { key: 'service.version', value: { stringValue: '1.2.3' } }] },
+        scopeMetrics: [{ scope: { name: 'genai' }, metrics: [{ name: 'gen_ai.client.token.usage', unit: '{token}', description: 'tokens', histogram: { aggregationTemporality: 1, dataPoints: [point] } }] }],
+      },
+    ],
+  };
+}
+
+// Protobufjs object form of an OTLP/JSON request: ids as bytes.
+function protobufBody(type: typeof ExportTraceServiceRequestType, request: Json): Buffer {
+  const toObject = (value: Json, key = ''): unknown => {
+    if (typeof value === 'string' && ID_FIELDS.has(key)) return Buffer.from(value, 'hex');
+    if (Array.isArray(value)) return value.map((item) => toObject(item));
+    if (value === null || typeof value !== 'object') return value;
+    return Object.fromEntries(Object.entries(value).map(([k, item]) => [k, toObject(item, k)]));
+  };
+  return Buffer.from(type.encode(type.fromObject(toObject(request) as Record<string, unknown>)).finish());
+}
 
 describe('OTLP fuzzing: mutated protobuf and JSON never cause a 5xx, a crash or a hang', () => {
   let assay: TestAssay;
@@ -63,6 +107,43 @@ describe('OTLP fuzzing: mutated protobuf and JSON never cause a 5xx, a crash or 
       if (response.status >= 500) failures.push(`${file} case ${i} → ${response.status} ${response.text.slice(0, 200)}`);
     }
     assert.deepEqual(failures, []);
+    assert.equal((await call('GET', `${assay.ingestUrl}/readyz`)).status, 200);
+  });
+
+  it('NUL and lone surrogates in every string field: traces, logs and metrics accepted with 200; anywhere else never a 5xx', async () => {
+    const fuzzer = new JsonFuzzer(SEED + 17);
+    const traces = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(fs.readFileSync(path.join(FIXTURES, f), 'utf8')) as Json);
+    const failures: string[] = [];
+    let accepted = 0;
+    for (let i = 0; i < CASES / 2; i++) {
+      const route = fuzzer.pick(['traces', 'logs', 'metrics'] as const);
+      const base = route === 'traces' ? fuzzer.pick(traces) : route === 'logs' ? logsRequest(randomBytes(16).toString('hex'), randomBytes(8).toString('hex')) : metricsRequest();
+      // Protobuf strings must be UTF-8, which a lone surrogate cannot be: over protobuf only NUL goes in the string fields.
+      const protobuf = fuzzer.int(2) === 0;
+      const anywhere = fuzzer.int(4) === 0;
+      const characters = protobuf && !anywhere ? ['\u0000'] : undefined;
+      const spoilt = fuzzer.spoilStrings(base, anywhere ? 0.2 : 0.6, characters, anywhere ? undefined : STRING_FIELDS);
+      let body: Buffer;
+      if (!protobuf) body = Buffer.from(JSON.stringify(spoilt));
+      else {
+        const type = route === 'traces' ? ExportTraceServiceRequestType : route === 'logs' ? ExportLogsServiceRequestType : ExportMetricsServiceRequestType;
+        try {
+          body = protobufBody(type, spoilt);
+        } catch {
+          continue; // spoilt beyond what protobufjs can encode (a spoilt id, a field name it does not know…)
+        }
+      }
+      const response = await call('POST', `${assay.ingestUrl}/v1/${route}`, {
+        key: project.keys.ingest.key,
+        body,
+        headers: { 'content-type': protobuf ? 'application/x-protobuf' : 'application/json' },
+      });
+      const label = `${route} ${protobuf ? 'protobuf' : 'json'} ${anywhere ? 'anywhere' : 'string fields'} case ${i}`;
+      if (response.status >= 500 || (!anywhere && response.status !== 200)) failures.push(`${label} → ${response.status} ${response.text.slice(0, 200)}`);
+      if (response.status === 200) accepted++;
+    }
+    assert.deepEqual(failures, []);
+    assert.ok(accepted >= CASES / 4, `${accepted} accepted`);
     assert.equal((await call('GET', `${assay.ingestUrl}/readyz`)).status, 200);
   });
 });

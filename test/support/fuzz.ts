@@ -9,6 +9,9 @@ const NASTY_STRINGS = [
 ];
 const NASTY_NUMBERS = [0, -1, 1, 0.5, -0.0, 2 ** 31, 2 ** 53 + 1, -(2 ** 63), 1e308, -1e-308, 123456789.123456789];
 
+/** Characters PostgreSQL text or jsonb refuse: NUL and lone surrogates (which JSON carries as `\\ud800` escapes). */
+export const UNSAFE_CHARACTERS = ['\u0000', '\ud800', '\udbff', '\udc00', '\udfff'] as const;
+
 /** Seeded generator of hostile JSON: random values, and mutations of a valid body. */
 export class JsonFuzzer {
   private readonly random: () => number;
@@ -73,6 +76,38 @@ export class JsonFuzzer {
         break;
       default:
         for (const key of keys) if (this.random() < 0.5) copy[key] = this.mutate(copy[key] as Json);
+    }
+    return copy;
+  }
+
+  /** `text` with one of `characters` put at its start, its end, in its middle, or in place of it all. */
+  spoil(text: string, characters: readonly string[] = UNSAFE_CHARACTERS): string {
+    const bad = this.pick(characters);
+    const at = this.int(text.length + 1);
+    switch (this.int(4)) {
+      case 0:
+        return bad + text;
+      case 1:
+        return text + bad;
+      case 2:
+        return text.slice(0, at) + bad + text.slice(at);
+      default:
+        return bad;
+    }
+  }
+
+  /**
+   * A copy of `value` in which each string, and each object key, is spoilt with probability `rate`;
+   * with `only`, just the strings under those keys (and the values of `key` fields) are.
+   */
+  spoilStrings(value: Json, rate: number, characters: readonly string[] = UNSAFE_CHARACTERS, only?: ReadonlySet<string>, under = ''): Json {
+    if (typeof value === 'string') return (only === undefined || only.has(under)) && this.random() < rate ? this.spoil(value, characters) : value;
+    if (Array.isArray(value)) return value.map((item) => this.spoilStrings(item, rate, characters, only, under));
+    if (value === null || typeof value !== 'object') return value;
+    const copy: { [key: string]: Json } = {};
+    for (const [key, item] of Object.entries(value)) {
+      const name = only === undefined && this.random() < rate ? this.spoil(key, characters) : key;
+      copy[name] = this.spoilStrings(item, rate, characters, only, key);
     }
     return copy;
   }

@@ -12,6 +12,7 @@ import { SamplingCaps, type CapGrant } from './sampling-caps.js';
 const DAY_MS = 86_400_000;
 const PENDING_TTL_SECONDS = 3600;
 const MAX_PENDING_PER_PROJECT = 10_000;
+const MAX_REASONS = 10;
 
 const spansCounter = counter('assay_ingest_spans_total', 'Inference spans received, by outcome', ['outcome']);
 const logRecordsCounter = counter('assay_ingest_log_records_total', 'OTLP log records received: GenAI events or other', ['kind']);
@@ -45,6 +46,11 @@ export interface IngestOutcome {
  * then store samples, counts, profiles and evaluations. Returns only after the commit, so the
  * caller's 200 means durably stored.
  */
+function refusals(rejectedSpans: number, reasons: string[]): Pick<IngestOutcome, 'partialSuccess' | 'firstRejectReason'> {
+  if (rejectedSpans === 0) return {};
+  return { partialSuccess: { rejectedSpans, errorMessage: reasons.slice(0, MAX_REASONS).join('; ') }, firstRejectReason: reasons[0] };
+}
+
 @Injectable()
 export class IngestService implements OnModuleDestroy {
   private readonly maxAgeMs: number;
@@ -77,9 +83,7 @@ export class IngestService implements OnModuleDestroy {
       catalog = await this.catalog.forProject(projectId);
       plan = await this.plan(projectId, catalog, body, format, nowMs, false);
     }
-    const partialSuccess =
-      plan.rejected > 0 ? { partialSuccess: { rejectedSpans: plan.rejected, errorMessage: plan.reasons.join('; ') }, firstRejectReason: plan.reasons[0] } : {};
-    if (plan.inferences === 0 && plan.lateEvaluations.length === 0) return { inferences: 0, sampled: 0, stored: 0, ...partialSuccess };
+    if (plan.inferences === 0 && plan.lateEvaluations.length === 0) return { inferences: 0, sampled: 0, stored: 0, ...refusals(plan.rejected, plan.reasons) };
 
     const counts = new Map<string, CountToWrite>();
     for (const count of plan.counts) counts.set(capKey(count), count);
@@ -102,10 +106,12 @@ export class IngestService implements OnModuleDestroy {
       throw error;
     });
     this.purgeNow(nowMs);
+    // Spans whose values the database refused were left out of the write, alone.
+    const rejected = plan.rejected + result.refused.reduce((n, r) => n + r.spans, 0);
     spansCounter.inc({ outcome: 'matched' }, plan.matched);
     spansCounter.inc({ outcome: 'sampled' }, samples.length);
-    if (plan.rejected > 0) spansCounter.inc({ outcome: 'rejected' }, plan.rejected);
-    return { inferences: plan.inferences, sampled: samples.length, stored: result.inserted, ...partialSuccess };
+    if (rejected > 0) spansCounter.inc({ outcome: 'rejected' }, rejected);
+    return { inferences: plan.inferences, sampled: samples.length, stored: result.inserted, ...refusals(rejected, [...plan.reasons, ...result.refused.map((r) => r.reason)]) };
   }
 
   /**
@@ -135,7 +141,7 @@ export class IngestService implements OnModuleDestroy {
     });
     const pending = lateEvaluations.filter((e) => Object.keys(e.signals).length > 0 || e.signalsByModel !== undefined);
     if (pending.length === 0) return {};
-    await this.writer.write(
+    const { refused } = await this.writer.write(
       {
         projectId,
         modelIds: catalog.models.map((m) => m.id),
@@ -148,7 +154,12 @@ export class IngestService implements OnModuleDestroy {
       },
       buildProfiles,
     );
-    return {};
+    if (refused.length === 0) return {};
+    // A refused evaluation stands for the GenAI records of its span.
+    const recordsOf = (traceId: string | null, spanId: string | null): number =>
+      records.filter((r) => r.traceId === traceId && r.spanId === spanId && r.eventName !== null).length || 1;
+    const rejectedLogRecords = refused.reduce((n, r) => n + recordsOf(r.traceId, r.spanId), 0);
+    return { partialSuccess: { rejectedLogRecords, errorMessage: refused.slice(0, MAX_REASONS).map((r) => r.reason).join('; ') } };
   }
 
   /**

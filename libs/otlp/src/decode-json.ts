@@ -1,6 +1,7 @@
 import { setAttribute } from './attribute-readers.js';
 import { AttributeValueLimit } from './attribute-value-limit.js';
 import { badRequest, OtlpError } from './otlp-error.js';
+import { jsonMayHoldUnsafeText, keepText } from './safe-text.js';
 import {
   SPAN_KIND_NAMES,
   STATUS_CODE_NAMES,
@@ -41,6 +42,7 @@ export function decodeJsonTraceRequest(body: Uint8Array, limit: AttributeValueLi
     throw new OtlpError('bad_request', 'invalid JSON: body is not valid UTF-8');
   }
   if (text.trim() === '') return { resourceSpans: [], spanCount: 0, truncatedValues: 0 };
+  if (!jsonMayHoldUnsafeText(text)) limit.text = keepText;
   let root: Json;
   try {
     root = JSON.parse(text) as Json;
@@ -62,7 +64,7 @@ export function decodeJsonTraceRequest(body: Uint8Array, limit: AttributeValueLi
       spanCount += spans.length;
       return {
         scope: toScope(optionalObject(jsonScopeSpans.scope, `${scopePath}.scope`), limit, `${scopePath}.scope`),
-        schemaUrl: asString(jsonScopeSpans.schemaUrl, `${scopePath}.schemaUrl`),
+        schemaUrl: asText(jsonScopeSpans.schemaUrl, limit, `${scopePath}.schemaUrl`),
         spans,
       };
     });
@@ -71,7 +73,7 @@ export function decodeJsonTraceRequest(body: Uint8Array, limit: AttributeValueLi
         attributes: toAttributes(resource?.attributes, limit, `${path}.resource.attributes`),
         droppedAttributesCount: asUint32(resource?.droppedAttributesCount, `${path}.resource.droppedAttributesCount`),
       },
-      schemaUrl: asString(pbResourceSpans.schemaUrl, `${path}.schemaUrl`),
+      schemaUrl: asText(pbResourceSpans.schemaUrl, limit, `${path}.schemaUrl`),
       scopeSpans,
     };
   });
@@ -80,8 +82,8 @@ export function decodeJsonTraceRequest(body: Uint8Array, limit: AttributeValueLi
 
 function toScope(scope: JsonObject | undefined, limit: AttributeValueLimit, path: string): InstrumentationScope {
   return {
-    name: asString(scope?.name, `${path}.name`),
-    version: asString(scope?.version, `${path}.version`),
+    name: asText(scope?.name, limit, `${path}.name`),
+    version: asText(scope?.version, limit, `${path}.version`),
     attributes: toAttributes(scope?.attributes, limit, `${path}.attributes`),
   };
 }
@@ -91,7 +93,7 @@ function toSpan(span: JsonObject, limit: AttributeValueLimit, path: string): Spa
     const eventPath = `${path}.events[${e}]`;
     const event = asObject(value, eventPath);
     return {
-      name: asString(event.name, `${eventPath}.name`),
+      name: asText(event.name, limit, `${eventPath}.name`),
       timeUnixNano: asUint64(event.timeUnixNano, `${eventPath}.timeUnixNano`),
       attributes: toAttributes(event.attributes, limit, `${eventPath}.attributes`),
     };
@@ -111,9 +113,9 @@ function toSpan(span: JsonObject, limit: AttributeValueLimit, path: string): Spa
     traceId: toId(span.traceId, 16, `${path}.traceId`),
     spanId: toId(span.spanId, 8, `${path}.spanId`),
     parentSpanId: parentSpanId == null || parentSpanId === '' ? null : toId(parentSpanId, 8, `${path}.parentSpanId`),
-    traceState: asString(span.traceState, `${path}.traceState`),
+    traceState: asText(span.traceState, limit, `${path}.traceState`),
     flags: asUint32(span.flags, `${path}.flags`),
-    name: asString(span.name, `${path}.name`),
+    name: asText(span.name, limit, `${path}.name`),
     kind: toEnum<SpanKindName>(span.kind, SPAN_KIND_NAMES, 'SPAN_KIND_', 'unspecified', `${path}.kind`),
     startTimeUnixNano: asUint64(span.startTimeUnixNano, `${path}.startTimeUnixNano`),
     endTimeUnixNano: asUint64(span.endTimeUnixNano, `${path}.endTimeUnixNano`),
@@ -124,7 +126,7 @@ function toSpan(span: JsonObject, limit: AttributeValueLimit, path: string): Spa
     links,
     status: {
       code: toEnum<StatusCodeName>(status?.code, STATUS_CODE_NAMES, 'STATUS_CODE_', 'unset', `${path}.status.code`),
-      message: asString(status?.message, `${path}.status.message`),
+      message: asText(status?.message, limit, `${path}.status.message`),
     },
   };
 }
@@ -162,7 +164,7 @@ function toAttributes(value: Json | undefined, limit: AttributeValueLimit, path:
     const keyValue = asObject(keyValues[i], `${path}[${i}]`);
     const key = keyValue.key;
     if (typeof key !== 'string') throw badRequest(`${path}[${i}].key`, 'not a string');
-    setAttribute(attributes, key, toValue(keyValue.value, limit, `${path}[${i}].value`));
+    setAttribute(attributes, limit.text(key), toValue(keyValue.value, limit, `${path}[${i}].value`));
   }
   return attributes;
 }
@@ -208,6 +210,11 @@ function asArray(value: Json | undefined, path: string): Json[] {
   if (value == null) return [];
   if (!Array.isArray(value)) throw badRequest(path, 'not an array');
   return value;
+}
+
+/** A string field to store, made safe by the request's `limit.text`. */
+function asText(value: Json | undefined, limit: AttributeValueLimit, path: string): string {
+  return limit.text(asString(value, path));
 }
 
 function asString(value: Json | undefined, path: string): string {

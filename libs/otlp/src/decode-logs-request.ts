@@ -4,6 +4,7 @@ import { eventNameOf, SEVERITY_NUMBER_NAMES, type LogRecord, type LogsRequest, t
 import * as json from './otlp-json.js';
 import * as pb from './otlp-protobuf.js';
 import { ExportLogsServiceRequestType } from './otlp-schema.js';
+import { keepText } from './safe-text.js';
 import { DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH, type DecodeOptions } from './trace-request.js';
 
 /**
@@ -40,6 +41,8 @@ interface PbExportLogsServiceRequest {
 
 function decodeProtobuf(body: Uint8Array, limit: AttributeValueLimit): LogsRequest {
   const message = pb.decodeMessage<PbExportLogsServiceRequest>(ExportLogsServiceRequestType, body);
+  // pb.decodeMessage's reader made the strings safe.
+  limit.text = keepText;
   let logRecordCount = 0;
   const resourceLogs = message.resourceLogs.map((pbResourceLogs, r): ResourceLogs => {
     const path = `resourceLogs[${r}]`;
@@ -47,9 +50,9 @@ function decodeProtobuf(body: Uint8Array, limit: AttributeValueLimit): LogsReque
       const scopePath = `${path}.scopeLogs[${s}]`;
       const logRecords = pbScopeLogs.logRecords.map((record, i) => toProtobufLogRecord(record, limit, `${scopePath}.logRecords[${i}]`));
       logRecordCount += logRecords.length;
-      return { scope: pb.toScope(pbScopeLogs.scope, limit, `${scopePath}.scope`), schemaUrl: pbScopeLogs.schemaUrl, logRecords };
+      return { scope: pb.toScope(pbScopeLogs.scope, limit, `${scopePath}.scope`), schemaUrl: limit.text(pbScopeLogs.schemaUrl), logRecords };
     });
-    return { resource: pb.toResource(pbResourceLogs.resource, limit, `${path}.resource`), schemaUrl: pbResourceLogs.schemaUrl, scopeLogs };
+    return { resource: pb.toResource(pbResourceLogs.resource, limit, `${path}.resource`), schemaUrl: limit.text(pbResourceLogs.schemaUrl), scopeLogs };
   });
   return { resourceLogs, logRecordCount, truncatedValues: limit.truncated };
 }
@@ -60,8 +63,8 @@ function toProtobufLogRecord(record: PbLogRecord, limit: AttributeValueLimit, pa
     timeUnixNano: pb.toBigInt(record.timeUnixNano),
     observedTimeUnixNano: pb.toBigInt(record.observedTimeUnixNano),
     severityNumber: record.severityNumber,
-    severityText: record.severityText,
-    eventName: eventNameOf(record.eventName, attributes),
+    severityText: limit.text(record.severityText),
+    eventName: eventNameOf(limit.text(record.eventName), attributes),
     body: pb.toValue(record.body, limit, `${path}.body`),
     attributes,
     droppedAttributesCount: record.droppedAttributesCount,
@@ -74,7 +77,7 @@ function toProtobufLogRecord(record: PbLogRecord, limit: AttributeValueLimit, pa
 // ---- JSON
 
 function decodeJson(body: Uint8Array, limit: AttributeValueLimit): LogsRequest {
-  const request = json.parseJsonRequest(body);
+  const request = json.parseJsonRequest(body, limit);
   let logRecordCount = 0;
   const resourceLogs = json.asArray(request?.resourceLogs, 'resourceLogs').map((value, r): ResourceLogs => {
     const path = `resourceLogs[${r}]`;
@@ -89,13 +92,13 @@ function decodeJson(body: Uint8Array, limit: AttributeValueLimit): LogsRequest {
       logRecordCount += logRecords.length;
       return {
         scope: json.toScope(jsonScopeLogs.scope, limit, `${scopePath}.scope`),
-        schemaUrl: json.asString(jsonScopeLogs.schemaUrl, `${scopePath}.schemaUrl`),
+        schemaUrl: json.asText(jsonScopeLogs.schemaUrl, limit, `${scopePath}.schemaUrl`),
         logRecords,
       };
     });
     return {
       resource: json.toResource(jsonResourceLogs.resource, limit, `${path}.resource`),
-      schemaUrl: json.asString(jsonResourceLogs.schemaUrl, `${path}.schemaUrl`),
+      schemaUrl: json.asText(jsonResourceLogs.schemaUrl, limit, `${path}.schemaUrl`),
       scopeLogs,
     };
   });
@@ -108,8 +111,8 @@ function toJsonLogRecord(record: json.JsonObject, limit: AttributeValueLimit, pa
     timeUnixNano: json.asUint64(record.timeUnixNano, `${path}.timeUnixNano`),
     observedTimeUnixNano: json.asUint64(record.observedTimeUnixNano, `${path}.observedTimeUnixNano`),
     severityNumber: json.toEnumNumber(record.severityNumber, SEVERITY_NUMBER_NAMES, `${path}.severityNumber`),
-    severityText: json.asString(record.severityText, `${path}.severityText`),
-    eventName: eventNameOf(json.asString(record.eventName, `${path}.eventName`), attributes),
+    severityText: json.asText(record.severityText, limit, `${path}.severityText`),
+    eventName: eventNameOf(json.asText(record.eventName, limit, `${path}.eventName`), attributes),
     body: json.toValue(record.body, limit, `${path}.body`),
     attributes,
     droppedAttributesCount: json.asUint32(record.droppedAttributesCount, `${path}.droppedAttributesCount`),

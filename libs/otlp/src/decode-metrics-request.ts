@@ -18,6 +18,7 @@ import {
 import * as json from './otlp-json.js';
 import * as pb from './otlp-protobuf.js';
 import { ExportMetricsServiceRequestType } from './otlp-schema.js';
+import { keepText } from './safe-text.js';
 import { DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH, type Attributes, type DecodeOptions } from './trace-request.js';
 
 /**
@@ -118,25 +119,27 @@ interface PbExportMetricsServiceRequest {
 
 function fromProtobuf(body: Uint8Array, limit: AttributeValueLimit, counts: Counts): ResourceMetrics[] {
   const message = pb.decodeMessage<PbExportMetricsServiceRequest>(ExportMetricsServiceRequestType, body);
+  // pb.decodeMessage's reader made the strings safe.
+  limit.text = keepText;
   return message.resourceMetrics.map((pbResourceMetrics, r): ResourceMetrics => {
     const path = `resourceMetrics[${r}]`;
     const scopeMetrics = pbResourceMetrics.scopeMetrics.map((pbScopeMetrics, s): ScopeMetrics => {
       const scopePath = `${path}.scopeMetrics[${s}]`;
       return {
         scope: pb.toScope(pbScopeMetrics.scope, limit, `${scopePath}.scope`),
-        schemaUrl: pbScopeMetrics.schemaUrl,
+        schemaUrl: limit.text(pbScopeMetrics.schemaUrl),
         metrics: pbScopeMetrics.metrics.map((metric, m) => countMetric(pbMetric(metric, limit, `${scopePath}.metrics[${m}]`), counts)),
       };
     });
-    return { resource: pb.toResource(pbResourceMetrics.resource, limit, `${path}.resource`), schemaUrl: pbResourceMetrics.schemaUrl, scopeMetrics };
+    return { resource: pb.toResource(pbResourceMetrics.resource, limit, `${path}.resource`), schemaUrl: limit.text(pbResourceMetrics.schemaUrl), scopeMetrics };
   });
 }
 
 function pbMetric(metric: PbMetric, limit: AttributeValueLimit, path: string): Metric {
   return {
-    name: metric.name,
-    description: metric.description,
-    unit: metric.unit,
+    name: limit.text(metric.name),
+    description: limit.text(metric.description),
+    unit: limit.text(metric.unit),
     data: pbMetricData(metric, limit, path),
     metadata: pb.toAttributes(metric.metadata, limit, `${path}.metadata`),
   };
@@ -263,7 +266,7 @@ function pbExemplars(exemplars: PbExemplar[], limit: AttributeValueLimit, pointP
 const DATA_FIELDS = ['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary'] as const;
 
 function fromJson(body: Uint8Array, limit: AttributeValueLimit, counts: Counts): ResourceMetrics[] {
-  const request = json.parseJsonRequest(body);
+  const request = json.parseJsonRequest(body, limit);
   return json.asArray(request?.resourceMetrics, 'resourceMetrics').map((value, r): ResourceMetrics => {
     const path = `resourceMetrics[${r}]`;
     const jsonResourceMetrics = json.asObject(value, path);
@@ -272,7 +275,7 @@ function fromJson(body: Uint8Array, limit: AttributeValueLimit, counts: Counts):
       const jsonScopeMetrics = json.asObject(scopeValue, scopePath);
       return {
         scope: json.toScope(jsonScopeMetrics.scope, limit, `${scopePath}.scope`),
-        schemaUrl: json.asString(jsonScopeMetrics.schemaUrl, `${scopePath}.schemaUrl`),
+        schemaUrl: json.asText(jsonScopeMetrics.schemaUrl, limit, `${scopePath}.schemaUrl`),
         metrics: json.asArray(jsonScopeMetrics.metrics, `${scopePath}.metrics`).map((metricValue, m) => {
           const metricPath = `${scopePath}.metrics[${m}]`;
           return countMetric(jsonMetric(json.asObject(metricValue, metricPath), limit, metricPath), counts);
@@ -281,7 +284,7 @@ function fromJson(body: Uint8Array, limit: AttributeValueLimit, counts: Counts):
     });
     return {
       resource: json.toResource(jsonResourceMetrics.resource, limit, `${path}.resource`),
-      schemaUrl: json.asString(jsonResourceMetrics.schemaUrl, `${path}.schemaUrl`),
+      schemaUrl: json.asText(jsonResourceMetrics.schemaUrl, limit, `${path}.schemaUrl`),
       scopeMetrics,
     };
   });
@@ -289,9 +292,9 @@ function fromJson(body: Uint8Array, limit: AttributeValueLimit, counts: Counts):
 
 function jsonMetric(metric: json.JsonObject, limit: AttributeValueLimit, path: string): Metric {
   return {
-    name: json.asString(metric.name, `${path}.name`),
-    description: json.asString(metric.description, `${path}.description`),
-    unit: json.asString(metric.unit, `${path}.unit`),
+    name: json.asText(metric.name, limit, `${path}.name`),
+    description: json.asText(metric.description, limit, `${path}.description`),
+    unit: json.asText(metric.unit, limit, `${path}.unit`),
     data: jsonMetricData(metric, limit, path),
     metadata: json.toAttributes(metric.metadata, limit, `${path}.metadata`),
   };

@@ -2,6 +2,8 @@ import { setAttribute } from './attribute-readers.js';
 import { AttributeValueLimit } from './attribute-value-limit.js';
 import { badRequest, OtlpError } from './otlp-error.js';
 import { ExportTraceServiceRequestType } from './otlp-schema.js';
+import { NulSafeReader } from './nul-safe-reader.js';
+import { keepText } from './safe-text.js';
 import {
   SPAN_KIND_NAMES,
   STATUS_CODE_NAMES,
@@ -80,10 +82,12 @@ const TWO_POW_32 = 4294967296;
 export function decodeProtobufTraceRequest(body: Uint8Array, limit: AttributeValueLimit): TraceRequest {
   let message: PbExportTraceServiceRequest;
   try {
-    message = ExportTraceServiceRequestType.decode(body) as unknown as PbExportTraceServiceRequest;
+    message = ExportTraceServiceRequestType.decode(new NulSafeReader(body)) as unknown as PbExportTraceServiceRequest;
   } catch (error) {
     throw new OtlpError('bad_request', `invalid protobuf ExportTraceServiceRequest: ${(error as Error).message}`);
   }
+  // NulSafeReader made the strings safe.
+  limit.text = keepText;
   let spanCount = 0;
   const resourceSpans: ResourceSpans[] = new Array(message.resourceSpans.length);
   for (let r = 0; r < message.resourceSpans.length; r++) {
@@ -101,11 +105,11 @@ export function decodeProtobufTraceRequest(body: Uint8Array, limit: AttributeVal
       const scope = pbScopeSpans.scope;
       scopeSpans[s] = {
         scope: {
-          name: scope?.name ?? '',
-          version: scope?.version ?? '',
+          name: limit.text(scope?.name ?? ''),
+          version: limit.text(scope?.version ?? ''),
           attributes: scope ? toAttributes(scope.attributes, limit) : {},
         },
-        schemaUrl: pbScopeSpans.schemaUrl,
+        schemaUrl: limit.text(pbScopeSpans.schemaUrl),
         spans,
       };
     }
@@ -115,7 +119,7 @@ export function decodeProtobufTraceRequest(body: Uint8Array, limit: AttributeVal
         attributes: resource ? toAttributes(resource.attributes, limit) : {},
         droppedAttributesCount: resource?.droppedAttributesCount ?? 0,
       },
-      schemaUrl: pbResourceSpans.schemaUrl,
+      schemaUrl: limit.text(pbResourceSpans.schemaUrl),
       scopeSpans,
     };
   }
@@ -127,7 +131,7 @@ function toSpan(pb: PbSpan, limit: AttributeValueLimit, path: string): Span {
   for (let e = 0; e < pb.events.length; e++) {
     const pbEvent = pb.events[e];
     events[e] = {
-      name: pbEvent.name,
+      name: limit.text(pbEvent.name),
       timeUnixNano: toBigInt(pbEvent.timeUnixNano),
       attributes: toAttributes(pbEvent.attributes, limit),
     };
@@ -145,9 +149,9 @@ function toSpan(pb: PbSpan, limit: AttributeValueLimit, path: string): Span {
     traceId: toId(pb.traceId, 16, `${path}.traceId`),
     spanId: toId(pb.spanId, 8, `${path}.spanId`),
     parentSpanId: pb.parentSpanId.length === 0 ? null : toId(pb.parentSpanId, 8, `${path}.parentSpanId`),
-    traceState: pb.traceState,
+    traceState: limit.text(pb.traceState),
     flags: pb.flags,
-    name: pb.name,
+    name: limit.text(pb.name),
     kind: SPAN_KIND_NAMES[pb.kind] ?? 'unspecified',
     startTimeUnixNano: toBigInt(pb.startTimeUnixNano),
     endTimeUnixNano: toBigInt(pb.endTimeUnixNano),
@@ -158,7 +162,7 @@ function toSpan(pb: PbSpan, limit: AttributeValueLimit, path: string): Span {
     links,
     status: {
       code: (pb.status && STATUS_CODE_NAMES[pb.status.code]) || 'unset',
-      message: pb.status?.message ?? '',
+      message: limit.text(pb.status?.message ?? ''),
     },
   };
 }
@@ -183,7 +187,7 @@ function toAttributes(keyValues: PbKeyValue[], limit: AttributeValueLimit): Attr
   const attributes: Attributes = {};
   for (let i = 0; i < keyValues.length; i++) {
     const keyValue = keyValues[i];
-    setAttribute(attributes, keyValue.key, toValue(keyValue.value, limit));
+    setAttribute(attributes, limit.text(keyValue.key), toValue(keyValue.value, limit));
   }
   return attributes;
 }

@@ -2,6 +2,7 @@ import { firstNumber, firstString, readNumber, readString, readStringArray } fro
 import type { Dialect, InferenceRecord } from './inference-record.js';
 import { genAiMessagesContent, indexedText, legacyMessageText, responseBodyContent } from './message-content.js';
 import { AI_SDK_OPERATIONS } from './inference-span.js';
+import { safeText } from './safe-text.js';
 import { normaliseFinishReason, normaliseProvider } from './vocabulary.js';
 import type { AttrValue, Span, SpanEvent } from './trace-request.js';
 
@@ -154,7 +155,8 @@ function invocationModel(value: AttrValue | undefined): string | null {
   try {
     const parameters = JSON.parse(value) as unknown;
     const model = typeof parameters === 'object' && parameters !== null ? (parameters as { model?: unknown }).model : undefined;
-    return typeof model === 'string' && model !== '' ? model : null;
+    // The attribute was made safe at decode time, but not the escapes inside its JSON.
+    return typeof model === 'string' && model !== '' ? safeText(model) : null;
   } catch {
     return null;
   }

@@ -5,6 +5,7 @@ import { setAttribute } from './attribute-readers.js';
 import type { AttributeValueLimit } from './attribute-value-limit.js';
 import { MAX_ANY_VALUE_DEPTH, tooDeep, type OtlpResource } from './common-request.js';
 import { badRequest, OtlpError } from './otlp-error.js';
+import { jsonMayHoldUnsafeText, keepText } from './safe-text.js';
 import type { Attributes, AttrValue, InstrumentationScope } from './trace-request.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -20,8 +21,11 @@ const MIN_INT64 = -(1n << 63n);
 const MAX_INT64 = (1n << 63n) - 1n;
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-/** The request object, or null for an empty (or all-whitespace) body. */
-export function parseJsonRequest(body: Uint8Array): JsonObject | null {
+/**
+ * The request object, or null for an empty (or all-whitespace) body. When the text holds no escape
+ * that could give a string NUL or a lone surrogate, `limit.text` is set to keep strings as they are.
+ */
+export function parseJsonRequest(body: Uint8Array, limit: AttributeValueLimit): JsonObject | null {
   let text: string;
   try {
     text = UTF8.decode(body);
@@ -29,6 +33,7 @@ export function parseJsonRequest(body: Uint8Array): JsonObject | null {
     throw new OtlpError('bad_request', 'invalid JSON: body is not valid UTF-8');
   }
   if (text.trim() === '') return null;
+  if (!jsonMayHoldUnsafeText(text)) limit.text = keepText;
   let root: Json;
   try {
     root = JSON.parse(text) as Json;
@@ -57,6 +62,11 @@ export function asString(value: Json | undefined, path: string): string {
   if (value == null) return '';
   if (typeof value !== 'string') throw badRequest(path, 'not a string');
   return value;
+}
+
+/** A string field to store, made safe by the request's `limit.text`. */
+export function asText(value: Json | undefined, limit: AttributeValueLimit, path: string): string {
+  return limit.text(asString(value, path));
 }
 
 export function asBoolean(value: Json | undefined, path: string): boolean {
@@ -167,8 +177,8 @@ export function toResource(value: Json | undefined, limit: AttributeValueLimit, 
 export function toScope(value: Json | undefined, limit: AttributeValueLimit, path: string): InstrumentationScope {
   const scope = optionalObject(value, path);
   return {
-    name: asString(scope?.name, `${path}.name`),
-    version: asString(scope?.version, `${path}.version`),
+    name: asText(scope?.name, limit, `${path}.name`),
+    version: asText(scope?.version, limit, `${path}.version`),
     attributes: toAttributes(scope?.attributes, limit, `${path}.attributes`),
   };
 }
@@ -180,7 +190,7 @@ export function toAttributes(value: Json | undefined, limit: AttributeValueLimit
     const keyValue = asObject(keyValues[i], `${path}[${i}]`);
     const key = keyValue.key;
     if (typeof key !== 'string') throw badRequest(`${path}[${i}].key`, 'not a string');
-    setAttribute(attributes, key, toValue(keyValue.value, limit, `${path}[${i}].value`, depth));
+    setAttribute(attributes, limit.text(key), toValue(keyValue.value, limit, `${path}[${i}].value`, depth));
   }
   return attributes;
 }

@@ -5,6 +5,7 @@ import type protobuf from 'protobufjs';
 import { setAttribute } from './attribute-readers.js';
 import type { AttributeValueLimit } from './attribute-value-limit.js';
 import { MAX_ANY_VALUE_DEPTH, tooDeep, type OtlpResource } from './common-request.js';
+import { NulSafeReader } from './nul-safe-reader.js';
 import { badRequest, OtlpError } from './otlp-error.js';
 import type { Attributes, AttrValue, InstrumentationScope } from './trace-request.js';
 
@@ -38,10 +39,13 @@ export interface PbScope {
 
 const TWO_POW_32 = 4294967296;
 
-/** Decodes `body` as `type`; any protobufjs failure is a bad_request naming the message. */
+/**
+ * Decodes `body` as `type`, with U+0000 in strings replaced (NulSafeReader); any protobufjs failure
+ * is a bad_request naming the message.
+ */
 export function decodeMessage<T>(type: protobuf.Type, body: Uint8Array): T {
   try {
-    return type.decode(body) as unknown as T;
+    return type.decode(new NulSafeReader(body)) as unknown as T;
   } catch (error) {
     throw new OtlpError('bad_request', `invalid protobuf ${type.name}: ${(error as Error).message}`);
   }
@@ -96,8 +100,8 @@ export function toResource(pb: PbResource | null, limit: AttributeValueLimit, pa
 
 export function toScope(pb: PbScope | null, limit: AttributeValueLimit, path: string): InstrumentationScope {
   return {
-    name: pb?.name ?? '',
-    version: pb?.version ?? '',
+    name: limit.text(pb?.name ?? ''),
+    version: limit.text(pb?.version ?? ''),
     attributes: pb ? toAttributes(pb.attributes, limit, `${path}.attributes`) : {},
   };
 }
@@ -106,7 +110,7 @@ export function toAttributes(keyValues: PbKeyValue[], limit: AttributeValueLimit
   const attributes: Attributes = {};
   for (let i = 0; i < keyValues.length; i++) {
     const keyValue = keyValues[i];
-    setAttribute(attributes, keyValue.key, toValue(keyValue.value, limit, path, depth));
+    setAttribute(attributes, limit.text(keyValue.key), toValue(keyValue.value, limit, path, depth));
   }
   return attributes;
 }

@@ -3,6 +3,7 @@
  * map them onto the GenAI semantic conventions' values, so a policy or a price written once holds
  * for every client.
  */
+import { safeText } from './safe-text.js';
 
 // `gen_ai.provider.name` well-known values, keyed by the spellings the clients use (lower case).
 const PROVIDER_ALIASES: Readonly<Record<string, string>> = {
@@ -95,7 +96,8 @@ const FINISH_REASON_ALIASES: Readonly<Record<string, string>> = {
  * is kept, in lower case with `_` for `-`.
  */
 export function normaliseFinishReason(reason: string): string {
-  const key = reason.trim().toLowerCase().replaceAll('-', '_');
+  // Also reached by reasons parsed out of JSON-string attributes, whose escapes decoding did not see.
+  const key = safeText(reason).trim().toLowerCase().replaceAll('-', '_');
   return FINISH_REASON_ALIASES[key] ?? key;
 }
 

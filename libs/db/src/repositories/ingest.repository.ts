@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
+import { batchOfParts, partsOf, refusalOf, refusesAValue, type BatchPart, type WriteRefusal } from './ingest-batch-parts.js';
 import type { SampleSignals } from './sample.repository.js';
+
+export type { WriteRefusal } from './ingest-batch-parts.js';
 
 export interface SampleToWrite {
   modelId: string;
@@ -79,6 +82,8 @@ export interface IngestWriteResult {
   duplicates: number;
   evaluationsAttached: number;
   evaluationsPending: number;
+  /** Rows the database refused (a value it cannot store), left out; everything else was written. */
+  refused: WriteRefusal[];
 }
 
 type Profiler = (values: ProfiledValues[]) => ProfileToWrite[];
@@ -295,7 +300,45 @@ export class IngestRepository {
     await Promise.all(group.map((g) => this.writeAlone(g.batch, g.profiler).then(g.resolve, g.reject)));
   }
 
+  /**
+   * A batch holding a value the database refuses is written again in halves, and those in halves,
+   * down to the single sample, counter or evaluation that holds it, which is left out and reported:
+   * one bad value costs its own span. (Each piece commits on its own; should the database fail
+   * otherwise midway, the error goes to the caller as before, and a redelivery stores each span once.)
+   */
   private async writeAlone(batch: IngestBatch, profiler: Profiler): Promise<IngestWriteResult> {
+    try {
+      return await this.writeRetryingPartitions(batch, profiler);
+    } catch (error) {
+      if (!refusesAValue(error)) throw error;
+      const result: IngestWriteResult = { inserted: 0, duplicates: 0, evaluationsAttached: 0, evaluationsPending: 0, refused: [] };
+      await this.writeInParts(batch, partsOf(batch), error, profiler, result);
+      return result;
+    }
+  }
+
+  private async writeInParts(batch: IngestBatch, parts: BatchPart[], error: unknown, profiler: Profiler, into: IngestWriteResult): Promise<void> {
+    if (parts.length === 0) return;
+    if (parts.length === 1) {
+      into.refused.push(refusalOf(parts[0], error));
+      return;
+    }
+    const middle = parts.length >>> 1;
+    for (const half of [parts.slice(0, middle), parts.slice(middle)]) {
+      try {
+        const written = await this.writeRetryingPartitions(batchOfParts(batch, half), profiler);
+        into.inserted += written.inserted;
+        into.duplicates += written.duplicates;
+        into.evaluationsAttached += written.evaluationsAttached;
+        into.evaluationsPending += written.evaluationsPending;
+      } catch (halfError) {
+        if (!refusesAValue(halfError)) throw halfError;
+        await this.writeInParts(batch, half, halfError, profiler, into);
+      }
+    }
+  }
+
+  private async writeRetryingPartitions(batch: IngestBatch, profiler: Profiler): Promise<IngestWriteResult> {
     try {
       return await this.writeByPath(batch, profiler);
     } catch (error) {
@@ -370,7 +413,7 @@ export class IngestRepository {
     for (const batch of batches) {
       let evaluationsAttached = 0;
       if (withPending.has(batch.projectId) && batch.samples.length > 0) evaluationsAttached = await this.attachPending(batch, profiler);
-      results.push({ inserted: batch.samples.length, duplicates: 0, evaluationsAttached, evaluationsPending: 0 });
+      results.push({ inserted: batch.samples.length, duplicates: 0, evaluationsAttached, evaluationsPending: 0, refused: [] });
     }
     return results;
   }
@@ -570,7 +613,7 @@ export class IngestRepository {
         ],
       );
     }
-    return { result: { inserted, duplicates, evaluationsAttached, evaluationsPending: keptPending.length }, keptPending };
+    return { result: { inserted, duplicates, evaluationsAttached, evaluationsPending: keptPending.length, refused: [] }, keptPending };
   }
 
   /** Takes the pending evaluations of the samples about to be stored and merges them into their signals. */
