@@ -1,5 +1,5 @@
-import fs from 'node:fs';
 import { requestJson } from './http-problem.js';
+import { readUserFile } from './read-file.js';
 
 export interface TrustedPublicKey {
   keyId?: string;
@@ -8,13 +8,7 @@ export interface TrustedPublicKey {
 
 /** PEM files named on the command line, then the Ed25519 keys a `/v1/signing-keys` URL publishes. */
 export async function trustedKeys(keyFiles: readonly string[], keysUrl: string | null, apiKey: string | null): Promise<TrustedPublicKey[]> {
-  const keys: TrustedPublicKey[] = keyFiles.map((file) => {
-    try {
-      return { publicKeyPem: fs.readFileSync(file, 'utf8') };
-    } catch (error) {
-      throw new Error(`cannot read the key file ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
-    }
-  });
+  const keys: TrustedPublicKey[] = keyFiles.map((file) => ({ publicKeyPem: readUserFile(file, 'the key file ') }));
   if (keysUrl !== null) {
     const body = await requestJson<{ keys?: Array<{ keyId: string; publicKeyPem: string; algorithm?: string }> }>(keysUrl, apiKey, 'GET', '');
     keys.push(...(body.keys ?? []).filter((k) => (k.algorithm ?? 'ed25519') === 'ed25519').map((k) => ({ keyId: k.keyId, publicKeyPem: k.publicKeyPem })));

@@ -6,6 +6,8 @@ import { openStatement, PredicateType } from '@assay/provenance';
 import { stdio, type CliIo } from '../client/cli-io.js';
 import { ExitCode } from '../client/exit-code.js';
 import { RequestError, requestJson } from '../client/http-problem.js';
+import { readUserFile } from '../client/read-file.js';
+import { trustedKeys } from '../client/trusted-keys.js';
 import { parseGateArgs, type GateOptions } from './gate-args.js';
 
 export const GATE_USAGE = `usage: assay gate --model M --candidate V --url URL --key KEY
@@ -44,12 +46,7 @@ interface DecisionResponse {
 class GateError extends Error {}
 
 function evaluationSetOf(file: string): { format: 'json' | 'jsonl' | 'csv'; content: unknown } {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new GateError(`cannot read the evidence ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
-  }
+  const text = readUserFile(file, 'the evidence ');
   const ext = path.extname(file).toLowerCase();
   if (ext === '.csv') return { format: 'csv', content: text };
   if (ext === '.jsonl' || ext === '.ndjson') return { format: 'jsonl', content: text };
@@ -106,18 +103,9 @@ export async function runGate(args: readonly string[], io: GateIo = stdio()): Pr
       headers['idempotency-key'] = options.idempotencyKey;
     }
     const decision = await request<DecisionResponse>(options, 'POST', 'v1/gates/evaluate', body, headers);
-    let keys: Array<{ keyId?: string; publicKeyPem: string }>;
-    if (options.publicKeyFile) {
-      try {
-        keys = [{ publicKeyPem: fs.readFileSync(options.publicKeyFile, 'utf8') }];
-      } catch (error) {
-        throw new GateError(`cannot read the public key ${options.publicKeyFile}: ${(error as Error).message}`);
-      }
-    } else {
-      keys = (await request<{ keys: Array<{ keyId: string; publicKeyPem: string; algorithm: string }> }>(options, 'GET', 'v1/signing-keys')).keys
-        .filter((k) => k.algorithm === 'ed25519')
-        .map((k) => ({ keyId: k.keyId, publicKeyPem: k.publicKeyPem }));
-    }
+    const keys = options.publicKeyFile
+      ? await trustedKeys([options.publicKeyFile], null, null)
+      : await trustedKeys([], new URL('v1/signing-keys', options.url.endsWith('/') ? options.url : `${options.url}/`).toString(), options.key);
     let signed: { decision?: unknown; decisionId?: unknown };
     try {
       const statement = openStatement(decision.envelope, keys, { predicateType: PredicateType.TestResult });

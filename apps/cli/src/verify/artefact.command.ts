@@ -1,8 +1,8 @@
 // `assay verify report|gate FILE` and `assay verify FILE`: offline checks of signed artefacts.
-import fs from 'node:fs';
 import { PredicateType, VerificationError, VerificationFailure } from '@assay/provenance';
 import { stdio, type CliIo } from '../client/cli-io.js';
 import { ExitCode } from '../client/exit-code.js';
+import { readUserFile } from '../client/read-file.js';
 import { trustedKeys, type TrustedPublicKey } from '../client/trusted-keys.js';
 import { InvalidGateDecisionError, verifyGateDecision } from './gate-verify.js';
 import { InvalidReportError, verifyReport } from './report-verify.js';
@@ -82,12 +82,7 @@ export async function runVerifyArtefact(kind: Kind | null, args: readonly string
   let envelope: unknown;
   let keys: TrustedPublicKey[];
   try {
-    let text: string;
-    try {
-      text = fs.readFileSync(options.file, 'utf8');
-    } catch (error) {
-      throw new Error(`cannot read ${options.file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
-    }
+    const text = readUserFile(options.file, '');
     try {
       envelope = JSON.parse(text);
     } catch {
