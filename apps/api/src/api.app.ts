@@ -7,6 +7,7 @@ export async function createApiApp(runtime: Runtime): Promise<INestApplication> 
   return createHttpApp(ApiModule.forRoot(runtime), runtime, {
     name: 'api',
     jsonLimitBytes: runtime.config.api.bodyLimitBytes,
+    admission: { maxInFlight: runtime.config.api.maxInFlight },
     configure: (app) => {
       const document = SwaggerModule.createDocument(
         app,

@@ -4,14 +4,7 @@ import { ApiKeyService, createHttpApp, type Runtime } from '@assay/common';
 import { IngestService } from './ingest.service.js';
 import { OtlpReceiver } from './otlp-receiver.js';
 
-/** Export requests handled at once per process; more get 429 with Retry-After. */
-export const DEFAULT_MAX_IN_FLIGHT = 64;
-
-export interface IngestAppOptions {
-  maxInFlight?: number;
-}
-
-export async function createIngestApp(runtime: Runtime, options: IngestAppOptions = {}): Promise<INestApplication> {
+export async function createIngestApp(runtime: Runtime): Promise<INestApplication> {
   let receiver: OtlpReceiver | null = null;
   const app = await createHttpApp(IngestModule.forRoot(runtime), runtime, {
     name: 'ingest',
@@ -22,9 +15,13 @@ export async function createIngestApp(runtime: Runtime, options: IngestAppOption
       { path: '/v1/metrics', handler: (req, res) => receiver!.handleMetrics(req, res) },
     ],
   });
+  const { ingest, http } = runtime.config;
   receiver = new OtlpReceiver(app.get(IngestService), app.get(ApiKeyService), runtime.logger.child({ app: 'ingest' }), {
-    maxBodyBytes: runtime.config.ingest.maxBodyBytes,
-    maxInFlight: options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
+    maxBodyBytes: ingest.maxBodyBytes,
+    maxInFlight: ingest.maxInFlight,
+    keySharePercent: http.keySharePercent,
+    budget: runtime.bodyBudget,
+    timeouts: { idleMs: http.bodyIdleTimeoutMs, totalMs: http.bodyTimeoutMs },
   });
   return app;
 }

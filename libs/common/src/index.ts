@@ -12,6 +12,8 @@ export * from './health/readiness.service.js';
 export * from './health/health.module.js';
 export * from './telemetry/tracing.js';
 export * from './http/http-app.js';
+export * from './http/admission.js';
+export * from './http/body-deadline.js';
 export * from './runtime.js';
 export * from './core.module.js';
 export * from './serve.js';

@@ -4,6 +4,7 @@ import { resolveRedis } from '@assay/queue';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { ApiKeyService } from './auth/api-key.service.js';
+import { BodyBudget } from './http/admission.js';
 
 export interface Runtime {
   config: AppConfig;
@@ -11,6 +12,8 @@ export interface Runtime {
   dataSource: DataSource;
   databaseUrl: string;
   redisUrl: string;
+  /** Request bytes in flight across every app of this process. */
+  bodyBudget: BodyBudget;
   close(): Promise<void>;
 }
 
@@ -75,6 +78,7 @@ export async function prepareRuntime(config: AppConfig, logger: Logger, options:
     dataSource,
     databaseUrl,
     redisUrl: redis.url,
+    bodyBudget: new BodyBudget(config.http.bodyBudgetBytes),
     close: async () => {
       await dataSource.destroy().catch(() => undefined);
       await stopEmbedded().catch(() => undefined);

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import type { AppConfig, QueueSelection } from './config.types.js';
 
 export class ConfigError extends Error {
@@ -20,6 +21,14 @@ type Env = Record<string, string | undefined>;
  */
 export function defaultIngestThreads(cores: number): number {
   return cores >= 4 ? Math.min(4, cores - 2) : 0;
+}
+
+/**
+ * Decoding holds a body several times over (the bytes, the text, the parsed tree, the decoded
+ * request; measured with `npm run bench:bodies`), so bodies in flight get an eighth of the heap.
+ */
+export function defaultBodyBudget(heapSizeLimit: number): number {
+  return Math.max(64 << 20, Math.floor(heapSizeLimit / 8));
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -160,11 +169,21 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     api: {
       port: read.port('ASSAY_API_PORT', 3000),
       bodyLimitBytes: read.bytes('ASSAY_API_BODY_LIMIT', 8 << 20, 256 << 20),
+      maxInFlight: read.integer('ASSAY_API_MAX_IN_FLIGHT', 256, 1, 100_000),
     },
     ingest: {
       port: read.port('ASSAY_INGEST_PORT', 4318),
       maxBodyBytes: read.bytes('ASSAY_INGEST_MAX_BODY', 32 << 20, 64 << 20),
       threads: read.integer('ASSAY_INGEST_THREADS', defaultIngestThreads(availableParallelism()), 0, 64),
+      maxInFlight: read.integer('ASSAY_INGEST_MAX_IN_FLIGHT', 64, 1, 100_000),
+    },
+    http: {
+      headersTimeoutMs: read.integer('ASSAY_HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+      bodyIdleTimeoutMs: read.integer('ASSAY_HTTP_BODY_IDLE_TIMEOUT_MS', 5_000, 100, 600_000),
+      bodyTimeoutMs: read.integer('ASSAY_HTTP_BODY_TIMEOUT_MS', 30_000, 100, 3_600_000),
+      bodyBudgetBytes: read.bytes('ASSAY_BODY_BUDGET', defaultBodyBudget(getHeapStatistics().heap_size_limit), 2 ** 40),
+      keySharePercent: read.integer('ASSAY_KEY_SHARE_PERCENT', 25, 1, 100),
+      jsonMaxDepth: read.integer('ASSAY_JSON_MAX_DEPTH', 64, 2, 512),
     },
     worker: {
       port: read.port('ASSAY_WORKER_PORT', 3001),

@@ -17,12 +17,31 @@ export interface AppConfig {
   api: {
     port: number;
     bodyLimitBytes: number;
+    /** Requests served at once; more get 429 with Retry-After. */
+    maxInFlight: number;
   };
   ingest: {
     port: number;
     maxBodyBytes: number;
     /** Threads that decode and plan OTLP requests; 0 plans them on the event loop. */
     threads: number;
+    /** Export requests handled at once; more get 429 with Retry-After. */
+    maxInFlight: number;
+  };
+  /** Limits every HTTP app applies to requests before handling them. */
+  http: {
+    /** Time from connection (or the previous request) to the end of the request headers. */
+    headersTimeoutMs: number;
+    /** Longest wait for the next byte of a request body. */
+    bodyIdleTimeoutMs: number;
+    /** Longest time from the headers to the last byte of a request body. */
+    bodyTimeoutMs: number;
+    /** Request bytes (bodies as received and as inflated) one process holds at once, across its apps. */
+    bodyBudgetBytes: number;
+    /** Share of an app's in-flight requests and of the body budget that one API key may hold. */
+    keySharePercent: number;
+    /** Deepest arrays and objects a JSON body of the REST routes may nest; deeper ones get 400 before they are parsed. */
+    jsonMaxDepth: number;
   };
   worker: {
     port: number;

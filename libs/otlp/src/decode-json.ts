@@ -1,5 +1,6 @@
 import { setAttribute } from './attribute-readers.js';
 import { AttributeValueLimit } from './attribute-value-limit.js';
+import { assertOtlpJsonNesting } from './json-nesting.js';
 import { badRequest, OtlpError } from './otlp-error.js';
 import { jsonMayHoldUnsafeText, keepText } from './safe-text.js';
 import {
@@ -42,6 +43,7 @@ export function decodeJsonTraceRequest(body: Uint8Array, limit: AttributeValueLi
     throw new OtlpError('bad_request', 'invalid JSON: body is not valid UTF-8');
   }
   if (text.trim() === '') return { resourceSpans: [], spanCount: 0, truncatedValues: 0 };
+  assertOtlpJsonNesting(body);
   if (!jsonMayHoldUnsafeText(text)) limit.text = keepText;
   let root: Json;
   try {

@@ -1,5 +1,6 @@
 export { OtlpError, type OtlpErrorKind } from './otlp-error.js';
 export { inflateBody } from './inflate-body.js';
+export { MAX_OTLP_JSON_DEPTH, jsonNestingMessage, jsonNestingPastLimit } from './json-nesting.js';
 export { decodeTraceRequest, type OtlpFormat } from './decode-trace-request.js';
 export { ExportTraceServiceRequestType } from './otlp-schema.js';
 export {

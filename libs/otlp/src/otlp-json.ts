@@ -4,6 +4,7 @@
 import { setAttribute } from './attribute-readers.js';
 import type { AttributeValueLimit } from './attribute-value-limit.js';
 import { MAX_ANY_VALUE_DEPTH, tooDeep, type OtlpResource } from './common-request.js';
+import { assertOtlpJsonNesting } from './json-nesting.js';
 import { badRequest, OtlpError } from './otlp-error.js';
 import { jsonMayHoldUnsafeText, keepText } from './safe-text.js';
 import type { Attributes, AttrValue, InstrumentationScope } from './trace-request.js';
@@ -33,6 +34,7 @@ export function parseJsonRequest(body: Uint8Array, limit: AttributeValueLimit): 
     throw new OtlpError('bad_request', 'invalid JSON: body is not valid UTF-8');
   }
   if (text.trim() === '') return null;
+  assertOtlpJsonNesting(body);
   if (!jsonMayHoldUnsafeText(text)) limit.text = keepText;
   let root: Json;
   try {

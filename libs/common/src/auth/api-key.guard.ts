@@ -6,7 +6,7 @@ import { DomainError, ErrorCode } from '../errors/domain-error.js';
 import { ApiKeyService } from './api-key.service.js';
 import { RateLimiter } from './rate-limiter.service.js';
 import { PUBLIC_KEY, ROLES_KEY } from './auth.decorators.js';
-import type { AuthenticatedRequest } from './principal.js';
+import type { AuthenticatedRequest, Principal } from './principal.js';
 
 export function bearerToken(header: string | undefined): string | null {
   if (!header) return null;
@@ -28,10 +28,7 @@ export class ApiKeyGuard implements CanActivate {
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (!roles) throw new DomainError(ErrorCode.Forbidden, 'this route declares no roles');
     const request = context.switchToHttp().getRequest<Request & AuthenticatedRequest>();
-    const secret = bearerToken(request.headers.authorization);
-    if (!secret) throw new DomainError(ErrorCode.Unauthenticated, 'missing "Authorization: Bearer <key>" header');
-    const principal = await this.keys.authenticate(secret);
-    if (!principal) throw new DomainError(ErrorCode.Unauthenticated, 'unknown or revoked API key');
+    const principal = request.principal ?? (await this.authenticate(request.headers.authorization));
     request.principal = principal;
     const decision = await this.limiter.consume(principal.keyId, 'api');
     if (!decision.allowed) {
@@ -41,5 +38,13 @@ export class ApiKeyGuard implements CanActivate {
       throw new DomainError(ErrorCode.Forbidden, `this route requires one of the roles: ${roles.join(', ')}; the key has "${principal.role}"`);
     }
     return true;
+  }
+
+  private async authenticate(header: string | undefined): Promise<Principal> {
+    const secret = bearerToken(header);
+    if (!secret) throw new DomainError(ErrorCode.Unauthenticated, 'missing "Authorization: Bearer <key>" header');
+    const principal = await this.keys.authenticate(secret);
+    if (!principal) throw new DomainError(ErrorCode.Unauthenticated, 'unknown or revoked API key');
+    return principal;
   }
 }

@@ -4,17 +4,26 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { DynamicModule } from '@nestjs/common';
 import type { RequestListener, Server } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
+import { ApiKeyService } from '../auth/api-key.service.js';
 import { assertEveryRouteDeclaresAccess } from '../auth/route-audit.js';
+import { DomainError, ErrorCode } from '../errors/domain-error.js';
 import { ApiExceptionFilter } from '../errors/exception.filter.js';
 import { PinoNestLogger } from '../logging/logger.js';
 import type { Runtime } from '../runtime.js';
+import { Admission } from './admission.js';
+import { BodyDeadlines } from './body-deadline.js';
+import { admitByKey, answerEarly, bodyLimits, verifyJsonNesting } from './request-admission.middleware.js';
 import { rawRequestContext, requestContext, type RawHandler } from './request-context.middleware.js';
+import { TimedExpressAdapter } from './timed-express-adapter.js';
 
 export const API_MEDIA_TYPES = ['application/json', 'text/csv', 'text/plain', 'application/x-ndjson', 'application/jsonl'];
+const JSON_LINES_MEDIA_TYPES = ['application/x-ndjson', 'application/jsonl'];
 
 export interface HttpAppOptions {
   name: 'api' | 'ingest' | 'worker';
   jsonLimitBytes: number;
+  // Per-key fairness: requests are authenticated and admitted against their key's share before their body is read.
+  admission?: { maxInFlight: number };
   // Requests with a body of another media type get 415 before any parsing.
   acceptedMediaTypes?: string[];
   // POST routes that read the request stream themselves, served by the HTTP server ahead of Express.
@@ -24,7 +33,9 @@ export interface HttpAppOptions {
 
 export async function createHttpApp(module: DynamicModule, runtime: Runtime, options: HttpAppOptions): Promise<INestApplication> {
   const logger = runtime.logger.child({ app: options.name });
-  const app = await NestFactory.create<NestExpressApplication>(module, {
+  const { http } = runtime.config;
+  const adapter = new TimedExpressAdapter({ headersTimeoutMs: http.headersTimeoutMs, requestTimeoutMs: http.headersTimeoutMs + http.bodyTimeoutMs + 5000 });
+  const app = await NestFactory.create<NestExpressApplication>(module, adapter, {
     logger: new PinoNestLogger(logger),
     bodyParser: false,
     abortOnError: false,
@@ -48,8 +59,19 @@ export async function createHttpApp(module: DynamicModule, runtime: Runtime, opt
     }
     next();
   });
-  app.useBodyParser('json', { limit: options.jsonLimitBytes, type: ['application/json'] });
-  app.useBodyParser('text', { limit: options.jsonLimitBytes, type: ['text/csv', 'text/plain', 'application/x-ndjson', 'application/jsonl'] });
+  const deadlines = new BodyDeadlines({ idleMs: http.bodyIdleTimeoutMs, totalMs: http.bodyTimeoutMs }, (req, res, message) =>
+    answerEarly(req as Request, res as Response, new DomainError(ErrorCode.RequestTimeout, message), logger),
+  );
+  app.use(bodyLimits(options.jsonLimitBytes, deadlines, logger));
+  if (options.admission) {
+    const admission = new Admission(options.name, runtime.bodyBudget, { maxInFlight: options.admission.maxInFlight, keySharePercent: http.keySharePercent });
+    app.use(admitByKey(admission, app.get(ApiKeyService, { strict: false }), options.jsonLimitBytes, logger));
+  }
+  // Nest's types leave out `verify` (its rawBody option uses it), but pass it on to body-parser.
+  const verify = { verify: verifyJsonNesting(http.jsonMaxDepth) } as object;
+  app.useBodyParser('json', { limit: options.jsonLimitBytes, type: ['application/json'], ...verify });
+  app.useBodyParser('text', { limit: options.jsonLimitBytes, type: JSON_LINES_MEDIA_TYPES, ...verify });
+  app.useBodyParser('text', { limit: options.jsonLimitBytes, type: ['text/csv', 'text/plain'] });
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
   );
