@@ -102,6 +102,8 @@ export class OtlpReceiver {
       const admitted = this.admission.admit(sender.keyId, declared);
       if (isRefusal(admitted)) throw new Refusal(admitted.status, admitted.status === 503 ? GRPC.unavailable : GRPC.resourceExhausted, admitted.message, admitted.retryAfterSeconds);
       ticket = admitted;
+      // Answered (a 408 or a refusal) is done: the share is free before a late body stops arriving.
+      res.once('close', () => admitted.release());
       const body = this.inflate(await this.readBody(req, ticket), req.headers['content-encoding'], ticket);
       answer(res, 200, mediaType, await this.accept(signal, sender.projectId!, body, format));
       requests.inc({ status: '200' });
