@@ -108,3 +108,64 @@ describe('API fuzzing: hostile bodies never cause a 5xx, a crash or a hang', () 
     assert.equal((await call('GET', `${assay.apiUrl}/healthz`)).status, 200);
   });
 });
+
+// Arrays and objects `levels` deep as text (JSON.stringify would recurse that deep).
+function nestedText(fuzzer: JsonFuzzer, levels: number): string {
+  const closers: string[] = [];
+  let text = '';
+  for (let i = 0; i < levels; i++) {
+    const array = fuzzer.int(2) === 0;
+    text += array ? '[' : '{"a":';
+    closers.push(array ? ']' : '}');
+  }
+  return text + fuzzer.pick(['1', '"x"', 'null', '"[[{"']) + closers.reverse().join('');
+}
+
+describe('API fuzzing: deep nesting', () => {
+  const LIMIT = 64;
+  let assay: TestAssay;
+  let project: SeededProject;
+  const operations: Operation[] = [];
+  let components: Record<string, Schema> = {};
+
+  before(async () => {
+    assay = await startTestAssay({ apps: ['api'], env: { ASSAY_RATE_LIMIT_PER_MINUTE: '0' } });
+    project = await seedProject(assay);
+    const doc = await call<{ paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: Schema }> } }>>; components: { schemas: Record<string, Schema> } }>('GET', `${assay.apiUrl}/docs-json`);
+    components = doc.body.components.schemas;
+    for (const [path, methods] of Object.entries(doc.body.paths)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        if (!['post', 'put', 'patch'].includes(method)) continue;
+        const schema = operation.requestBody?.content?.['application/json']?.schema ?? null;
+        operations.push({ method: method.toUpperCase(), path, schema: schema ? resolve(schema, components) : null });
+      }
+    }
+  });
+  after(() => assay.close());
+
+  it(`answers bodies nested past ${LIMIT} levels with 400 naming the limit, and bodies at it never with a 5xx`, async () => {
+    const fuzzer = new JsonFuzzer(SEED + 41);
+    const failures: string[] = [];
+    for (const operation of operations) {
+      const valid = plausible(operation.schema ?? undefined, components);
+      const fields = valid !== null && typeof valid === 'object' && !Array.isArray(valid) ? Object.keys(valid) : [];
+      for (let i = 0; i < Math.max(2, CASES / 4); i++) {
+        const past = i % 2 === 0;
+        const path = operation.path.replace(/\{name\}/g, 'fuzz-model').replace(/\{[a-zA-Z]+\}/g, () => randomUUID());
+        const key = operation.path.startsWith('/v1/projects') || operation.path.startsWith('/v1/ledger/verify') ? assay.adminKey : project.keys.owner.key;
+        // A field of a plausible body replaced by the nest (one level down), or the nest as the whole body.
+        const field = fields.length > 0 && fuzzer.int(3) > 0 ? fuzzer.pick(fields) : null;
+        const levels = (past ? LIMIT + 1 + fuzzer.int(20_000) : LIMIT) - (field ? 1 : 0);
+        const nest = nestedText(fuzzer, levels);
+        const body = field ? JSON.stringify({ ...(valid as Record<string, Json>), [field]: 'NEST' }).replace('"NEST"', nest) : nest;
+        const response = await call<{ message?: unknown }>(operation.method, `${assay.apiUrl}${path}`, { key, body, headers: { 'content-type': 'application/json' } });
+        const refusedForDepth = response.status === 400 && response.body.message === `JSON nesting deeper than ${LIMIT} levels`;
+        if (response.status >= 500 || past !== refusedForDepth) {
+          failures.push(`${operation.method} ${path} ${past ? 'past' : 'at'} the limit, ${field ?? 'whole body'} → ${response.status} ${response.text.slice(0, 200)}`);
+        }
+      }
+    }
+    assert.deepEqual(failures, []);
+    assert.equal((await call('GET', `${assay.apiUrl}/healthz`)).status, 200);
+  });
+});

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { ExportLogsServiceRequestType, ExportMetricsServiceRequestType, ExportTraceServiceRequestType } from '@assay/otlp';
+import { ExportLogsServiceRequestType, ExportMetricsServiceRequestType, ExportTraceServiceRequestType, MAX_ANY_VALUE_DEPTH, MAX_OTLP_JSON_DEPTH } from '@assay/otlp';
 import { JsonFuzzer, call, seedProject, startTestAssay, type Json, type SeededProject, type TestAssay } from '@assay/testing';
 
 const CASES = Number(process.env.ASSAY_FUZZ_CASES ?? 12) * 10;
@@ -144,6 +144,73 @@ describe('OTLP fuzzing: mutated protobuf and JSON never cause a 5xx, a crash or 
     }
     assert.deepEqual(failures, []);
     assert.ok(accepted >= CASES / 4, `${accepted} accepted`);
+    assert.equal((await call('GET', `${assay.ingestUrl}/readyz`)).status, 200);
+  });
+});
+
+// Arrays and objects `levels` deep as text (JSON.stringify would recurse that deep).
+function nestedText(fuzzer: JsonFuzzer, levels: number, leaf: string): string {
+  const closers: string[] = [];
+  let text = '';
+  for (let i = 0; i < levels; i++) {
+    const array = fuzzer.int(2) === 0;
+    text += array ? '[' : '{"a":';
+    closers.push(array ? ']' : '}');
+  }
+  return text + leaf + closers.reverse().join('');
+}
+
+// An AnyValue inside `levels` arrays and kvlists, mixed.
+function nestedAnyValue(fuzzer: JsonFuzzer, levels: number): string {
+  let text = '';
+  let closers = '';
+  for (let i = 0; i < levels; i++) {
+    const array = fuzzer.int(2) === 0;
+    text += array ? '{"arrayValue":{"values":[' : `{"kvlistValue":{"values":[{"key":"k${i}","value":`;
+    closers = (array ? ']}}' : '}]}}') + closers;
+  }
+  return `${text}{"stringValue":"leaf"}${closers}`;
+}
+
+// `extra` is an unknown field, which the decoders ignore, at the span, record or resource level; `extraAt` the level it opens at.
+const DEEP_ENVELOPES: Record<'traces' | 'logs' | 'metrics', { extraAt: number; wrap: (value: string, extra: string) => string }> = {
+  traces: { extraAt: 8, wrap: (value, extra) => `{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"${randomBytes(16).toString('hex')}","spanId":"${randomBytes(8).toString('hex')}","name":"deep","x":${extra},"attributes":[{"key":"deep","value":${value}}]}]}]}]}` },
+  logs: { extraAt: 8, wrap: (value, extra) => `{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"x":${extra},"body":${value}}]}]}]}` },
+  metrics: { extraAt: 4, wrap: (value, extra) => `{"resourceMetrics":[{"x":${extra},"resource":{"attributes":[{"key":"deep","value":${value}}]},"scopeMetrics":[]}]}` },
+};
+
+describe('OTLP fuzzing: deep nesting in OTLP/JSON', () => {
+  let assay: TestAssay;
+  let project: SeededProject;
+
+  before(async () => {
+    assay = await startTestAssay({ apps: ['api', 'ingest'] });
+    project = await seedProject(assay);
+  });
+  after(() => assay.close());
+
+  it(`answers 400 naming the limit past ${MAX_OTLP_JSON_DEPTH} levels, 200 at it and for AnyValues ${MAX_ANY_VALUE_DEPTH} deep, never a 5xx`, async () => {
+    const fuzzer = new JsonFuzzer(SEED + 31);
+    const failures: string[] = [];
+    for (let i = 0; i < CASES / 4; i++) {
+      const route = fuzzer.pick(['traces', 'logs', 'metrics'] as const);
+      const envelope = DEEP_ENVELOPES[route];
+      const kind = fuzzer.pick(['past', 'at the limit', 'deep AnyValue', 'very deep AnyValue'] as const);
+      const toLimit = MAX_OTLP_JSON_DEPTH - envelope.extraAt + 1;
+      const extraLevels = kind === 'past' ? toLimit + 1 + fuzzer.int(20_000) : kind === 'at the limit' ? toLimit : 1;
+      const value = kind === 'deep AnyValue' ? nestedAnyValue(fuzzer, 1 + fuzzer.int(MAX_ANY_VALUE_DEPTH)) : kind === 'very deep AnyValue' ? nestedAnyValue(fuzzer, 1_000 + fuzzer.int(5_000)) : '{"stringValue":"leaf"}';
+      const gzip = fuzzer.int(3) === 0;
+      const text = envelope.wrap(value, nestedText(fuzzer, extraLevels, '1'));
+      const response = await call<{ message?: string }>('POST', `${assay.ingestUrl}/v1/${route}`, {
+        key: project.keys.ingest.key,
+        body: gzip ? gzipSync(text) : text,
+        headers: { 'content-type': 'application/json', ...(gzip ? { 'content-encoding': 'gzip' } : {}) },
+      });
+      const refusedForDepth = response.status === 400 && response.body.message === `invalid JSON: JSON nesting deeper than ${MAX_OTLP_JSON_DEPTH} levels`;
+      const expected = kind === 'past' || kind === 'very deep AnyValue' ? refusedForDepth : response.status === 200;
+      if (!expected || response.status >= 500) failures.push(`${route} ${kind} case ${i} → ${response.status} ${response.text.slice(0, 200)}`);
+    }
+    assert.deepEqual(failures, []);
     assert.equal((await call('GET', `${assay.ingestUrl}/readyz`)).status, 200);
   });
 });
