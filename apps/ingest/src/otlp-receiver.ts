@@ -218,8 +218,9 @@ export class OtlpReceiver {
     requests.inc({ status: String(refusal.status) });
     if (refusal.status >= 500 && refusal.status !== 503) this.logger.warn({ status: refusal.status }, refusal.message);
     if (refusal.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(refusal.retryAfterSeconds));
-    // A refused body may still be arriving; the connection is not reused for it.
-    closeAfterResponse(req, res);
+    // A retryable refusal lets the rest of the body be read and dropped (within the read deadlines), so
+    // that the exporter reads the answer and its Retry-After instead of a reset; other refusals end the connection.
+    if (refusal.retryAfterSeconds === undefined) closeAfterResponse(req, res);
     answer(res, refusal.status, format === 'protobuf' ? 'application/x-protobuf' : 'application/json', encodeStatus(format, { code: refusal.grpcCode, message: refusal.message }));
   }
 }

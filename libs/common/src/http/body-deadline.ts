@@ -39,12 +39,15 @@ export function closeAfterResponse(req: IncomingMessage, res: ServerResponse): v
 
 /**
  * Read deadlines for request bodies: one timer sweeps every watched request and answers 408 to a
- * body that stopped arriving (idle) or takes too long as a whole, whatever is reading it. Progress
- * is the socket's byte count, so watching a body never takes a byte from its reader.
+ * body that stopped arriving (idle) or takes too long as a whole, whatever is reading it, and ends
+ * the connection of one still arriving after its answer. Progress is the socket's byte count, so
+ * watching a body never takes a byte from its reader. Time the event loop was blocked (decoding other
+ * bodies) is not counted against a body: the server was not reading it then.
  */
 export class BodyDeadlines {
   private readonly watched = new Map<IncomingMessage, Watched>();
   private timer: NodeJS.Timeout | null = null;
+  private lastSweepAt = 0;
   private readonly sweepEveryMs: number;
 
   constructor(
@@ -58,13 +61,14 @@ export class BodyDeadlines {
     if (req.complete || !hasBody(req)) return;
     const now = Date.now();
     this.watched.set(req, { res, socket: req.socket, startedAt: now, progressAt: now, bytesRead: req.socket.bytesRead });
+    // Watched until the body has arrived, past the response: a refused body that is drained still has to keep coming.
     const forget = (): void => {
       this.watched.delete(req);
     };
     req.once('end', forget);
     req.once('close', forget);
-    res.once('close', forget);
     if (!this.timer) {
+      this.lastSweepAt = now;
       this.timer = setInterval(() => this.sweep(), this.sweepEveryMs);
       this.timer.unref();
     }
@@ -72,7 +76,11 @@ export class BodyDeadlines {
 
   private sweep(): void {
     const now = Date.now();
+    const stalled = Math.max(0, now - this.lastSweepAt - this.sweepEveryMs);
+    this.lastSweepAt = now;
     for (const [req, watched] of this.watched) {
+      watched.startedAt += stalled;
+      watched.progressAt += stalled;
       if (req.complete) {
         this.watched.delete(req);
         continue;

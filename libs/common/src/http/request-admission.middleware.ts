@@ -16,9 +16,13 @@ const UNMETERED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 // Requests without a valid key share one bucket, so that they cannot take a key's share.
 const ANONYMOUS = 'anonymous';
 
-/** Answers a request in the API's error format before its body is read, and closes a connection whose body is still arriving. */
+/**
+ * Answers a request in the API's error format before its body is read. A retryable refusal lets the
+ * body be read and dropped (within the read deadlines), so that the client sees the answer and its
+ * Retry-After rather than a reset; any other ends the connection.
+ */
 export function answerEarly(req: Request, res: Response, error: DomainError, logger: Logger): void {
-  closeAfterResponse(req, res);
+  if (error.retryAfterSeconds === undefined) closeAfterResponse(req, res);
   const body = errorBodyOf(error, (req as Request & { id?: string }).id, logger);
   if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
   res.status(body.statusCode).json(body);
