@@ -95,10 +95,10 @@ async function send(url: string, key: string, body: Buffer, gzip: boolean, refus
       await new Promise((r) => setTimeout(r, 1000));
       continue;
     }
-    await response.arrayBuffer();
+    const answer = Buffer.from(await response.arrayBuffer()).toString('utf8');
     if (response.status === 200) return;
     refusals[response.status] = (refusals[response.status] ?? 0) + 1;
-    if (response.status !== 429 && response.status !== 503) throw new Error(`export answered ${response.status}`);
+    if (response.status !== 429 && response.status !== 503) throw new Error(`export answered ${response.status}: ${answer.slice(0, 300)}`);
     await new Promise((r) => setTimeout(r, Number(response.headers.get('retry-after') ?? 1) * 1000));
   }
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 
 export interface BodyTimeouts {
   /** Longest wait for the next byte of the body. */
@@ -41,13 +42,15 @@ export function closeAfterResponse(req: IncomingMessage, res: ServerResponse): v
  * Read deadlines for request bodies: one timer sweeps every watched request and answers 408 to a
  * body that stopped arriving (idle) or takes too long as a whole, whatever is reading it, and ends
  * the connection of one still arriving after its answer. Progress is the socket's byte count, so
- * watching a body never takes a byte from its reader. Time the event loop was blocked (decoding other
- * bodies) is not counted against a body: the server was not reading it then.
+ * watching a body never takes a byte from its reader. Only the time the event loop sat idle counts
+ * against a body: while the loop is busy (decoding other bodies) the server is not reading this one,
+ * and a body waiting on a busy server is not a slow client.
  */
 export class BodyDeadlines {
   private readonly watched = new Map<IncomingMessage, Watched>();
   private timer: NodeJS.Timeout | null = null;
   private lastSweepAt = 0;
+  private lastUtilization: EventLoopUtilization = performance.eventLoopUtilization();
   private readonly sweepEveryMs: number;
 
   constructor(
@@ -69,6 +72,7 @@ export class BodyDeadlines {
     req.once('close', forget);
     if (!this.timer) {
       this.lastSweepAt = now;
+      this.lastUtilization = performance.eventLoopUtilization();
       this.timer = setInterval(() => this.sweep(), this.sweepEveryMs);
       this.timer.unref();
     }
@@ -76,11 +80,13 @@ export class BodyDeadlines {
 
   private sweep(): void {
     const now = Date.now();
-    const stalled = Math.max(0, now - this.lastSweepAt - this.sweepEveryMs);
+    const utilization = performance.eventLoopUtilization();
+    const busy = Math.max(0, now - this.lastSweepAt - performance.eventLoopUtilization(utilization, this.lastUtilization).idle);
     this.lastSweepAt = now;
+    this.lastUtilization = utilization;
     for (const [req, watched] of this.watched) {
-      watched.startedAt += stalled;
-      watched.progressAt += stalled;
+      watched.startedAt += busy;
+      watched.progressAt += busy;
       if (req.complete) {
         this.watched.delete(req);
         continue;
