@@ -15,6 +15,8 @@ const BODY_MIB = Number(process.env.BENCH_BODY_MIB ?? 30);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const KEYS = Number(process.env.BENCH_KEYS ?? 8);
 const SPANS = 100;
+// BENCH_INGEST_ENV='{"ASSAY_HTTP_BODY_IDLE_TIMEOUT_MS":"60000"}': more settings for the ingest under test.
+const EXTRA_ENV = JSON.parse(process.env.BENCH_INGEST_ENV ?? '{}') as Record<string, string>;
 
 // OTLP/JSON spans, each with a large attribute (kept truncated) in hex, which gzip halves.
 function largeBody(bytes: number): Buffer {
@@ -107,11 +109,15 @@ async function run(ingest: Ingest, keys: string[], body: Buffer, gzip: boolean, 
   const refusals: Record<string, number> = {};
   const started = process.hrtime.bigint();
   let next = 0;
+  let failed = false;
   await Promise.all(
     Array.from({ length: concurrency }, async (_, lane) => {
-      while (next < requests) {
+      while (next < requests && !failed) {
         next++;
-        await send(ingest.url, keys[lane % keys.length], body, gzip, refusals);
+        await send(ingest.url, keys[lane % keys.length], body, gzip, refusals).catch((error: unknown) => {
+          failed = true;
+          throw error;
+        });
       }
     }),
   );
@@ -131,10 +137,10 @@ async function main(): Promise<void> {
     const gzip = gzipSync(plain);
     process.stdout.write(`bodies: ${(plain.length / MIB).toFixed(1)} MiB of OTLP/JSON, ${(gzip.length / MIB).toFixed(1)} MiB gzipped; ${CONCURRENCY} at once from ${KEYS} keys\n\n`);
     const settings: Array<{ label: string; env: Record<string, string> }> = [
-      { label: 'budget (default)', env: { ASSAY_INGEST_MAX_IN_FLIGHT: String(CONCURRENCY) } },
-      { label: 'no budget', env: { ASSAY_INGEST_MAX_IN_FLIGHT: String(CONCURRENCY), ASSAY_BODY_BUDGET: String(2 ** 40), ASSAY_KEY_SHARE_PERCENT: '100' } },
+      { label: 'budget (default)', env: { ...EXTRA_ENV, ASSAY_INGEST_MAX_IN_FLIGHT: String(CONCURRENCY) } },
+      { label: 'no budget', env: { ...EXTRA_ENV, ASSAY_INGEST_MAX_IN_FLIGHT: String(CONCURRENCY), ASSAY_BODY_BUDGET: String(2 ** 40), ASSAY_KEY_SHARE_PERCENT: '100' } },
     ];
-    for (const setting of settings) {
+    for (const setting of settings.filter((s) => !process.env.BENCH_SETTING || s.label.startsWith(process.env.BENCH_SETTING))) {
       const ingest = await startIngest(database, setting.env);
       ingests.push(ingest);
       const pid = ingest.process.child.pid!;

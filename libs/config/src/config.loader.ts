@@ -179,7 +179,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     },
     http: {
       headersTimeoutMs: read.integer('ASSAY_HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
-      bodyIdleTimeoutMs: read.integer('ASSAY_HTTP_BODY_IDLE_TIMEOUT_MS', 5_000, 100, 600_000),
+      bodyIdleTimeoutMs: read.integer('ASSAY_HTTP_BODY_IDLE_TIMEOUT_MS', 10_000, 100, 600_000),
       bodyTimeoutMs: read.integer('ASSAY_HTTP_BODY_TIMEOUT_MS', 30_000, 100, 3_600_000),
       bodyBudgetBytes: read.bytes('ASSAY_BODY_BUDGET', defaultBodyBudget(getHeapStatistics().heap_size_limit), 2 ** 40),
       keySharePercent: read.integer('ASSAY_KEY_SHARE_PERCENT', 25, 1, 100),
