@@ -121,6 +121,23 @@ describe(IngestRepository.name, () => {
     assert.equal(left.n, 0);
   });
 
+  it('profiles only the signals a late record adds to its sample, keeping the ones it had', async () => {
+    const span = sample(modelId, { signals: { latency_ms: 90, finish_reason: 'stop' } });
+    await sut.write(batchOf(projectId, modelId, [span], { counts: [] }), recordingProfiler);
+    profiled.length = 0;
+    const joined = await sut.write(
+      batchOf(projectId, modelId, [], {
+        counts: [],
+        lateEvaluations: [{ traceId: span.traceId, parentSpanId: span.spanId, responseId: null, signals: { finish_reason: 'length', output_chars: 12 } }],
+      }),
+      recordingProfiler,
+    );
+    assert.equal(joined.evaluationsAttached, 1);
+    assert.deepEqual(profiled.flat().map((v) => v.signals), [{ output_chars: 12 }]);
+    const stored = await samples.listRecent(modelId, { limit: 50 });
+    assert.deepEqual(stored.find((s) => s.spanId === span.spanId)?.signals, { latency_ms: 90, finish_reason: 'stop', output_chars: 12 });
+  });
+
   it('keeps evaluations up to the project\'s pending limit and refuses the rest, each by its span', async () => {
     const project = (await new ProjectRepository(dataSource).create(`ingest-pending-${hex(4)}`)).id;
     const model = (await new ModelRepository(dataSource).create({ projectId: project, name: 'gpt-4o' })).id;

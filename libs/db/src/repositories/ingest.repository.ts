@@ -701,12 +701,19 @@ export class IngestRepository {
     byModel: Array<Record<string, SampleSignals> | null>,
   ): Promise<{ matched: Set<number>; values: ProfiledValues[] }> {
     const result = await client.query<{ i: number; model_id: string; version: string; minute_ms: string; sig: SampleSignals }>(
-      `WITH e AS (SELECT * FROM unnest($2::int[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[]) AS e(i, t, k, sig, bym))
-       UPDATE samples s SET signals = s.signals || e.sig || coalesce(e.bym -> s.model_id::text, '{}'::jsonb)
-         FROM e
-        WHERE s.model_id = ANY($1::uuid[]) AND ${condition}
-        RETURNING e.i, s.model_id, s.version, (extract(epoch FROM date_trunc('minute', s.time)) * 1000)::bigint AS minute_ms,
-                  e.sig || coalesce(e.bym -> s.model_id::text, '{}'::jsonb) AS sig`,
+      // A signal the sample already has keeps its value, and only the signals it gains are profiled:
+      // a finish reason sent both on the span and in its gen_ai.choice record is counted once.
+      `WITH e AS (SELECT * FROM unnest($2::int[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[]) AS e(i, t, k, sig, bym)),
+            hit AS (SELECT e.i, s.model_id, s.trace_id, s.span_id, s.time, s.signals AS had,
+                           e.sig || coalesce(e.bym -> s.model_id::text, '{}'::jsonb) AS sent
+                      FROM samples s JOIN e ON ${condition}
+                     WHERE s.model_id = ANY($1::uuid[])
+                       FOR UPDATE OF s)
+       UPDATE samples s SET signals = hit.sent || s.signals
+         FROM hit
+        WHERE s.trace_id = hit.trace_id AND s.span_id = hit.span_id AND s.time = hit.time AND s.model_id = hit.model_id
+        RETURNING hit.i, s.model_id, s.version, (extract(epoch FROM date_trunc('minute', s.time)) * 1000)::bigint AS minute_ms,
+                  (SELECT coalesce(jsonb_object_agg(j.key, j.value), '{}'::jsonb) FROM jsonb_each(hit.sent) j WHERE NOT hit.had ? j.key) AS sig`,
       [modelIds, indexes, traceIds, keys, signals.map((s) => JSON.stringify(s)), byModel.map((m) => (m === null ? null : JSON.stringify(m)))],
     );
     return {
