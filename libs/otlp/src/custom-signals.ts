@@ -44,8 +44,9 @@ export type CustomSignalSkipReason = 'budget' | 'unsupported_pattern';
 
 /**
  * What one request may spend on regex_match signals, and what it skipped: once the time is spent,
- * the remaining regex signals of the request are left without a value. Also counts the matches
- * of stored patterns the engine refuses (saved before it ran them), which are skipped too.
+ * the remaining regex signals of the request are left without a value. Compiling a pattern (done
+ * at its first match, so that loading a catalog costs nothing) is paid from the same time. Also
+ * counts the matches of stored patterns the engine refuses (saved before it ran them), skipped too.
  */
 export class CustomSignalBudget {
   readonly skipped: Record<CustomSignalSkipReason, number> = { budget: 0, unsupported_pattern: 0 };
@@ -53,19 +54,34 @@ export class CustomSignalBudget {
 
   constructor(readonly regexMs = REGEX_BUDGET_MS) {}
 
+  /** The compiled pattern; null when the engine refuses it, undefined when the budget ran out first. */
+  compile(pattern: string, flags: string | undefined): LinearRegex | null | undefined {
+    const compiled = this.spend(() => compileStoredRegex(pattern, flags));
+    return compiled === NOTHING_LEFT ? undefined : compiled;
+  }
+
   /** Whether `regex` matches `text`; null when the budget ran out first. */
   match(regex: LinearRegex, text: string): boolean | null {
+    const matched = this.spend((deadlineMs) => regex.test(text, deadlineMs));
+    if (matched === null) this.skipped.budget++;
+    return matched === NOTHING_LEFT ? null : matched;
+  }
+
+  private spend<T>(work: (deadlineMs: number) => T): T | typeof NOTHING_LEFT {
     if (this.spentMs >= this.regexMs) {
       this.skipped.budget++;
-      return null;
+      return NOTHING_LEFT;
     }
     const started = performance.now();
-    const matched = regex.test(text, started + this.regexMs - this.spentMs);
-    this.spentMs += performance.now() - started;
-    if (matched === null) this.skipped.budget++;
-    return matched;
+    try {
+      return work(started + this.regexMs - this.spentMs);
+    } finally {
+      this.spentMs += performance.now() - started;
+    }
   }
 }
+
+const NOTHING_LEFT = Symbol('regex budget spent');
 
 /**
  * Throws InvalidCustomSignalError with a reason a model owner can act on. Returns the size of the
@@ -182,10 +198,12 @@ function compileOne(spec: CustomSignalSpec): Extractor {
         }
       };
     case 'regex_match': {
-      const regex = compileStoredRegex(source.pattern, source.flags);
+      let regex: LinearRegex | null | undefined;
       return (record, values, budget) => {
         const text = source.target === 'output_text' ? record.outputText : record.inputText;
         if (text === null) return;
+        if (regex === undefined) regex = budget.compile(source.pattern, source.flags);
+        if (regex === undefined) return;
         if (regex === null) {
           budget.skipped.unsupported_pattern++;
           return;
