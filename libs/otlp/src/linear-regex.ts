@@ -13,7 +13,7 @@ export const REGEX_DFA_MEMORY_BYTES = 256 * 1024;
 /** Compiled patterns kept for the next catalog that names them, in program instructions (about 200 bytes each). */
 const MAX_CACHED_PROGRAM_SIZE = 100_000;
 /** Work, in program instructions times characters, between two looks at the clock during a match. */
-const WORK_BETWEEN_CLOCK_CHECKS = 65_536;
+const WORK_BETWEEN_CLOCK_CHECKS = 16_384;
 
 const FLAG_BITS: Readonly<Record<string, number>> = {
   i: RE2JS.CASE_INSENSITIVE,
@@ -40,7 +40,6 @@ interface EngineInput {
   step(pos: number): number;
 }
 interface EngineInternals {
-  executeEngine(input: EngineInput, ...rest: unknown[]): unknown;
   readonly dfa: { maxMem: number; stateBudget: number; memBudget: number };
   readonly prog: { numInst(): number };
 }
@@ -94,45 +93,62 @@ function compileUncached(pattern: string, flags: string): LinearRegex {
   const dfa = engine.dfa;
   dfa.maxMem = dfa.stateBudget = dfa.memBudget = REGEX_DFA_MEMORY_BYTES;
 
-  let deadline = Infinity;
   const stepsBetweenChecks = Math.max(1, Math.floor(WORK_BETWEEN_CLOCK_CHECKS / programSize));
-  const execute = engine.executeEngine.bind(engine);
-  // Every engine (DFA, NFA, backtracker, one-pass) reads the text through `step`: a deadline
-  // checked there interrupts any of them, whatever the pattern.
-  Object.defineProperty(engine, 'executeEngine', {
-    value: (input: EngineInput, ...rest: unknown[]): unknown => {
-      if (deadline === Infinity) return execute(input, ...rest);
-      let countdown = stepsBetweenChecks;
-      const guarded: EngineInput = Object.create(input) as EngineInput;
-      guarded.step = (pos) => {
-        if (--countdown === 0) {
-          countdown = stepsBetweenChecks;
-          if (performance.now() > deadline) throw new DeadlineReached();
-        }
-        return input.step(pos);
-      };
-      return execute(guarded, ...rest);
-    },
-  });
-
   return {
     pattern,
     flags,
     programSize,
     test(text, deadlineMs = Infinity) {
       if (performance.now() > deadlineMs) return null;
-      deadline = deadlineMs;
+      match.deadline = deadlineMs;
+      match.stepsBetweenChecks = match.countdown = stepsBetweenChecks;
       try {
         return compiled.test(text);
       } catch (error) {
         if (error instanceof DeadlineReached) return null;
         throw error;
       } finally {
-        deadline = Infinity;
+        match.deadline = Infinity;
       }
     },
   };
 }
+
+// The match under way (matching is synchronous, so there is one at a time per thread).
+const match = { deadline: Infinity, stepsBetweenChecks: 1, countdown: 1 };
+
+/**
+ * Every engine of re2js (DFA, NFA, backtracker, one-pass) reads the text through its input's
+ * `step`: a deadline checked there interrupts any of them, whatever the pattern. The input class
+ * is not exported, so it is found by running a probe, and its `step` is wrapped once, for every
+ * match (a per-match wrapper object would make the engines' calls polymorphic and slow).
+ */
+function guardTextSteps(): void {
+  const probe = RE2JS.compile('probe');
+  let prototype: { step?: unknown } | null = null;
+  Object.defineProperty(probe.re2(), 'executeEngine', {
+    value: (input: EngineInput): null => {
+      prototype = Object.getPrototypeOf(input) as { step?: unknown };
+      return null;
+    },
+  });
+  probe.test('probe');
+  const found = prototype as { step?: unknown } | null;
+  if (found === null || typeof found.step !== 'function') {
+    throw new Error('re2js no longer reads text through its input\'s step: the regex deadline cannot be enforced');
+  }
+  const target = found as { step(this: unknown, pos: number): number };
+  const step = target.step;
+  target.step = function guardedStep(this: unknown, pos: number): number {
+    if (--match.countdown <= 0) {
+      match.countdown = match.stepsBetweenChecks;
+      if (performance.now() > match.deadline) throw new DeadlineReached();
+    }
+    return step.call(this, pos);
+  };
+}
+
+guardTextSteps();
 
 /** Why `pattern` cannot be compiled with `flags`, or null. */
 export function linearRegexProblem(pattern: string, flags = ''): string | null {
