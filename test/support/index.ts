@@ -8,3 +8,4 @@ export * from './otlp-json.js';
 export * from './database.js';
 export * from './database-roles.js';
 export * from './packed-cli.js';
+export * from './pathological-regex.js';
