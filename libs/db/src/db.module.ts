@@ -24,6 +24,7 @@ import { SubscriptionRepository } from './repositories/subscription.repository.j
 import { SilenceRepository } from './repositories/silence.repository.js';
 import { DeliveryRepository } from './repositories/delivery.repository.js';
 import { NotificationGroupRepository } from './repositories/alert-notification.repository.js';
+import { ConsoleSessionRepository } from './repositories/console-session.repository.js';
 
 const REPOSITORIES = [
   ProjectRepository,
@@ -50,6 +51,7 @@ const REPOSITORIES = [
   SilenceRepository,
   DeliveryRepository,
   NotificationGroupRepository,
+  ConsoleSessionRepository,
 ];
 
 @Global()
