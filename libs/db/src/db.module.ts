@@ -25,6 +25,7 @@ import { SilenceRepository } from './repositories/silence.repository.js';
 import { DeliveryRepository } from './repositories/delivery.repository.js';
 import { NotificationGroupRepository } from './repositories/alert-notification.repository.js';
 import { ConsoleSessionRepository } from './repositories/console-session.repository.js';
+import { ProjectOverviewRepository } from './repositories/project-overview.repository.js';
 
 const REPOSITORIES = [
   ProjectRepository,
@@ -52,6 +53,7 @@ const REPOSITORIES = [
   DeliveryRepository,
   NotificationGroupRepository,
   ConsoleSessionRepository,
+  ProjectOverviewRepository,
 ];
 
 @Global()
