@@ -30,9 +30,15 @@ describe('console in headless Chromium', { skip: !fs.existsSync(CHROMIUM) && `${
   const foreignRequests: string[] = [];
   const requestedUrls: string[] = [];
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'assay-console-'));
+  let printed = '';
 
   before(async () => {
-    const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
+    const sink = new Writable({
+      write: (chunk: Buffer, _encoding, done) => {
+        printed += chunk.toString();
+        done();
+      },
+    });
     outcome = await runDemo({
       serve: false,
       out: sink,
@@ -49,6 +55,7 @@ describe('console in headless Chromium', { skip: !fs.existsSync(CHROMIUM) && `${
       },
     });
     origin = outcome.urls.api;
+    assert.ok(printed.includes(`Console        ${origin}/`), 'the demo prints the console URL');
     keys = (outcome.steps as { keys: typeof keys }).keys;
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     browser = await chromium.launch({
