@@ -157,7 +157,7 @@ describe('console in headless Chromium', { skip: !fs.existsSync(CHROMIUM) && `${
   it('acknowledges an alert in place, and shows a change made elsewhere without a reload', async () => {
     const { page, problems } = await signIn(keys.owner);
     await page.goto(`${origin}/console/alerts?status=firing`);
-    await page.waitForFunction(`document.querySelector('table[data-live-alerts]')?.dataset.live === 'connected'`);
+    await page.locator('table[data-live-alerts][data-live="connected"]').waitFor();
     const rows = page.locator('tr[data-status="firing"]');
     assert.ok((await rows.count()) >= 2, `firing alerts: ${await rows.count()}`);
     await page.evaluate('window.stillHere = true');
@@ -200,7 +200,7 @@ describe('console in headless Chromium', { skip: !fs.existsSync(CHROMIUM) && `${
     })()`);
     await page.addScriptTag({ url: '/console/assets/console.js' });
     await page.evaluate(`document.dispatchEvent(new Event('DOMContentLoaded'))`);
-    await page.waitForFunction(`document.getElementById('checkpoint-verdict')?.dataset.verified === 'false'`);
+    await page.locator('#checkpoint-verdict[data-verified="false"]').waitFor();
     assert.deepEqual(await seriousViolations(page), []);
     assert.deepEqual(problems, []);
   });

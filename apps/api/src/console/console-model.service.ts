@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
-  BaselineRepository, GateRepository, ModelRepository, ReportRepository,
+  BaselineRepository, GateRepository, ModelRepository, ProjectOverviewRepository, ReportRepository,
   type BaselineEntity, type GateDecisionEntity, type ModelEntity, type ModelVersionEntity, type ReportSeriesRow,
 } from '@assay/db';
 import { ModelsService } from '@assay/models';
@@ -26,6 +26,8 @@ export interface ModelPage {
   period: { name: PeriodName; from: Date; to: Date };
   versions: ModelVersionEntity[];
   status: ModelStatus;
+  /** The charts' time axis: from the period's first run (or its start) to its end. */
+  chart: { from: Date; to: Date };
   series: Map<string, ReportSeriesRow[]>;
   baseline: BaselineEntity | null;
   distributions: SignalDistribution[];
@@ -50,14 +52,17 @@ export class ConsoleModelService {
     private readonly gates: GateRepository,
     private readonly builder: ReportBuilder,
     private readonly windows: WindowReader,
+    private readonly overview: ProjectOverviewRepository,
   ) {}
 
   async read(principal: Principal, name: string, period: ModelPage['period']): Promise<ModelPage> {
     const model = await this.models.get(principal, name);
+    const firstRun = await this.overview.firstRunSince(model.id, period.from);
+    const chart = { from: firstRun && firstRun > period.from ? new Date(firstRun.getTime() - 1000) : period.from, to: period.to };
     const [versions, status, seriesRows, baselines, gateDecisions, economics] = await Promise.all([
       this.modelRows.listVersions(model.id),
       this.runs.status(principal.projectId!, model.name),
-      this.reports.checkRunSeries(model.id, period.from, period.to, SERIES_BUCKETS),
+      this.reports.checkRunSeries(model.id, chart.from, chart.to, SERIES_BUCKETS),
       this.baselines.listByModel(model.id),
       this.gates.listInPeriod(model.id, period.from, period.to),
       this.builder.economics(model, period.from, period.to),
@@ -72,7 +77,7 @@ export class ConsoleModelService {
     const baseline = latestBaseline(baselines, production);
     const signals = [...new Set(status.monitors.flatMap((m) => (m.monitor.kind === 'drift' && m.monitor.signal ? [m.monitor.signal] : [])))];
     const distributions = await this.distributions(model, baseline, production, signals, period);
-    return { model, period, versions, status, series, baseline, distributions, gateDecisions, economics };
+    return { model, period, versions, status, chart, series, baseline, distributions, gateDecisions, economics };
   }
 
   // The baseline's profile beside the period's traffic of the production version (all traffic while none is).

@@ -50,6 +50,15 @@ export class ProjectOverviewRepository {
     return rows.map((r) => ({ monitorId: r.id, modelId: r.model_id, kind: r.kind, verdict: r.verdict, windowTo: r.window_to }));
   }
 
+  /** When the model's first check run at or after `since` ended, so that a chart need not start on an empty stretch. */
+  async firstRunSince(modelId: string, since: Date): Promise<Date | null> {
+    const [row] = await this.dataSource.query<Array<{ first: Date | null }>>(
+      `SELECT min(window_to) AS first FROM check_runs WHERE model_id = $1 AND window_to >= $2`,
+      [modelId, since],
+    );
+    return row?.first ?? null;
+  }
+
   async openAlertCounts(projectId: string): Promise<Map<string, number>> {
     const rows = await this.dataSource.query<Array<{ model_id: string; n: string }>>(
       `SELECT model_id, count(*) AS n FROM alerts WHERE project_id = $1 AND status <> 'resolved' GROUP BY model_id`,

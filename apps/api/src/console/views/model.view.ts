@@ -18,7 +18,7 @@ export function modelView(context: PageContext, data: ModelPage): Html {
     return html`<section class="monitor" data-monitor-id="${m.id}" aria-labelledby="m-${m.id}">
 <h3 id="m-${m.id}">${m.name} ${latest ? stateBadge(latest.verdict) : stateBadge('unchecked')}</h3>
 <p class="muted">${m.kind === 'policy' ? html`rule <code>${m.rule}</code>` : html`signal <code>${m.signal}</code>, method ${m.method}, threshold ${num(m.threshold)}`} · every ${num(m.scheduleSeconds)} s · ${m.enabled ? 'enabled' : 'disabled'}</p>
-${seriesChart({ monitorId: m.id, label: m.name, method: m.method, threshold: m.threshold, from: period.from, to: period.to, rows: data.series.get(m.id) ?? [] })}
+${seriesChart({ monitorId: m.id, label: m.name, method: m.method, threshold: m.threshold, from: data.chart.from, to: data.chart.to, rows: data.series.get(m.id) ?? [] })}
 ${latest ? html`<p class="explanation"><b>Latest verdict (${when(latest.windowTo)}):</b> ${latest.reason || latest.verdict} <a href="/console/runs/${latest.id}">run details</a></p>` : html`<p class="muted">Not run yet.</p>`}
 </section>`;
   };
@@ -27,7 +27,7 @@ ${latest ? html`<p class="explanation"><b>Latest verdict (${when(latest.windowTo
     model.name,
     html`<p class="muted">Owner ${model.owner ?? '—'} · risk tier ${model.riskTier} · ${stateBadge(data.status.state)}${model.description ? html` · ${model.description}` : ''}</p>
 <form method="get" class="inline period"><label for="period">Period</label> <select id="period" name="period">${periods}</select> <button type="submit">Show</button></form>
-<p class="muted">${when(period.from)} to ${when(period.to)}</p>
+<p class="muted">${when(period.from)} to ${when(period.to)}${data.chart.from > period.from ? html`; the charts start at the period's first check run, ${when(data.chart.from)}` : ''}</p>
 <h2>Versions and lifecycle</h2>
 ${data.versions.length === 0 ? html`<p class="muted">No versions registered.</p>` : html`<table><thead><tr><th scope="col">version</th><th scope="col">lifecycle</th><th scope="col">artifact digest</th><th scope="col">created</th><th scope="col">last change</th></tr></thead><tbody>${data.versions.map(
       (v) => html`<tr><th scope="row">${v.version}</th><td><span class="lifecycle ${v.lifecycle}">${v.lifecycle}</span></td><td><code>${v.artifactDigest ?? '—'}</code></td><td>${when(v.createdAt)}</td><td>${when(v.updatedAt)}</td></tr>`,
