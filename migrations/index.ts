@@ -13,6 +13,7 @@ import { SamplePartitionsAsOwner1764320095000 } from './1764320095000-SamplePart
 import { ArtifactDigestAlgorithms1764320100000 } from './1764320100000-ArtifactDigestAlgorithms.js';
 import { MonitorVersionScope1764320110000 } from './1764320110000-MonitorVersionScope.js';
 import { NotificationRecoveryIndexes1764320100600 } from './1764320100600-NotificationRecoveryIndexes.js';
+import { ConsoleSessions1764320120000 } from './1764320120000-ConsoleSessions.js';
 
 export { LEDGER_OWNER_ROLE } from './1764320020000-Ledger.js';
 
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   ArtifactDigestAlgorithms1764320100000,
   NotificationRecoveryIndexes1764320100600,
   MonitorVersionScope1764320110000,
+  ConsoleSessions1764320120000,
 ];
