@@ -11,7 +11,9 @@ import { AlertLedgerIndex1764320080000 } from './1764320080000-AlertLedgerIndex.
 import { GenAiClientMetrics1764320090000 } from './1764320090000-GenAiClientMetrics.js';
 import { SamplePartitionsAsOwner1764320095000 } from './1764320095000-SamplePartitionsAsOwner.js';
 import { ArtifactDigestAlgorithms1764320100000 } from './1764320100000-ArtifactDigestAlgorithms.js';
+import { MonitorVersionScope1764320110000 } from './1764320110000-MonitorVersionScope.js';
 import { NotificationRecoveryIndexes1764320100600 } from './1764320100600-NotificationRecoveryIndexes.js';
+import { ConsoleSessions1764320120000 } from './1764320120000-ConsoleSessions.js';
 
 export { LEDGER_OWNER_ROLE } from './1764320020000-Ledger.js';
 
@@ -31,4 +33,6 @@ export const MIGRATIONS = [
   SamplePartitionsAsOwner1764320095000,
   ArtifactDigestAlgorithms1764320100000,
   NotificationRecoveryIndexes1764320100600,
+  MonitorVersionScope1764320110000,
+  ConsoleSessions1764320120000,
 ];

@@ -17,7 +17,7 @@ export class CheckRunFeeder {
     if (!model) throw new Error(`model ${modelName} not found`);
     const monitor = await this.get(MonitorRepository).create({
       projectId: this.projectId, modelId: model.id, name, kind: 'drift', signal: 'latency_ms', method: 'ks', threshold: 0.05, rule: null,
-      windowType: 'time', windowSize: 3600, minSamples: 1, severity, scheduleSeconds: 3600, version: null, baselineId: null, enabled: false,
+      windowType: 'time', windowSize: 3600, minSamples: 1, severity, scheduleSeconds: 3600, versionScope: 'all', versions: null, baselineId: null, enabled: false,
     });
     return { modelId: model.id, monitorId: monitor.id, severity };
   }
@@ -27,7 +27,7 @@ export class CheckRunFeeder {
     const [run] = await this.get(CheckRunRepository).insertRuns(
       [{
         projectId: this.projectId, modelId: target.modelId, monitorId: target.monitorId, kind: 'drift', trigger: 'manual', signal: 'latency_ms',
-        version: 'v1', windowFrom: new Date(windowTo.getTime() - 3_600_000), windowTo, method: 'ks', statistic: 0.4, pValue: verdict === 'ok' ? 0.5 : 0.001,
+        version: 'v1', versionScope: 'list', versions: ['v1'], windowFrom: new Date(windowTo.getTime() - 3_600_000), windowTo, method: 'ks', statistic: 0.4, pValue: verdict === 'ok' ? 0.5 : 0.001,
         adjustedPValue: null, correction: 'none', threshold: 0.05, effectSize: 0.4, nReference: 100, nCurrent: 100, exact: true, errorBound: null,
         verdict, reason: verdict === 'ok' ? 'p = 0.5 ≥ 0.05' : 'p = 0.001 < 0.05', baselineId: null, referenceDigest: null, currentDigest: null, details: {}, severity: target.severity,
       }],

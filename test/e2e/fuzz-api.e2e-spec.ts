@@ -1,7 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { JsonFuzzer, call, seedProject, startTestAssay, uniqueName, type Json, type SeededProject, type TestAssay } from '@assay/testing';
+import {
+  ADVERSARIAL_OUTPUTS, JsonFuzzer, REGEX_REFUSAL, call, otlpOutputsRequest, pathologicalPatterns, seedProject, startTestAssay, uniqueName,
+  type Json, type SeededProject, type TestAssay,
+} from '@assay/testing';
 
 // Seeded and bounded here; `npm run fuzz` runs the same with many more cases.
 const CASES = Number(process.env.ASSAY_FUZZ_CASES ?? 12);
@@ -167,5 +170,48 @@ describe('API fuzzing: deep nesting', () => {
     }
     assert.deepEqual(failures, []);
     assert.equal((await call('GET', `${assay.apiUrl}/healthz`)).status, 200);
+  });
+});
+
+describe('API fuzzing: pathological regexes as custom signals are accepted or refused with 400, and the ingest stays responsive', () => {
+  let assay: TestAssay;
+  let project: SeededProject;
+  const model = uniqueName('fuzz-regex');
+
+  before(async () => {
+    assay = await startTestAssay({ apps: ['api', 'ingest'], env: { ASSAY_RATE_LIMIT_PER_MINUTE: '0', ASSAY_INGEST_THREADS: '0' } });
+    project = await seedProject(assay);
+    await call('POST', `${assay.apiUrl}/v1/models`, { key: project.keys.owner.key, json: { name: model } });
+  });
+  after(() => assay.close());
+
+  it('answers every generated pattern with 200 or a 400 naming why, and every export of an adversarial output with 200 while /healthz answers within 1 s', async () => {
+    const fuzzer = new JsonFuzzer(SEED);
+    const failures: string[] = [];
+    let accepted = 0;
+    for (const pattern of pathologicalPatterns(SEED, CASES * 2)) {
+      const flags = fuzzer.pick(['', 'i', 'm', 's', 'is', 'u', 'g']);
+      const signal = { name: 'fuzzed', kind: fuzzer.pick(['numeric', 'categorical']), source: { type: 'regex_match', pattern, ...(flags ? { flags } : {}), target: fuzzer.pick(['output_text', 'input_text']) } };
+      const response = await call<{ message?: string }>('PATCH', `${assay.apiUrl}/v1/models/${model}`, { key: project.keys.owner.key, json: { customSignals: [signal] } });
+      if (response.status === 400) {
+        if (!REGEX_REFUSAL.test(response.body.message ?? '') && !/source\.flags may only contain i, m, s and u/.test(response.body.message ?? '')) {
+          failures.push(`/${pattern}/${flags} → 400 without a reason: ${response.text.slice(0, 200)}`);
+        }
+        continue;
+      }
+      if (response.status !== 200) {
+        failures.push(`/${pattern}/${flags} → ${response.status} ${response.text.slice(0, 200)}`);
+        continue;
+      }
+      accepted++;
+      const outputs = [fuzzer.pick(ADVERSARIAL_OUTPUTS), fuzzer.pick(ADVERSARIAL_OUTPUTS)];
+      const started = Date.now();
+      const exported = await call('POST', `${assay.ingestUrl}/v1/traces`, { key: project.keys.ingest.key, body: otlpOutputsRequest(model, outputs).body, headers: { 'content-type': 'application/json' } });
+      if (exported.status !== 200) failures.push(`/${pattern}/${flags}: export → ${exported.status} ${exported.text.slice(0, 200)}`);
+      const health = await call('GET', `${assay.ingestUrl}/healthz`, { signal: AbortSignal.timeout(1000) }).catch(() => null);
+      if (health?.status !== 200) failures.push(`/${pattern}/${flags}: /healthz did not answer within 1 s of an export that took ${Date.now() - started} ms`);
+    }
+    assert.deepEqual(failures, []);
+    assert.ok(accepted > 0, 'some generated patterns were accepted and ran');
   });
 });

@@ -135,6 +135,32 @@ describe('OTLP logs and metrics', () => {
     assert.equal(signals?.asks_question, 1);
   });
 
+  it('refuses, by partialSuccess, the log records past the project\'s 10,000 waiting for their spans', async () => {
+    const crowded = await seedProject(assay);
+    const orphans = (count: number): ReturnType<InMemoryLogRecordExporter['getFinishedLogRecords']> => {
+      const exporter = new InMemoryLogRecordExporter();
+      const logger = new LoggerProvider({ resource, processors: [new SimpleLogRecordProcessor({ exporter })] }).getLogger('@opentelemetry/instrumentation-openai');
+      const tracer = new BasicTracerProvider().getTracer('orphans');
+      for (let i = 0; i < count; i++) {
+        // Spans that are never exported: their records can only wait.
+        const span = tracer.startSpan('chat');
+        logger.emit({ eventName: 'gen_ai.choice', context: trace.setSpan(context.active(), span), body: { index: 0, finish_reason: 'stop', message: { content: 'ok' } } });
+      }
+      return exporter.getFinishedLogRecords();
+    };
+    const send = (body: Uint8Array, contentType: string): Promise<Response> =>
+      fetch(`${assay.ingestUrl}/v1/logs`, { method: 'POST', headers: { Authorization: `Bearer ${crowded.keys.ingest.key}`, 'Content-Type': contentType }, body });
+    for (let sent = 0; sent < 10_000; sent += 2_500) {
+      const filled = await send(ProtobufLogsSerializer.serializeRequest(orphans(2_500))!, 'application/x-protobuf');
+      assert.equal(filled.status, 200, await filled.clone().text());
+    }
+    const past = await send(JsonLogsSerializer.serializeRequest(orphans(3))!, 'application/json');
+    assert.equal(past.status, 200);
+    const answer = (await past.json()) as { partialSuccess?: { rejectedLogRecords: string | number; errorMessage: string } };
+    assert.equal(Number(answer.partialSuccess?.rejectedLogRecords), 3);
+    assert.match(answer.partialSuccess!.errorMessage, /has not arrived and the project already holds 10000 evaluations waiting for theirs/);
+  });
+
   it('acknowledges GenAI client metrics and any other metric', async () => {
     const exporter = new InMemoryMetricExporter(AggregationTemporality.DELTA);
     const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 60_000 });

@@ -121,6 +121,37 @@ describe(IngestRepository.name, () => {
     assert.equal(left.n, 0);
   });
 
+  it('profiles only the signals a late record adds to its sample, keeping the ones it had', async () => {
+    const span = sample(modelId, { signals: { latency_ms: 90, finish_reason: 'stop' } });
+    await sut.write(batchOf(projectId, modelId, [span], { counts: [] }), recordingProfiler);
+    profiled.length = 0;
+    const joined = await sut.write(
+      batchOf(projectId, modelId, [], {
+        counts: [],
+        lateEvaluations: [{ traceId: span.traceId, parentSpanId: span.spanId, responseId: null, signals: { finish_reason: 'length', output_chars: 12 } }],
+      }),
+      recordingProfiler,
+    );
+    assert.equal(joined.evaluationsAttached, 1);
+    assert.deepEqual(profiled.flat().map((v) => v.signals), [{ output_chars: 12 }]);
+    const stored = await samples.listRecent(modelId, { limit: 50 });
+    assert.deepEqual(stored.find((s) => s.spanId === span.spanId)?.signals, { latency_ms: 90, finish_reason: 'stop', output_chars: 12 });
+  });
+
+  it('keeps evaluations up to the project\'s pending limit and refuses the rest, each by its span', async () => {
+    const project = (await new ProjectRepository(dataSource).create(`ingest-pending-${hex(4)}`)).id;
+    const model = (await new ModelRepository(dataSource).create({ projectId: project, name: 'gpt-4o' })).id;
+    const evaluations = Array.from({ length: 5 }, () => ({ traceId: hex(16), parentSpanId: hex(8), responseId: null, signals: { 'eval.relevance.score': 0.5 } }));
+    const first = await sut.write(batchOf(project, model, [], { counts: [], lateEvaluations: evaluations.slice(0, 2), maxPendingPerProject: 3 }), recordingProfiler);
+    assert.deepEqual([first.evaluationsPending, first.refused.length], [2, 0]);
+    const second = await sut.write(batchOf(project, model, [], { counts: [], lateEvaluations: evaluations.slice(2), maxPendingPerProject: 3 }), recordingProfiler);
+    assert.equal(second.evaluationsPending, 1);
+    assert.deepEqual(second.refused.map((r) => [r.traceId, r.spanId, r.spans]), evaluations.slice(3).map((e) => [e.traceId, e.parentSpanId, 1]));
+    assert.match(second.refused[0].reason, /has not arrived and the project already holds 3 evaluations waiting for theirs/);
+    const kept = await dataSource.query<Array<{ parent_span_id: string }>>(`SELECT parent_span_id FROM pending_evaluations WHERE project_id = $1 ORDER BY id`, [project]);
+    assert.deepEqual(kept.map((r) => r.parent_span_id), evaluations.slice(0, 3).map((e) => e.parentSpanId));
+  });
+
   it('joins spans and their evaluations written at the same moment, by two writers, each exactly once', async () => {
     const other = new IngestRepository(dataSource);
     const spans: SampleToWrite[] = [];

@@ -9,3 +9,4 @@ export * from './database.js';
 export * from './database-roles.js';
 export * from './packed-cli.js';
 export * from './raw-http.js';
+export * from './pathological-regex.js';

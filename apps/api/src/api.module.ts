@@ -13,6 +13,7 @@ import { AlertsApiModule } from './alerts/alerts-api.module.js';
 import { SubscriptionsApiModule } from './subscriptions/subscriptions-api.module.js';
 import { GatesApiModule } from './gates/gates-api.module.js';
 import { ReportsApiModule } from './reports/reports-api.module.js';
+import { ConsoleModule } from './console/console.module.js';
 
 export const API_FEATURES = [
   ProjectsModule,
@@ -27,6 +28,7 @@ export const API_FEATURES = [
   SubscriptionsApiModule,
   GatesApiModule,
   ReportsApiModule,
+  ConsoleModule,
 ];
 
 @Module({})

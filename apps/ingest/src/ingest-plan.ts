@@ -1,5 +1,8 @@
 import type { CountToWrite, LateEvaluation, SampleToWrite, UnmatchedToWrite } from '@assay/db';
-import { decodeTraceRequest, evaluationSignals, extractInferences, modelBaseName, modelNameCandidates, type InferenceRecord, type OtlpFormat, type TokenPrice } from '@assay/otlp';
+import {
+  CustomSignalBudget, decodeTraceRequest, evaluationSignals, extractInferences, modelBaseName, modelNameCandidates,
+  type CustomSignalSkipReason, type InferenceRecord, type OtlpFormat, type TokenPrice,
+} from '@assay/otlp';
 import { SpanMatcher, coinSays, inferenceSignals, priceKey, type CompiledModel, type ProjectCatalog } from '@assay/models';
 
 const MINUTE_MS = 60_000;
@@ -42,11 +45,13 @@ export interface IngestPlan {
   lateEvaluations: LateEvaluation[];
   /** Model names to register before planning again; empty unless asked for. */
   unknownModels: string[];
+  /** regex_match signals left without a value: the request's regex time was spent, or the stored pattern is one the engine refuses. */
+  customSignalSkips: Record<CustomSignalSkipReason, number>;
 }
 
 const minuteOf = (ms: number): number => ms - (((ms % MINUTE_MS) + MINUTE_MS) % MINUTE_MS);
 
-function sampleOf(record: InferenceRecord, model: CompiledModel, version: string, catalog: ProjectCatalog): SampleToWrite {
+function sampleOf(record: InferenceRecord, model: CompiledModel, version: string, catalog: ProjectCatalog, budget: CustomSignalBudget): SampleToWrite {
   return {
     modelId: model.id,
     version,
@@ -56,7 +61,7 @@ function sampleOf(record: InferenceRecord, model: CompiledModel, version: string
     parentSpanId: record.parentSpanId,
     responseId: record.responseId,
     serviceName: record.serviceName ?? UNKNOWN_SERVICE,
-    signals: inferenceSignals(record, { customSignals: model.customSignals, energy: model.energy, price: priceOf(record, catalog) }),
+    signals: inferenceSignals(record, { customSignals: model.customSignals, energy: model.energy, price: priceOf(record, catalog), budget }),
   };
 }
 
@@ -90,6 +95,7 @@ export function planIngest(body: Uint8Array, format: OtlpFormat, catalog: Projec
   const counts = new Map<string, CountToWrite>();
   const unmatched = new Map<string, UnmatchedToWrite>();
   const unknownModels = new Set<string>();
+  const budget = new CustomSignalBudget();
   let matched = 0;
   // Spans of one request nearly always share model, version and minute: the last count is reused
   // without building its key.
@@ -119,7 +125,7 @@ export function planIngest(body: Uint8Array, format: OtlpFormat, catalog: Projec
     }
     last.seen++;
     if (!coinSays(model.sampling, options.random)) continue;
-    candidates.push({ sample: sampleOf(record, model, version, catalog), minuteMs, maxPerMinute: model.sampling.maxPerMinute });
+    candidates.push({ sample: sampleOf(record, model, version, catalog, budget), minuteMs, maxPerMinute: model.sampling.maxPerMinute });
   }
   return {
     inferences: extracted.inferences.length,
@@ -133,5 +139,6 @@ export function planIngest(body: Uint8Array, format: OtlpFormat, catalog: Projec
       .filter((e) => e.inferenceSpanId === null)
       .map((e) => ({ traceId: e.traceId, parentSpanId: e.parentSpanId, responseId: e.responseId, signals: evaluationSignals([e]) })),
     unknownModels: [...unknownModels],
+    customSignalSkips: budget.skipped,
   };
 }

@@ -2,7 +2,10 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '@assay/config';
 import { ClientMetricsRepository, IngestRepository, type ClientMetricPointToFold, type CountToWrite, type LateEvaluation, type SampleToWrite } from '@assay/db';
-import { decodeLogsRequest, decodeMetricsRequest, genAiClientMetricPoints, genAiLogEvents, type GenAiLogRecordInput, type LogsPartialSuccess, type MetricsPartialSuccess, type OtlpFormat, type PartialSuccess, type SignalValues } from '@assay/otlp';
+import {
+  CustomSignalBudget, decodeLogsRequest, decodeMetricsRequest, genAiClientMetricPoints, genAiLogEvents,
+  type CustomSignalSkipReason, type GenAiLogRecordInput, type LogsPartialSuccess, type MetricsPartialSuccess, type OtlpFormat, type PartialSuccess, type SignalValues,
+} from '@assay/otlp';
 import { ModelCatalog, ModelsService, SpanMatcher, buildProfiles, capKey, type CapDemand, type ProjectCatalog } from '@assay/models';
 import { LOGGER, counter } from '@assay/common';
 import { planIngest, priceOf, type IngestPlan } from './ingest-plan.js';
@@ -22,6 +25,11 @@ const clientMetricPointsCounter = counter(
   'GenAI client metric points: folded into model totals, matching no model, or refused at the per-project series limit',
   ['outcome'],
 );
+const customSignalSkipsCounter = counter(
+  'assay_ingest_custom_signal_skips_total',
+  'regex_match signal values left out: the request spent its regex time (budget), or the stored pattern is one the regex engine refuses (unsupported_pattern)',
+  ['reason'],
+);
 const MAX_METRIC_SERIES_PER_PROJECT = 10_000;
 const MINUTE_MS = 60_000;
 const GENAI_CLIENT_METRICS: ReadonlySet<string> = new Set([
@@ -38,6 +46,10 @@ export interface IngestOutcome {
   inferences: number;
   sampled: number;
   stored: number;
+}
+
+function countSkips(skips: Record<CustomSignalSkipReason, number>): void {
+  for (const [reason, count] of Object.entries(skips)) if (count > 0) customSignalSkipsCounter.inc({ reason }, count);
 }
 
 /**
@@ -83,6 +95,7 @@ export class IngestService implements OnModuleDestroy {
       catalog = await this.catalog.forProject(projectId);
       plan = await this.plan(projectId, catalog, body, format, nowMs, false);
     }
+    countSkips(plan.customSignalSkips);
     if (plan.inferences === 0 && plan.lateEvaluations.length === 0) return { inferences: 0, sampled: 0, stored: 0, ...refusals(plan.rejected, plan.reasons) };
 
     const counts = new Map<string, CountToWrite>();
@@ -129,16 +142,18 @@ export class IngestService implements OnModuleDestroy {
     if (events.spans.length === 0) return {};
     const catalog = await this.catalog.forProject(projectId);
     const withContentSignals = catalog.models.filter((m) => m.contentSignals !== null);
+    const budget = new CustomSignalBudget();
     const lateEvaluations = events.spans.map((span): LateEvaluation => {
       const evaluation: LateEvaluation = { traceId: span.traceId, parentSpanId: span.spanId, responseId: null, signals: span.signals };
       if (withContentSignals.length === 0 || (span.outputText === null && span.inputText === null)) return evaluation;
       const byModel: Record<string, SignalValues> = {};
       for (const model of withContentSignals) {
-        const values = model.contentSignals!(span);
+        const values = model.contentSignals!(span, budget);
         if (Object.keys(values).length > 0) byModel[model.id] = values;
       }
       return Object.keys(byModel).length > 0 ? { ...evaluation, signalsByModel: byModel } : evaluation;
     });
+    countSkips(budget.skipped);
     const pending = lateEvaluations.filter((e) => Object.keys(e.signals).length > 0 || e.signalsByModel !== undefined);
     if (pending.length === 0) return {};
     const { refused } = await this.writer.write(

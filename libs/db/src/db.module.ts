@@ -24,6 +24,8 @@ import { SubscriptionRepository } from './repositories/subscription.repository.j
 import { SilenceRepository } from './repositories/silence.repository.js';
 import { DeliveryRepository } from './repositories/delivery.repository.js';
 import { NotificationGroupRepository } from './repositories/alert-notification.repository.js';
+import { ConsoleSessionRepository } from './repositories/console-session.repository.js';
+import { ProjectOverviewRepository } from './repositories/project-overview.repository.js';
 
 const REPOSITORIES = [
   ProjectRepository,
@@ -50,6 +52,8 @@ const REPOSITORIES = [
   SilenceRepository,
   DeliveryRepository,
   NotificationGroupRepository,
+  ConsoleSessionRepository,
+  ProjectOverviewRepository,
 ];
 
 @Global()

@@ -245,12 +245,12 @@ export class GatesService {
     const to = window ? new Date(window.to) : new Date();
     const from = window ? new Date(window.from) : new Date(to.getTime() - DEFAULT_WINDOW_MS);
     if (!(from < to)) throw badInput('window.from must be before window.to');
-    const samples = await this.windows.samplesInWindow(modelId, version, from, to, EXACT_EVIDENCE_MAX + 1);
+    const samples = await this.windows.samplesInWindow(modelId, [version], from, to, EXACT_EVIDENCE_MAX + 1);
     const exact = samples.length <= EXACT_EVIDENCE_MAX;
     const profiles = exact
       ? profilesOfSamples(samples)
-      : mergeProfileRows(await this.windows.allProfileRows(modelId, version, from, to));
-    const count = exact ? samples.length : await this.windows.sampledCount(modelId, version, from, to);
+      : mergeProfileRows(await this.windows.allProfileRows(modelId, [version], from, to));
+    const count = exact ? samples.length : await this.windows.sampledCount(modelId, [version], from, to);
     return {
       count,
       profiles,

@@ -1,12 +1,14 @@
-import { builtInSignals, costUsd, type CustomSignalSpec, type InferenceRecord, type SignalValues, type TokenPrice } from '@assay/otlp';
+import { builtInSignals, costUsd, type CustomSignalBudget, type CustomSignals, type CustomSignalSpec, type InferenceRecord, type SignalValues, type TokenPrice } from '@assay/otlp';
 import type { EnergyConfig } from '@assay/db';
 
-export type CompiledSignals = (record: InferenceRecord) => SignalValues;
+export type CompiledSignals = CustomSignals;
 
 export interface SignalContext {
   customSignals: CompiledSignals | null;
   energy: EnergyConfig | null;
   price: TokenPrice | null;
+  /** The regex time left to the request this inference came in. */
+  budget?: CustomSignalBudget;
 }
 
 /**
@@ -25,7 +27,7 @@ export function inferenceSignals(record: InferenceRecord, context: SignalContext
     signals.energy_wh = wh;
     signals.co2e_g = wh * context.energy.gCo2ePerWh;
   }
-  if (context.customSignals) Object.assign(signals, context.customSignals(record));
+  if (context.customSignals) Object.assign(signals, context.customSignals(record, context.budget));
   return signals;
 }
 

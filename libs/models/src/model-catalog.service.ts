@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Injectable } from '@nestjs/common';
-import { compileContentSignals, compileCustomSignals, normaliseProvider, type CallContent, type SignalValues, type TokenPrice } from '@assay/otlp';
+import { compileContentSignals, compileCustomSignals, normaliseProvider, type ContentSignals, type TokenPrice } from '@assay/otlp';
 import { ModelRepository, PriceCatalogRepository, ProjectRepository, type ModelEntity } from '@assay/db';
 import type { CompiledSignals } from './inference-signals.js';
 import { SpanMatcher, type MatchableModel } from './span-matcher.js';
@@ -10,7 +10,7 @@ export interface CompiledModel extends MatchableModel {
   energy: ModelEntity['energy'];
   customSignals: CompiledSignals | null;
   /** The custom signals computed from text alone, for content that GenAI log records carry apart from the span. */
-  contentSignals: ((content: CallContent) => SignalValues) | null;
+  contentSignals: ContentSignals | null;
 }
 
 /** A project's catalog as plain data: what `compileCatalog` builds from, and what crosses to a thread. */

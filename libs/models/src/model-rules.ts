@@ -2,6 +2,9 @@ import { InvalidCustomSignalError, validateCustomSignal, type CustomSignalSpec }
 import type { EnergyConfig, ModelMatch, SamplingConfig } from '@assay/db';
 
 export const MAX_CUSTOM_SIGNALS = 50;
+// Each instruction costs about 200 bytes in every process that ingests the model, and compiling
+// them costs time: a few large patterns are fine, fifty are not.
+export const MAX_REGEX_PROGRAM_SIZE_PER_MODEL = 20_000;
 export const MAX_MATCH_ENTRIES = 50;
 // Far above what one ingest process stores in a minute (bench:ingest), so no real cap is refused.
 export const MAX_SAMPLES_PER_MINUTE = 10_000_000;
@@ -45,12 +48,16 @@ export function modelConfigProblem(config: {
   if (customSignals) {
     if (customSignals.length > MAX_CUSTOM_SIGNALS) return `at most ${MAX_CUSTOM_SIGNALS} custom signals`;
     const names = new Set<string>();
+    let programSize = 0;
     for (const spec of customSignals) {
       try {
-        validateCustomSignal(spec);
+        programSize += validateCustomSignal(spec).regexProgramSize;
       } catch (error) {
         if (error instanceof InvalidCustomSignalError) return error.message;
         throw error;
+      }
+      if (programSize > MAX_REGEX_PROGRAM_SIZE_PER_MODEL) {
+        return `custom signal "${spec.name}": the patterns of regex_match signals compile to more than ${MAX_REGEX_PROGRAM_SIZE_PER_MODEL} instructions together (large counted repeats multiply their size)`;
       }
       if (names.has(spec.name)) return `custom signal "${spec.name}": defined twice`;
       if (spec.name === 'energy_wh' || spec.name === 'co2e_g') return `custom signal "${spec.name}": name is taken by a built-in signal`;

@@ -73,9 +73,9 @@ export class BaselinesService {
   }
 
   private async windowProfiles(modelId: string, version: string, from: Date, to: Date): Promise<Map<string, SignalProfile>> {
-    const samples = await this.windows.samplesInWindow(modelId, version, from, to, CAPTURE_EXACT_MAX + 1);
+    const samples = await this.windows.samplesInWindow(modelId, [version], from, to, CAPTURE_EXACT_MAX + 1);
     if (samples.length <= CAPTURE_EXACT_MAX) return profilesOfSamples(samples);
-    return mergeProfileRows(await this.windows.allProfileRows(modelId, version, from, to));
+    return mergeProfileRows(await this.windows.allProfileRows(modelId, [version], from, to));
   }
 
   private async store(

@@ -20,6 +20,28 @@ const checkRuns = counter('assay_check_runs_total', 'Check runs stored, by kind 
 const finite = (value: number | null | undefined): number | null =>
   value === null || value === undefined || !Number.isFinite(value) ? null : value;
 
+interface ResolvedScope {
+  /** The versions whose traffic is judged; null for all traffic. */
+  versions: readonly string[] | null;
+  /** Said in the run's reason when the scope could not be applied as set. */
+  note: string | null;
+}
+
+/** A monitor's version scope as it applies now: 'production' follows promotions. */
+export function resolveScope(monitor: Pick<MonitorEntity, 'versionScope' | 'versions'>, productionVersion: string | null): ResolvedScope {
+  switch (monitor.versionScope) {
+    case 'all':
+      return { versions: null, note: null };
+    case 'list':
+      return { versions: monitor.versions ?? [], note: null };
+    case 'production':
+      // A model nobody has promoted yet has no production traffic to tell apart: all of it is judged.
+      return productionVersion === null
+        ? { versions: null, note: 'no version of the model is in production, so all its traffic was judged' }
+        : { versions: [productionVersion], note: null };
+  }
+}
+
 interface Evaluated {
   run: NewCheckRun;
   drift: DriftResult | null;
@@ -74,24 +96,38 @@ export class CheckRunner {
   private async evaluateAll(monitors: MonitorEntity[], end: Date, trigger: 'schedule' | 'manual'): Promise<Evaluated[]> {
     const windowCache = new Map<string, Promise<WindowData>>();
     const baselineCache = new Map<string, Promise<BaselineEntity | null>>();
+    const productionCache = new Map<string, Promise<string | null>>();
+    const productionOf = (modelId: string): Promise<string | null> => {
+      if (!productionCache.has(modelId)) productionCache.set(modelId, this.windowRows.productionVersion(modelId));
+      return productionCache.get(modelId)!;
+    };
     const results: Evaluated[] = [];
     for (const monitor of monitors) {
       const spec = windowOf(monitor);
-      const windowKey = `${monitor.version ?? ''}|${spec.type}|${monitor.windowSize}`;
-      if (!windowCache.has(windowKey)) windowCache.set(windowKey, this.windows.read(monitor.modelId, monitor.version, spec, end));
-      const baselineKey = `${monitor.baselineId ?? ''}|${monitor.version ?? ''}`;
-      if (!baselineCache.has(baselineKey)) baselineCache.set(baselineKey, this.baselineFor(monitor));
+      const scope = resolveScope(monitor, await productionOf(monitor.modelId));
+      const versionsKey = scope.versions?.join('\u0000') ?? '*';
+      const windowKey = `${versionsKey}|${spec.type}|${monitor.windowSize}`;
+      if (!windowCache.has(windowKey)) windowCache.set(windowKey, this.windows.read(monitor.modelId, scope.versions, spec, end));
+      const baselineKey = `${monitor.baselineId ?? ''}|${versionsKey}`;
+      if (!baselineCache.has(baselineKey)) baselineCache.set(baselineKey, this.baselineFor(monitor, scope, productionOf));
       const [window, baseline] = await Promise.all([windowCache.get(windowKey)!, baselineCache.get(baselineKey)!]);
-      results.push(monitor.kind === 'drift' ? await this.drift(monitor, window, baseline, trigger) : await this.policy(monitor, window, baseline, trigger));
+      const evaluated = monitor.kind === 'drift' ? await this.drift(monitor, window, baseline, trigger) : await this.policy(monitor, window, baseline, trigger);
+      evaluated.run.version = scope.versions?.length === 1 ? scope.versions[0] : null;
+      evaluated.run.versionScope = monitor.versionScope;
+      evaluated.run.versions = scope.versions === null ? null : [...scope.versions];
+      if (scope.note) evaluated.run.reason = `${evaluated.run.reason}; ${scope.note}`;
+      results.push(evaluated);
     }
     return results;
   }
 
-  private async baselineFor(monitor: MonitorEntity): Promise<BaselineEntity | null> {
+  // The baseline named, else the latest of the one version judged (the production version for
+  // several or all), else the latest of any version.
+  private async baselineFor(monitor: MonitorEntity, scope: ResolvedScope, productionOf: (modelId: string) => Promise<string | null>): Promise<BaselineEntity | null> {
     if (monitor.baselineId) {
       return this.baselines.findForProject(monitor.projectId, monitor.baselineId);
     }
-    const version = monitor.version ?? (await this.windowRows.productionVersion(monitor.modelId));
+    const version = scope.versions?.length === 1 ? scope.versions[0] : await productionOf(monitor.modelId);
     return (version ? await this.baselines.latestFor(monitor.modelId, version) : null) ?? this.baselines.latestFor(monitor.modelId, null);
   }
 
@@ -112,7 +148,9 @@ export class CheckRunner {
       kind: monitor.kind,
       trigger,
       signal: monitor.signal,
-      version: monitor.version,
+      version: null,
+      versionScope: null,
+      versions: null,
       windowFrom: window.from,
       windowTo: window.to,
       method: monitor.kind === 'drift' ? monitor.method : 'policy',
@@ -252,6 +290,8 @@ export function ledgerBodyOf(run: CheckRunEntity): Record<string, unknown> {
     trigger: run.trigger,
     signal: run.signal,
     version: run.version,
+    // Runs stored before version scopes have neither, and their signed bodies must stay as they were.
+    ...(run.versionScope === null ? {} : { versionScope: run.versionScope, versions: run.versions }),
     windowFrom: run.windowFrom?.toISOString() ?? null,
     windowTo: run.windowTo.toISOString(),
     method: run.method,

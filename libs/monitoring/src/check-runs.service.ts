@@ -22,6 +22,11 @@ export interface ModelStatus {
 
 const SEVERITY_ORDER: Record<string, number> = { breach: 3, drift: 2, insufficient_data: 1, ok: 0 };
 
+/** A model's state: the worst of its monitors' and policies' latest verdicts. */
+export function modelStateOf(verdicts: readonly Verdict[]): ModelStatus['state'] {
+  return verdicts.length === 0 ? 'unchecked' : verdicts.reduce((a, b) => (SEVERITY_ORDER[b] > SEVERITY_ORDER[a] ? b : a));
+}
+
 @Injectable()
 export class CheckRunsService {
   constructor(
@@ -58,8 +63,7 @@ export class CheckRunsService {
     const byMonitor = new Map(latest.map((run) => [run.monitorId, run]));
     const entries = monitors.map((monitor) => ({ monitor, latest: byMonitor.get(monitor.id) ?? null }));
     const verdicts = entries.flatMap((e) => (e.latest ? [e.latest.verdict] : []));
-    const state = verdicts.length === 0 ? 'unchecked' : verdicts.reduce((a, b) => (SEVERITY_ORDER[b] > SEVERITY_ORDER[a] ? b : a));
-    return { model: model.name, state, monitors: entries };
+    return { model: model.name, state: modelStateOf(verdicts), monitors: entries };
   }
 
   async series(projectId: string, monitorId: string, from: Date, to: Date, limit: number): Promise<{ monitor: MonitorEntity; runs: CheckRunEntity[] }> {

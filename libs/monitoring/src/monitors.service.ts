@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode, badInput, notFound } from '@assay/common';
-import { BaselineRepository, MonitorRepository, isUniqueViolation, type Correction, type MonitorEntity, type MonitorKind, type NewMonitor, type Severity } from '@assay/db';
+import { BaselineRepository, MonitorRepository, isUniqueViolation, type Correction, type MonitorEntity, type MonitorKind, type NewMonitor, type Severity, type VersionScope } from '@assay/db';
 import { PolicyParseError, parsePolicyRule } from '@assay/policy';
 import { thresholdProblem, type DriftMethod } from '@assay/stats';
 import { ModelResolver } from './model-resolver.js';
@@ -17,12 +17,36 @@ export interface MonitorInput {
   minSamples?: number;
   severity?: Severity;
   scheduleSeconds: number;
+  /** Whose traffic is judged: 'production' (the default), 'all', or the listed versions. */
+  versions?: 'production' | 'all' | string[];
+  /** One version: the same as `versions: [version]`. */
   version?: string | null;
   baselineId?: string | null;
   enabled?: boolean;
 }
 
 export type MonitorPatch = Partial<Omit<MonitorInput, 'name'>>;
+
+export const MAX_SCOPE_VERSIONS = 20;
+
+/** The stored scope of `versions` / `version` as given; undefined when neither is. */
+export function scopeOf(input: Pick<MonitorInput, 'versions' | 'version'>): { versionScope: VersionScope; versions: string[] | null } | undefined {
+  const { versions, version } = input;
+  if (versions !== undefined && version !== undefined && version !== null) {
+    const same = Array.isArray(versions) && versions.length === 1 && versions[0] === version;
+    if (!same) throw badInput('give either "versions" or "version", not both');
+  }
+  if (versions === 'production' || versions === 'all') return { versionScope: versions, versions: null };
+  if (Array.isArray(versions)) {
+    const distinct = [...new Set(versions)];
+    if (distinct.length === 0 || distinct.length > MAX_SCOPE_VERSIONS) throw badInput(`"versions" must list 1 to ${MAX_SCOPE_VERSIONS} versions, or be "production" or "all"`);
+    return { versionScope: 'list', versions: distinct };
+  }
+  if (versions !== undefined) throw badInput('"versions" must be "production", "all" or a list of versions');
+  if (version === null) return { versionScope: 'all', versions: null };
+  if (version !== undefined) return { versionScope: 'list', versions: [version] };
+  return undefined;
+}
 
 export function windowOf(monitor: MonitorEntity): WindowSpec {
   return monitor.windowType === 'time'
@@ -63,7 +87,8 @@ export class MonitorsService {
       if (!input.rule) throw badInput('a policy needs "rule"');
       validateRule(input.rule);
     }
-    if (input.version) await this.models.requireVersion(model, input.version);
+    const scope = scopeOf(input) ?? { versionScope: 'production', versions: null };
+    for (const version of scope.versions ?? []) await this.models.requireVersion(model, version);
     if (input.baselineId) await this.requireBaseline(projectId, model.id, input.baselineId);
     const record: NewMonitor = {
       projectId,
@@ -79,7 +104,7 @@ export class MonitorsService {
       minSamples: input.minSamples ?? 30,
       severity: input.severity ?? 'warning',
       scheduleSeconds: input.scheduleSeconds,
-      version: input.version ?? null,
+      ...scope,
       baselineId: input.baselineId ?? null,
       enabled: input.enabled ?? true,
     };
@@ -99,6 +124,11 @@ export class MonitorsService {
     if (patch.rule !== undefined) validateRule(patch.rule);
     if (kind === 'drift') checkThreshold(patch.method ?? (existing.method as DriftMethod), patch.threshold === undefined ? existing.threshold : patch.threshold);
     if (patch.baselineId) await this.requireBaseline(projectId, existing.modelId, patch.baselineId);
+    const scope = scopeOf(patch);
+    if (scope?.versions) {
+      const model = await this.models.byId(existing.modelId);
+      for (const version of scope.versions) if (model) await this.models.requireVersion(model, version);
+    }
     const changes: Partial<NewMonitor> = {};
     if (patch.signal !== undefined && kind === 'drift') changes.signal = patch.signal;
     if (patch.method !== undefined && kind === 'drift') changes.method = patch.method;
@@ -111,7 +141,7 @@ export class MonitorsService {
     if (patch.minSamples !== undefined) changes.minSamples = patch.minSamples;
     if (patch.severity !== undefined) changes.severity = patch.severity;
     if (patch.scheduleSeconds !== undefined) changes.scheduleSeconds = patch.scheduleSeconds;
-    if (patch.version !== undefined) changes.version = patch.version;
+    if (scope) Object.assign(changes, scope);
     if (patch.baselineId !== undefined) changes.baselineId = patch.baselineId;
     if (patch.enabled !== undefined) changes.enabled = patch.enabled;
     const updated = await this.monitors.update(id, changes);

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@assay/config';
-import { WindowRepository, type ProfileRow, type WindowSample } from '@assay/db';
+import { WindowRepository, type ProfileRow, type VersionFilter, type WindowSample } from '@assay/db';
 import { SignalProfile, type SignalProfileJSON } from '@assay/stats';
 
 export type WindowSpec = { type: 'time'; seconds: number } | { type: 'count'; samples: number };
@@ -81,22 +81,22 @@ export class WindowReader {
     return this.config.monitoring.exactWindowMax;
   }
 
-  async read(modelId: string, version: string | null, spec: WindowSpec, end: Date): Promise<WindowData> {
+  async read(modelId: string, versions: VersionFilter, spec: WindowSpec, end: Date): Promise<WindowData> {
     if (spec.type === 'count') {
-      const samples = await this.windows.lastSamples(modelId, version, end, spec.samples);
+      const samples = await this.windows.lastSamples(modelId, versions, end, spec.samples);
       return exactWindow(samples, samples.length > 0 ? samples[samples.length - 1].time : null, end);
     }
     const from = new Date(end.getTime() - spec.seconds * 1000);
-    const estimated = await this.windows.sampledCount(modelId, version, from, end);
+    const estimated = await this.windows.sampledCount(modelId, versions, from, end);
     if (estimated <= this.exactMax) {
-      const samples = await this.windows.samplesInWindow(modelId, version, from, end, this.exactMax + 1);
+      const samples = await this.windows.samplesInWindow(modelId, versions, from, end, this.exactMax + 1);
       if (samples.length <= this.exactMax) return exactWindow(samples, from, end);
     }
     // Past the exact limit the window is read as the merged per-minute profiles the ingest wrote,
     // so its edges are whole minutes.
     const cache = new Map<string, Promise<SignalProfile | null>>();
     const load = async (signal: string): Promise<SignalProfile | null> => {
-      const rows = await this.windows.profileRows(modelId, version, [signal], from, end);
+      const rows = await this.windows.profileRows(modelId, versions, [signal], from, end);
       return mergeProfileRows(rows).get(signal) ?? null;
     };
     return {

@@ -1,6 +1,7 @@
 import { ownAttribute } from './attribute-readers.js';
 import { BUILT_IN_SIGNAL_NAMES, codePointLength, type SignalValues } from './built-in-signals.js';
 import type { InferenceRecord } from './inference-record.js';
+import { compileLinearRegex, UnsupportedRegexError, type LinearRegex } from './linear-regex.js';
 import type { AttrValue } from './trace-request.js';
 
 export type CustomSignalSource =
@@ -36,9 +37,69 @@ const MAX_SIGNAL_NAME_LENGTH = 64;
 const MAX_KEY_LENGTH = 256;
 const ALLOWED_REGEX_FLAGS = /^[imsu]*$/;
 const BUILT_IN_NAMES: ReadonlySet<string> = new Set<string>([...BUILT_IN_SIGNAL_NAMES, 'cost_usd']);
+/** The regex time one ingest request may spend, across all its spans and signals. */
+export const REGEX_BUDGET_MS = 100;
 
-/** Throws InvalidCustomSignalError with a reason a model owner can act on. */
-export function validateCustomSignal(spec: CustomSignalSpec): void {
+export type CustomSignalSkipReason = 'budget' | 'unsupported_pattern';
+
+/**
+ * What one request may spend on regex_match signals, and what it skipped: once the time is spent,
+ * the remaining regex signals of the request are left without a value. Compiling a pattern (done
+ * at its first match, so that loading a catalog costs nothing) is paid from the same time. Also
+ * counts the matches of stored patterns the engine refuses (saved before it ran them), skipped too.
+ */
+export class CustomSignalBudget {
+  readonly skipped: Record<CustomSignalSkipReason, number> = { budget: 0, unsupported_pattern: 0 };
+  private spentMs = 0;
+
+  constructor(readonly regexMs = REGEX_BUDGET_MS) {}
+
+  /** The compiled pattern; null when the engine refuses it, undefined when the budget ran out first. */
+  compile(pattern: string, flags: string | undefined): LinearRegex | null | undefined {
+    const compiled = this.spend(() => compileStoredRegex(pattern, flags));
+    return compiled === NOTHING_LEFT ? undefined : compiled;
+  }
+
+  /** Whether `regex` matches `text`; null when the budget ran out first. */
+  match(regex: LinearRegex, text: string): boolean | null {
+    const matched = this.spend((deadlineMs) => regex.test(text, deadlineMs));
+    if (matched === null) this.skipped.budget++;
+    return matched === NOTHING_LEFT ? null : matched;
+  }
+
+  private spend<T>(work: (deadlineMs: number) => T): T | typeof NOTHING_LEFT {
+    if (this.spentMs >= this.regexMs) {
+      this.skipped.budget++;
+      return NOTHING_LEFT;
+    }
+    const started = performance.now();
+    try {
+      return work(started + this.regexMs - this.spentMs);
+    } finally {
+      this.spentMs += performance.now() - started;
+    }
+  }
+}
+
+const NOTHING_LEFT = Symbol('regex budget spent');
+
+/**
+ * Throws InvalidCustomSignalError with a reason a model owner can act on. Returns the size of the
+ * program its pattern compiles to (0 without one), which bounds what matching it costs.
+ */
+export function validateCustomSignal(spec: CustomSignalSpec): { regexProgramSize: number } {
+  validateShape(spec);
+  if (spec.source.type !== 'regex_match') return { regexProgramSize: 0 };
+  try {
+    return { regexProgramSize: compileLinearRegex(spec.source.pattern, spec.source.flags).programSize };
+  } catch (error) {
+    if (error instanceof UnsupportedRegexError) throw new InvalidCustomSignalError(spec.name, `source.pattern is refused: ${error.message}`);
+    throw error;
+  }
+}
+
+// Everything but whether the regex engine can run the pattern, which stored specs may predate.
+function validateShape(spec: CustomSignalSpec): void {
   const name = typeof spec?.name === 'string' ? spec.name : '';
   const fail = (reason: string): never => {
     throw new InvalidCustomSignalError(name || '(unnamed)', reason);
@@ -62,7 +123,7 @@ export function validateCustomSignal(spec: CustomSignalSpec): void {
       if (source.target !== 'output_text' && source.target !== 'input_text') {
         fail('source.target must be "output_text" or "input_text"');
       }
-      validateRegex(source.pattern, source.flags, fail);
+      validateRegexShape(source.pattern, source.flags, fail);
       return;
     case 'output_length':
       if (spec.kind !== 'numeric') fail('an output_length signal is numeric');
@@ -84,30 +145,38 @@ const CONTENT_SOURCES: ReadonlySet<CustomSignalSource['type']> = new Set(['regex
  * The custom signals computed from a call's text alone (regex_match, output_length), for content
  * that arrives apart from its span; null when the specs have none.
  */
-export function compileContentSignals(specs: readonly CustomSignalSpec[]): ((content: CallContent) => SignalValues) | null {
+export function compileContentSignals(specs: readonly CustomSignalSpec[]): ContentSignals | null {
   const contentSpecs = specs.filter((spec) => CONTENT_SOURCES.has(spec.source?.type));
   if (contentSpecs.length === 0) return null;
   const compiled = compileCustomSignals(contentSpecs);
-  return (content) => compiled({ spanAttributes: {}, resourceAttributes: {}, events: [], outputText: content.outputText, inputText: content.inputText });
+  return (content, budget) =>
+    compiled({ spanAttributes: {}, resourceAttributes: {}, events: [], outputText: content.outputText, inputText: content.inputText }, budget);
 }
 
-/** Validates every spec, then returns a function computing their values for one record. */
-export function compileCustomSignals(specs: readonly CustomSignalSpec[]): (record: CustomSignalInput) => SignalValues {
+/** Computes custom signals; without a budget, the call has one of its own. */
+export type CustomSignals = (record: CustomSignalInput, budget?: CustomSignalBudget) => SignalValues;
+export type ContentSignals = (content: CallContent, budget?: CustomSignalBudget) => SignalValues;
+
+/**
+ * Validates every spec, then returns a function computing their values for one record. A stored
+ * pattern the regex engine refuses does not fail the others: its signal is skipped and counted.
+ */
+export function compileCustomSignals(specs: readonly CustomSignalSpec[]): CustomSignals {
   const seen = new Set<string>();
   for (const spec of specs) {
-    validateCustomSignal(spec);
+    validateShape(spec);
     if (seen.has(spec.name)) throw new InvalidCustomSignalError(spec.name, 'defined twice');
     seen.add(spec.name);
   }
   const extractors = specs.map((spec) => compileOne(spec));
-  return (record) => {
+  return (record, budget = new CustomSignalBudget()) => {
     const values: SignalValues = {};
-    for (const extract of extractors) extract(record, values);
+    for (const extract of extractors) extract(record, values, budget);
     return values;
   };
 }
 
-type Extractor = (record: CustomSignalInput, values: SignalValues) => void;
+type Extractor = (record: CustomSignalInput, values: SignalValues, budget: CustomSignalBudget) => void;
 
 function compileOne(spec: CustomSignalSpec): Extractor {
   const { name, kind, source } = spec;
@@ -129,11 +198,18 @@ function compileOne(spec: CustomSignalSpec): Extractor {
         }
       };
     case 'regex_match': {
-      const regex = new RegExp(source.pattern, source.flags ?? '');
-      return (record, values) => {
+      let regex: LinearRegex | null | undefined;
+      return (record, values, budget) => {
         const text = source.target === 'output_text' ? record.outputText : record.inputText;
         if (text === null) return;
-        store(values, regex.test(text.length > MAX_REGEX_INPUT_LENGTH ? text.slice(0, MAX_REGEX_INPUT_LENGTH) : text));
+        if (regex === undefined) regex = budget.compile(source.pattern, source.flags);
+        if (regex === undefined) return;
+        if (regex === null) {
+          budget.skipped.unsupported_pattern++;
+          return;
+        }
+        const matched = budget.match(regex, text.length > MAX_REGEX_INPUT_LENGTH ? text.slice(0, MAX_REGEX_INPUT_LENGTH) : text);
+        if (matched !== null) store(values, matched);
       };
     }
     case 'output_length':
@@ -165,70 +241,20 @@ function validateKey(key: unknown, field: string, fail: (reason: string) => neve
   }
 }
 
-function validateRegex(pattern: unknown, flags: unknown, fail: (reason: string) => never): void {
+function validateRegexShape(pattern: unknown, flags: unknown, fail: (reason: string) => never): void {
   if (typeof pattern !== 'string' || pattern.length === 0 || pattern.length > MAX_REGEX_PATTERN_LENGTH) {
     fail(`source.pattern must be a non-empty string of at most ${MAX_REGEX_PATTERN_LENGTH} characters`);
   }
   if (flags !== undefined && (typeof flags !== 'string' || !ALLOWED_REGEX_FLAGS.test(flags))) {
     fail('source.flags may only contain i, m, s and u');
   }
+}
+
+function compileStoredRegex(pattern: string, flags: string | undefined): LinearRegex | null {
   try {
-    new RegExp(pattern as string, (flags as string | undefined) ?? '');
+    return compileLinearRegex(pattern, flags);
   } catch (error) {
-    fail(`source.pattern is not a valid regular expression: ${(error as Error).message}`);
+    if (error instanceof UnsupportedRegexError) return null;
+    throw error;
   }
-  const risk = catastrophicBacktrackingRisk(pattern as string);
-  if (risk !== null) fail(`source.pattern is refused: ${risk}`);
-}
-
-/**
- * A deliberately simple guard against exponential backtracking: refuses a group repeated without
- * bound (`*`, `+`, `{n,}`) whose body contains a quantifier or an alternation (`(a+)+`, `(\w*)*`,
- * `(a|aa)+`), and backreferences; bounded repeats such as `(\d{1,3}\.){3}` pass.
- * Safe patterns it refuses can usually be rewritten without the nesting.
- */
-export function catastrophicBacktrackingRisk(pattern: string): string | null {
-  // For each open group: does its body contain a quantifier or an alternation?
-  const groups: boolean[] = [];
-  let inClass = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const char = pattern[i];
-    if (char === '\\') {
-      const next = pattern[i + 1] ?? '';
-      if (!inClass && (/[1-9]/.test(next) || next === 'k')) return 'backreferences are not allowed';
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (char === ']') inClass = false;
-      continue;
-    }
-    if (char === '[') {
-      inClass = true;
-    } else if (char === '(') {
-      groups.push(false);
-    } else if (char === ')') {
-      const risky = groups.pop() ?? false;
-      if (risky && isUnboundedQuantifierAt(pattern, i + 1)) return 'a quantified group contains a quantifier or "|" (nested quantifiers)';
-      if (risky && groups.length > 0) groups[groups.length - 1] = true;
-      else if (groups.length > 0 && isQuantifierAt(pattern, i + 1)) groups[groups.length - 1] = true;
-    } else if (char === '|') {
-      if (groups.length > 0) groups[groups.length - 1] = true;
-    } else if (isQuantifierAt(pattern, i)) {
-      if (groups.length > 0) groups[groups.length - 1] = true;
-    }
-  }
-  return null;
-}
-
-function isUnboundedQuantifierAt(pattern: string, index: number): boolean {
-  const char = pattern[index];
-  return char === '*' || char === '+' || (char === '{' && /^\{\d+,\}/.test(pattern.slice(index)));
-}
-
-function isQuantifierAt(pattern: string, index: number): boolean {
-  const char = pattern[index];
-  if (char === '*' || char === '+') return true;
-  if (char === '{') return /^\{\d+(,\d*)?\}/.test(pattern.slice(index));
-  return false;
 }

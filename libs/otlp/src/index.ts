@@ -26,16 +26,22 @@ export { attributeLookup } from './attribute-lookup.js';
 export { BUILT_IN_SIGNAL_NAMES, builtInSignals, evaluationSignals, type SignalValues } from './built-in-signals.js';
 export { costUsd, type TokenPrice } from './cost.js';
 export {
+  CustomSignalBudget,
   InvalidCustomSignalError,
   MAX_REGEX_INPUT_LENGTH,
+  REGEX_BUDGET_MS,
   MAX_REGEX_PATTERN_LENGTH,
   compileCustomSignals,
   compileContentSignals,
   type CallContent,
+  type ContentSignals,
+  type CustomSignals,
+  type CustomSignalSkipReason,
   validateCustomSignal,
   type CustomSignalSource,
   type CustomSignalSpec,
 } from './custom-signals.js';
+export { MAX_REGEX_PROGRAM_SIZE, REGEX_DFA_MEMORY_BYTES, UnsupportedRegexError, compileLinearRegex, linearRegexProblem, type LinearRegex } from './linear-regex.js';
 export { modelBaseName, modelNameCandidates, normaliseFinishReason, normaliseProvider } from './vocabulary.js';
 export { genAiLogEvents, type GenAiLogEvents, type GenAiLogRecordInput, type SpanEventSignals } from './genai-log-events.js';
 export { decodeLogsRequest } from './decode-logs-request.js';

@@ -1,4 +1,5 @@
 export * from './report-content.js';
+export * from './report-economics.js';
 export * from './ledger-multiproof.js';
 export * from './report-html.js';
 export * from './report-builder.service.js';

@@ -12,6 +12,7 @@ import {
   REPORT_SCHEMA, SERIES_BUCKETS, type ReportAlert, type ReportCheckRun, type ReportContent, type ReportEconomics, type ReportLedgerBundle,
   type ReportPredicate, type ReportSeries,
 } from './report-content.js';
+import { economicsOf } from './report-economics.js';
 import { renderReportHtml } from './report-html.js';
 
 const PAGE = 20_000;
@@ -207,48 +208,15 @@ export class ReportBuilder {
     }
   }
 
-  /**
-   * Requests, tokens and cost from the clients' GenAI metrics where they sent them for the period
-   * (unsampled counts), else scaled from the sampled spans; latency, providers and energy always
-   * from the samples.
-   */
-  private async economics(model: ModelEntity, from: Date, to: Date): Promise<ReportEconomics> {
+  /** The model's inference economics over a period (the report's section, also shown by the console). */
+  async economics(model: ModelEntity, from: Date, to: Date): Promise<ReportEconomics> {
     const [sums, providers, counts, metrics] = await Promise.all([
       this.reports.economics(model.id, from, to),
       this.reports.providerMix(model.id, from, to),
       this.reports.requestCounts(model.id, from, to),
       this.clientMetrics.totals(model.id, from, to),
     ]);
-    const sampledRequests = Math.max(counts.seen, sums.sampled);
-    const scale = sums.sampled > 0 ? sampledRequests / sums.sampled : 1;
-    const scaled = (v: number | null): number | null => (v === null ? null : v * scale);
-    const shared = {
-      sampled: sums.sampled,
-      latencyMs: { p50: sums.latencyP50, p95: sums.latencyP95 },
-      providers: providers.map((p) => ({ provider: p.provider, share: sums.sampled > 0 ? p.sampled / sums.sampled : 0, sampled: p.sampled, costUsd: scaled(p.costUsd) })),
-      energyWh: scaled(sums.energyWh),
-      co2eG: scaled(sums.co2eG),
-    };
-    if (metrics !== null) {
-      return {
-        ...shared,
-        source: 'client_metrics',
-        requests: metrics.operations,
-        estimated: false,
-        inputTokens: metrics.inputTokens,
-        outputTokens: metrics.outputTokens,
-        costUsd: metrics.costUsd,
-      };
-    }
-    return {
-      ...shared,
-      source: 'samples',
-      requests: sampledRequests,
-      estimated: scale !== 1,
-      inputTokens: Math.round(sums.inputTokens * scale),
-      outputTokens: Math.round(sums.outputTokens * scale),
-      costUsd: scaled(sums.costUsd),
-    };
+    return economicsOf({ sums, providers, counts, metrics });
   }
 
   private async ledgerBundle(content: ReportContent): Promise<ReportLedgerBundle> {

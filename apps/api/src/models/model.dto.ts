@@ -88,7 +88,8 @@ const CUSTOM_SIGNALS_DOC = {
   description:
     'custom signals: {name, kind: numeric|categorical, source} with source one of {type: span_attribute, key}, ' +
     '{type: resource_attribute, key}, {type: event_attribute, event, key}, {type: regex_match, pattern, flags?, target: output_text|input_text}, ' +
-    '{type: output_length}',
+    '{type: output_length}. Patterns use RE2 syntax (linear-time matching; flags i, m, s, u): backreferences and lookaround are refused ' +
+    'with 400, and each ingest request has a regex time budget past which its remaining regex signals get no value.',
   example: [{ name: 'pii_found', kind: 'categorical', source: { type: 'regex_match', pattern: '\\b\\d{3}-\\d{2}-\\d{4}\\b', target: 'output_text' } }],
 } as const;
 

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsBoolean, IsDateString, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min,
-  ValidateIf, ValidateNested,
+  Validate, ValidateIf, ValidateNested, ValidatorConstraint, type ValidatorConstraintInterface,
 } from 'class-validator';
 import { MAX_THRESHOLD } from '@assay/stats';
 import type { BaselineEntity, BaselineSignalEntity, CheckRunEntity, MonitorEntity } from '@assay/db';
@@ -13,6 +13,24 @@ const NAME = /^[\p{L}\p{N} _.:-]{1,200}$/u;
 const METHODS = ['auto', 'ks', 'chi2', 'psi', 'jensenshannon', 'wasserstein', 'wasserstein_norm', 'hellinger', 'ztest'] as const;
 const SEVERITIES = ['info', 'warning', 'critical'] as const;
 const iso = (d: Date | null): string | null => d?.toISOString() ?? null;
+
+const MAX_SCOPE_VERSIONS = 20;
+
+@ValidatorConstraint({ name: 'versionScope' })
+class VersionScopeConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    if (value === 'production' || value === 'all') return true;
+    return Array.isArray(value) && value.length >= 1 && value.length <= MAX_SCOPE_VERSIONS
+      && value.every((v) => typeof v === 'string' && v.length >= 1 && v.length <= 200);
+  }
+
+  defaultMessage(): string {
+    return `versions must be "production", "all" or a list of 1 to ${MAX_SCOPE_VERSIONS} version names (1 to 200 characters each)`;
+  }
+}
+
+const VERSIONS_DESCRIPTION =
+  'whose traffic is judged: "production" (default; the version in production, following promotions; all traffic while none is), "all", or a list of versions';
 
 export class WindowDto {
   @ApiProperty({ enum: ['time', 'count'], description: 'tumbling by time (the last `seconds` before each tick) or the last `samples` samples' })
@@ -62,7 +80,12 @@ class CheckSettingsDto {
   @Max(31 * 86400)
   scheduleSeconds!: number;
 
-  @ApiPropertyOptional({ description: 'check only this version’s traffic (default: all traffic of the model)' })
+  @ApiPropertyOptional({ description: VERSIONS_DESCRIPTION, oneOf: [{ type: 'string', enum: ['production', 'all'] }, { type: 'array', items: { type: 'string' } }], example: 'production' })
+  @IsOptional()
+  @Validate(VersionScopeConstraint)
+  versions?: 'production' | 'all' | string[];
+
+  @ApiPropertyOptional({ description: 'one version: the same as "versions": [version]' })
   @IsOptional()
   @IsString()
   @Length(1, 200)
@@ -112,7 +135,9 @@ export class UpdateMonitorDto {
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(10_000_000) minSamples?: number;
   @ApiPropertyOptional({ enum: SEVERITIES }) @IsOptional() @IsIn(SEVERITIES) severity?: (typeof SEVERITIES)[number];
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(31 * 86400) scheduleSeconds?: number;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) version?: string;
+  @ApiPropertyOptional({ description: VERSIONS_DESCRIPTION, oneOf: [{ type: 'string', enum: ['production', 'all'] }, { type: 'array', items: { type: 'string' } }] })
+  @IsOptional() @Validate(VersionScopeConstraint) versions?: 'production' | 'all' | string[];
+  @ApiPropertyOptional({ description: 'one version: the same as "versions": [version]' }) @IsOptional() @IsString() @Length(1, 200) version?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() baselineId?: string;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
 }
@@ -129,7 +154,8 @@ export class MonitorDto {
   @ApiProperty() minSamples!: number;
   @ApiProperty({ enum: SEVERITIES }) severity!: string;
   @ApiProperty() scheduleSeconds!: number;
-  @ApiPropertyOptional({ nullable: true, type: String }) version!: string | null;
+  @ApiProperty({ description: VERSIONS_DESCRIPTION, oneOf: [{ type: 'string', enum: ['production', 'all'] }, { type: 'array', items: { type: 'string' } }] })
+  versions!: 'production' | 'all' | string[];
   @ApiPropertyOptional({ nullable: true, type: String }) baselineId!: string | null;
   @ApiProperty() enabled!: boolean;
   @ApiProperty() createdAt!: string;
@@ -138,7 +164,8 @@ export class MonitorDto {
     return {
       id: m.id, name: m.name, kind: m.kind, signal: m.signal, method: m.method, threshold: m.threshold, rule: m.rule,
       window: m.windowType === 'time' ? { type: 'time', seconds: m.windowSize } : { type: 'count', samples: m.windowSize },
-      minSamples: m.minSamples, severity: m.severity, scheduleSeconds: m.scheduleSeconds, version: m.version,
+      minSamples: m.minSamples, severity: m.severity, scheduleSeconds: m.scheduleSeconds,
+      versions: m.versionScope === 'list' ? m.versions ?? [] : m.versionScope,
       baselineId: m.baselineId, enabled: m.enabled, createdAt: m.createdAt.toISOString(),
     };
   }
@@ -154,7 +181,9 @@ export class CheckRunDto {
   @ApiProperty({ enum: ['drift', 'policy'] }) kind!: string;
   @ApiProperty({ enum: ['schedule', 'manual'] }) trigger!: string;
   @ApiPropertyOptional({ nullable: true, type: String }) signal!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) version!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'the one version whose traffic was judged; null when several or all' }) version!: string | null;
+  @ApiPropertyOptional({ nullable: true, enum: ['production', 'all', 'list'], description: 'the monitor’s version scope when it ran (null for runs before scopes)' }) versionScope!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: [String], description: 'the versions whose traffic was judged; null for all traffic' }) versions!: string[] | null;
   @ApiPropertyOptional({ nullable: true, type: String }) windowFrom!: string | null;
   @ApiProperty() windowTo!: string;
   @ApiPropertyOptional({ nullable: true, type: String }) method!: string | null;
@@ -181,7 +210,7 @@ export class CheckRunDto {
   static from(r: CheckRunEntity): CheckRunDto {
     return {
       id: r.id, monitorId: r.monitorId, kind: r.kind, trigger: r.trigger, signal: r.signal, version: r.version,
-      windowFrom: iso(r.windowFrom), windowTo: r.windowTo.toISOString(), method: r.method, statistic: r.statistic,
+      versionScope: r.versionScope, versions: r.versions, windowFrom: iso(r.windowFrom), windowTo: r.windowTo.toISOString(), method: r.method, statistic: r.statistic,
       pValue: r.pValue, adjustedPValue: r.adjustedPValue, correction: r.correction, threshold: r.threshold,
       effectSize: r.effectSize, nReference: r.nReference, nCurrent: r.nCurrent, exact: r.exact, errorBound: r.errorBound,
       verdict: r.verdict, reason: r.reason, severity: r.severity, baselineId: r.baselineId,

@@ -21,7 +21,7 @@ export interface DemoOptions {
 
 export interface DemoOutcome {
   running: RunningAssay;
-  urls: { api: string; docs: string; ingest: string; report: string };
+  urls: { api: string; console: string; docs: string; ingest: string; report: string };
   steps: Record<string, unknown>;
 }
 
@@ -313,9 +313,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
     }, (c) => `tree ${c.from} → ${c.to} entries, ${c.proofLength}-hash proof verified offline`);
     steps.consistency = consistency;
 
-    const urls = { api: apiUrl, docs: `${apiUrl}/docs`, ingest: `${ingestUrl}/v1/traces`, report: `${apiUrl}/v1/reports/${report.id}` };
+    const urls = { api: apiUrl, console: `${apiUrl}/`, docs: `${apiUrl}/docs`, ingest: `${ingestUrl}/v1/traces`, report: `${apiUrl}/v1/reports/${report.id}` };
     out.write(
-      `\nOpen:\n  OpenAPI docs   ${urls.docs}\n  HTML report    ${report.file}\n` +
+      `\nOpen:\n  Console        ${urls.console}  (sign in with the owner or auditor key below)\n  OpenAPI docs   ${urls.docs}\n  HTML report    ${report.file}\n` +
         `                 (or curl -H "Authorization: Bearer ${keys.auditor}" -H "Accept: text/html" ${urls.report})\n` +
         `  OTLP endpoint  ${urls.ingest}\n` +
         `  Verify again   node dist/apps/cli/src/main.js verify report ${path.join(config.dataDir, `report-${report.id}.dsse.json`)} --keys-url ${apiUrl}/v1/signing-keys --api-key ${keys.auditor}\n` +

@@ -23,7 +23,7 @@ export interface HttpAppOptions {
   name: 'api' | 'ingest' | 'worker';
   jsonLimitBytes: number;
   // Per-key fairness: requests are authenticated and admitted against their key's share before their body is read.
-  admission?: { maxInFlight: number };
+  admission?: { maxInFlight: number; authenticatedOtherwise?: (path: string) => boolean };
   // Requests with a body of another media type get 415 before any parsing.
   acceptedMediaTypes?: string[];
   // POST routes that read the request stream themselves, served by the HTTP server ahead of Express.
@@ -65,7 +65,7 @@ export async function createHttpApp(module: DynamicModule, runtime: Runtime, opt
   app.use(bodyLimits(options.jsonLimitBytes, deadlines, logger));
   if (options.admission) {
     const admission = new Admission(options.name, runtime.bodyBudget, { maxInFlight: options.admission.maxInFlight, keySharePercent: http.keySharePercent });
-    app.use(admitByKey(admission, app.get(ApiKeyService, { strict: false }), options.jsonLimitBytes, logger));
+    app.use(admitByKey(admission, app.get(ApiKeyService, { strict: false }), options.jsonLimitBytes, logger, options.admission.authenticatedOtherwise));
   }
   // Nest's types leave out `verify` (its rawBody option uses it), but pass it on to body-parser.
   const verify = { verify: verifyJsonNesting(http.jsonMaxDepth) } as object;

@@ -13,7 +13,7 @@ type Middleware = (req: Request, res: Response, next: NextFunction) => void;
 
 // Probes are never refused for load: a busy process must still say that it is alive.
 const UNMETERED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
-// Requests without a valid key share one bucket, so that they cannot take a key's share.
+// Bodies on paths that authenticate otherwise share one bucket, so that they cannot take a key's share.
 const ANONYMOUS = 'anonymous';
 
 /**
@@ -42,29 +42,31 @@ export function bodyLimits(limitBytes: number, deadlines: BodyDeadlines, logger:
 }
 
 /**
- * Authenticates the key before the body is read and admits the request against the key's share,
+ * Authenticates the key before a body is read and admits the request against the key's share,
  * so that a key with many slow or large requests in flight is refused while others are served. A
- * body without a valid key is refused here, unread; the guard reuses the principal found here.
+ * body without a valid key is refused here, unread, except on paths that authenticate otherwise (the
+ * console's session cookie), which share the bucket of requests without a key; the guard reuses the
+ * principal found here.
  */
-export function admitByKey(admission: Admission, keys: ApiKeyService, limitBytes: number, logger: Logger): Middleware {
+export function admitByKey(admission: Admission, keys: ApiKeyService, limitBytes: number, logger: Logger, authenticatedOtherwise: (path: string) => boolean = () => false): Middleware {
   return (req, res, next) => {
-    if (UNMETERED_PATHS.has(req.path)) {
+    // Only bodies are metered: a request without one holds no bytes, and a long one (an event stream) must not hold a share.
+    if (UNMETERED_PATHS.has(req.path) || !hasBody(req)) {
       next();
       return;
     }
     void (async () => {
       const secret = bearerToken(req.headers.authorization);
       const principal = secret ? await keys.authenticate(secret) : null;
-      const body = hasBody(req);
-      if (!principal && body) {
+      if (!principal && !authenticatedOtherwise(req.path)) {
         const reason = secret ? 'unknown or revoked API key' : 'missing "Authorization: Bearer <key>" header';
         answerEarly(req, res, new DomainError(ErrorCode.Unauthenticated, reason), logger);
         return;
       }
-      if (principal) (req as Request & AuthenticatedRequest).principal = principal;
+      if (principal && !authenticatedOtherwise(req.path)) (req as Request & AuthenticatedRequest).principal = principal;
       const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
       // A compressed or chunked body may grow to the limit before the parser stops it.
-      const bytes = !body ? 0 : encoding !== 'identity' || req.headers['content-length'] === undefined ? limitBytes : Number(req.headers['content-length']);
+      const bytes = encoding !== 'identity' || req.headers['content-length'] === undefined ? limitBytes : Number(req.headers['content-length']);
       const outcome = admission.admit(principal?.keyId ?? ANONYMOUS, bytes);
       if (isRefusal(outcome)) {
         const code = outcome.status === 503 ? ErrorCode.Unavailable : ErrorCode.RateLimited;

@@ -5,6 +5,8 @@ export type MonitorKind = 'drift' | 'policy';
 export type Severity = 'info' | 'warning' | 'critical';
 export type Verdict = 'ok' | 'drift' | 'breach' | 'insufficient_data';
 export type Correction = 'none' | 'bonferroni' | 'bh';
+/** Whose traffic a monitor judges: the production version's, every version's, or the listed ones'. */
+export type VersionScope = 'production' | 'all' | 'list';
 
 const numeric = { type: 'double precision' as const, nullable: true };
 const bigintAsNumber = { to: (v: number | null) => v, from: (v: string | null) => (v === null ? null : Number(v)) };
@@ -58,7 +60,9 @@ export class MonitorEntity {
   @Column({ name: 'min_samples', type: 'integer' }) minSamples!: number;
   @Column({ type: 'text' }) severity!: Severity;
   @Column({ name: 'schedule_seconds', type: 'integer' }) scheduleSeconds!: number;
-  @Column({ type: 'text', nullable: true }) version!: string | null;
+  @Column({ name: 'version_scope', type: 'text' }) versionScope!: VersionScope;
+  /** The versions of a 'list' scope; null otherwise. */
+  @Column({ type: 'text', array: true, nullable: true }) versions!: string[] | null;
   @Column({ name: 'baseline_id', type: 'uuid', nullable: true }) baselineId!: string | null;
   @Column({ type: 'boolean' }) enabled!: boolean;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
@@ -74,7 +78,11 @@ export class CheckRunEntity {
   @Column({ type: 'text' }) kind!: MonitorKind;
   @Column({ type: 'text' }) trigger!: 'schedule' | 'manual';
   @Column({ type: 'text', nullable: true }) signal!: string | null;
+  /** The one version whose traffic was judged, or null when it was several or all. */
   @Column({ type: 'text', nullable: true }) version!: string | null;
+  @Column({ name: 'version_scope', type: 'text', nullable: true }) versionScope!: VersionScope | null;
+  /** The versions whose traffic was judged; null for all traffic. */
+  @Column({ type: 'text', array: true, nullable: true }) versions!: string[] | null;
   @Column({ name: 'window_from', type: 'timestamptz', nullable: true }) windowFrom!: Date | null;
   @Column({ name: 'window_to', type: 'timestamptz' }) windowTo!: Date;
   @Column({ type: 'text', nullable: true }) method!: string | null;

@@ -572,6 +572,7 @@ export class IngestRepository {
 
     let evaluationsAttached = 0;
     let keptPending: string[] = [];
+    const refused: WriteRefusal[] = [];
     if (batch.lateEvaluations.length > 0) {
       const bySpan = await this.attachBySpan(client, batch.modelIds, batch.lateEvaluations);
       const rest = batch.lateEvaluations.filter((_, i) => !bySpan.matched.has(i));
@@ -579,7 +580,17 @@ export class IngestRepository {
       const unattached = rest.filter((_, i) => !byResponse.matched.has(i));
       profiled.push(...bySpan.values, ...byResponse.values);
       evaluationsAttached = batch.lateEvaluations.length - unattached.length;
-      keptPending = await this.keepPending(client, batch, unattached);
+      const kept = await this.keepPending(client, batch, unattached);
+      keptPending = kept.ids;
+      for (const i of kept.left) {
+        const evaluation = unattached[i];
+        refused.push({
+          spans: 1,
+          traceId: evaluation.traceId,
+          spanId: evaluation.parentSpanId,
+          reason: `span ${evaluation.parentSpanId ?? evaluation.responseId ?? '?'} has not arrived and the project already holds ${batch.maxPendingPerProject} evaluations waiting for theirs; send the span first, or again once they arrive or expire`,
+        });
+      }
     }
 
     await this.insertProfiles(client, profiler(profiled));
@@ -613,7 +624,7 @@ export class IngestRepository {
         ],
       );
     }
-    return { result: { inserted, duplicates, evaluationsAttached, evaluationsPending: keptPending.length, refused: [] }, keptPending };
+    return { result: { inserted, duplicates, evaluationsAttached, evaluationsPending: keptPending.length, refused }, keptPending };
   }
 
   /** Takes the pending evaluations of the samples about to be stored and merges them into their signals. */
@@ -690,12 +701,19 @@ export class IngestRepository {
     byModel: Array<Record<string, SampleSignals> | null>,
   ): Promise<{ matched: Set<number>; values: ProfiledValues[] }> {
     const result = await client.query<{ i: number; model_id: string; version: string; minute_ms: string; sig: SampleSignals }>(
-      `WITH e AS (SELECT * FROM unnest($2::int[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[]) AS e(i, t, k, sig, bym))
-       UPDATE samples s SET signals = s.signals || e.sig || coalesce(e.bym -> s.model_id::text, '{}'::jsonb)
-         FROM e
-        WHERE s.model_id = ANY($1::uuid[]) AND ${condition}
-        RETURNING e.i, s.model_id, s.version, (extract(epoch FROM date_trunc('minute', s.time)) * 1000)::bigint AS minute_ms,
-                  e.sig || coalesce(e.bym -> s.model_id::text, '{}'::jsonb) AS sig`,
+      // A signal the sample already has keeps its value, and only the signals it gains are profiled:
+      // a finish reason sent both on the span and in its gen_ai.choice record is counted once.
+      `WITH e AS (SELECT * FROM unnest($2::int[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[]) AS e(i, t, k, sig, bym)),
+            hit AS (SELECT e.i, s.model_id, s.trace_id, s.span_id, s.time, s.signals AS had,
+                           e.sig || coalesce(e.bym -> s.model_id::text, '{}'::jsonb) AS sent
+                      FROM samples s JOIN e ON ${condition}
+                     WHERE s.model_id = ANY($1::uuid[])
+                       FOR UPDATE OF s)
+       UPDATE samples s SET signals = hit.sent || s.signals
+         FROM hit
+        WHERE s.trace_id = hit.trace_id AND s.span_id = hit.span_id AND s.time = hit.time AND s.model_id = hit.model_id
+        RETURNING hit.i, s.model_id, s.version, (extract(epoch FROM date_trunc('minute', s.time)) * 1000)::bigint AS minute_ms,
+                  (SELECT coalesce(jsonb_object_agg(j.key, j.value), '{}'::jsonb) FROM jsonb_each(hit.sent) j WHERE NOT hit.had ? j.key) AS sig`,
       [modelIds, indexes, traceIds, keys, signals.map((s) => JSON.stringify(s)), byModel.map((m) => (m === null ? null : JSON.stringify(m)))],
     );
     return {
@@ -704,14 +722,17 @@ export class IngestRepository {
     };
   }
 
-  /** The ids of the evaluations kept (none when the project's pending limit would be passed). */
-  private async keepPending(client: PoolClient, batch: IngestBatch, evaluations: LateEvaluation[]): Promise<string[]> {
-    if (evaluations.length === 0) return [];
+  /**
+   * Keeps the evaluations whose spans have not arrived, as many as the project's pending limit has
+   * room for, in order; returns the ids kept and the positions of those left out.
+   */
+  private async keepPending(client: PoolClient, batch: IngestBatch, evaluations: LateEvaluation[]): Promise<{ ids: string[]; left: number[] }> {
+    if (evaluations.length === 0) return { ids: [], left: [] };
     const result = await client.query<{ id: string }>(
       `INSERT INTO pending_evaluations (project_id, trace_id, parent_span_id, response_id, evaluation, expires_at)
        SELECT $1, t, p, r, jsonb_strip_nulls(jsonb_build_object('signals', sig, 'byModel', bym)), now() + $6 * interval '1 second'
-         FROM unnest($2::text[], $3::text[], $4::text[], $5::jsonb[], $8::jsonb[]) AS x(t, p, r, sig, bym)
-        WHERE (SELECT count(*) FROM pending_evaluations WHERE project_id = $1) + cardinality($2::text[]) <= $7
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::jsonb[], $8::jsonb[]) WITH ORDINALITY AS x(t, p, r, sig, bym, i)
+        WHERE i <= $7 - (SELECT count(*) FROM pending_evaluations WHERE project_id = $1)
        RETURNING id`,
       [
         batch.projectId,
@@ -724,6 +745,8 @@ export class IngestRepository {
         evaluations.map((e) => (e.signalsByModel === undefined ? null : JSON.stringify(e.signalsByModel))),
       ],
     );
-    return result.rows.map((r) => r.id);
+    // The first ones, as many as there was room for.
+    const kept = result.rows.length;
+    return { ids: result.rows.map((r) => r.id), left: evaluations.flatMap((_, i) => (i < kept ? [] : [i])) };
   }
 }

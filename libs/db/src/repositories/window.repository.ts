@@ -11,6 +11,9 @@ export interface WindowSample {
   signals: SignalValues;
 }
 
+/** The versions whose traffic a read covers; null for all traffic of the model. */
+export type VersionFilter = readonly string[] | null;
+
 export interface ProfileRow {
   signal: string;
   count: number;
@@ -23,51 +26,51 @@ export interface ProfileRow {
 export class WindowRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async sampledCount(modelId: string, version: string | null, from: Date, to: Date): Promise<number> {
+  async sampledCount(modelId: string, versions: VersionFilter, from: Date, to: Date): Promise<number> {
     const [row] = await this.dataSource.query<Array<{ n: string | null }>>(
       `SELECT sum(sampled) AS n FROM sample_counts
-        WHERE model_id = $1 AND ($2::text IS NULL OR version = $2) AND minute >= date_trunc('minute', $3::timestamptz) AND minute < $4`,
-      [modelId, version, from, to],
+        WHERE model_id = $1 AND ($2::text[] IS NULL OR version = ANY($2::text[])) AND minute >= date_trunc('minute', $3::timestamptz) AND minute < $4`,
+      [modelId, versions, from, to],
     );
     return Number(row?.n ?? 0);
   }
 
-  async samplesInWindow(modelId: string, version: string | null, from: Date, to: Date, limit: number): Promise<WindowSample[]> {
+  async samplesInWindow(modelId: string, versions: VersionFilter, from: Date, to: Date, limit: number): Promise<WindowSample[]> {
     const rows = await this.dataSource.query<Array<{ trace_id: string; span_id: string; version: string; time: Date; signals: SignalValues }>>(
       `SELECT trace_id, span_id, version, time, signals FROM samples
-        WHERE model_id = $1 AND ($2::text IS NULL OR version = $2) AND time >= $3 AND time < $4
+        WHERE model_id = $1 AND ($2::text[] IS NULL OR version = ANY($2::text[])) AND time >= $3 AND time < $4
         ORDER BY time DESC LIMIT $5`,
-      [modelId, version, from, to, limit],
+      [modelId, versions, from, to, limit],
     );
     return rows.map((r) => ({ traceId: r.trace_id, spanId: r.span_id, version: r.version, time: r.time, signals: r.signals }));
   }
 
-  async lastSamples(modelId: string, version: string | null, before: Date, n: number): Promise<WindowSample[]> {
+  async lastSamples(modelId: string, versions: VersionFilter, before: Date, n: number): Promise<WindowSample[]> {
     const rows = await this.dataSource.query<Array<{ trace_id: string; span_id: string; version: string; time: Date; signals: SignalValues }>>(
       `SELECT trace_id, span_id, version, time, signals FROM samples
-        WHERE model_id = $1 AND ($2::text IS NULL OR version = $2) AND time < $3
+        WHERE model_id = $1 AND ($2::text[] IS NULL OR version = ANY($2::text[])) AND time < $3
         ORDER BY time DESC LIMIT $4`,
-      [modelId, version, before, n],
+      [modelId, versions, before, n],
     );
     return rows.map((r) => ({ traceId: r.trace_id, spanId: r.span_id, version: r.version, time: r.time, signals: r.signals }));
   }
 
-  async profileRows(modelId: string, version: string | null, signals: string[], from: Date, to: Date): Promise<ProfileRow[]> {
+  async profileRows(modelId: string, versions: VersionFilter, signals: string[], from: Date, to: Date): Promise<ProfileRow[]> {
     const rows = await this.dataSource.query<Array<{ signal: string; count: string; profile: Record<string, unknown> }>>(
       `SELECT signal, count, profile FROM signal_profiles
-        WHERE model_id = $1 AND ($2::text IS NULL OR version = $2) AND signal = ANY($3)
+        WHERE model_id = $1 AND ($2::text[] IS NULL OR version = ANY($2::text[])) AND signal = ANY($3)
           AND minute >= date_trunc('minute', $4::timestamptz) AND minute < $5`,
-      [modelId, version, signals, from, to],
+      [modelId, versions, signals, from, to],
     );
     return rows.map((r) => ({ signal: r.signal, count: Number(r.count), profile: r.profile }));
   }
 
-  async allProfileRows(modelId: string, version: string | null, from: Date, to: Date): Promise<ProfileRow[]> {
+  async allProfileRows(modelId: string, versions: VersionFilter, from: Date, to: Date): Promise<ProfileRow[]> {
     const rows = await this.dataSource.query<Array<{ signal: string; count: string; profile: Record<string, unknown> }>>(
       `SELECT signal, count, profile FROM signal_profiles
-        WHERE model_id = $1 AND ($2::text IS NULL OR version = $2)
+        WHERE model_id = $1 AND ($2::text[] IS NULL OR version = ANY($2::text[]))
           AND minute >= date_trunc('minute', $3::timestamptz) AND minute < $4`,
-      [modelId, version, from, to],
+      [modelId, versions, from, to],
     );
     return rows.map((r) => ({ signal: r.signal, count: Number(r.count), profile: r.profile }));
   }
