@@ -196,9 +196,15 @@ describe(decodeLogsRequest.name, () => {
       assert.throws(() => decodeLogsRequest(Buffer.from([0xff, 0xfe]), 'json'), badRequest(/not valid UTF-8/));
     });
 
-    it('refuses a pathologically deep body without exhausting the stack', () => {
+    it('refuses a pathologically deep body without exhausting the stack, before parsing it', () => {
       // Built as text: JSON.stringify itself recurses.
       const levels = 100_000;
+      const body = `{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":${'{"kvlistValue":{"values":[{"key":"k","value":'.repeat(levels)}{}${'}]}}'.repeat(levels)}}]}]}]}`;
+      assert.throws(() => decodeLogsRequest(Buffer.from(body), 'json'), badRequest(/JSON nesting deeper than 144 levels$/));
+    });
+
+    it('refuses a body 33 kvlists deep, within the JSON nesting limit, by the AnyValue depth', () => {
+      const levels = 33;
       const body = `{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":${'{"kvlistValue":{"values":[{"key":"k","value":'.repeat(levels)}{}${'}]}}'.repeat(levels)}}]}]}]}`;
       assert.throws(() => decodeLogsRequest(Buffer.from(body), 'json'), badRequest(/nested deeper than 32 levels$/));
     });
