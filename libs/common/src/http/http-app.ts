@@ -34,7 +34,9 @@ export interface HttpAppOptions {
 export async function createHttpApp(module: DynamicModule, runtime: Runtime, options: HttpAppOptions): Promise<INestApplication> {
   const logger = runtime.logger.child({ app: options.name });
   const { http } = runtime.config;
-  const adapter = new TimedExpressAdapter({ headersTimeoutMs: http.headersTimeoutMs, requestTimeoutMs: http.headersTimeoutMs + http.bodyTimeoutMs + 5000 });
+  // Node's request timeout counts wall-clock time, so it is only a backstop for a loop that is never
+  // idle (the body deadlines count idle time): loose enough not to cut legitimate uploads to a busy process.
+  const adapter = new TimedExpressAdapter({ headersTimeoutMs: http.headersTimeoutMs, requestTimeoutMs: http.headersTimeoutMs + 4 * http.bodyTimeoutMs });
   const app = await NestFactory.create<NestExpressApplication>(module, adapter, {
     logger: new PinoNestLogger(logger),
     bodyParser: false,
