@@ -19,6 +19,7 @@ export { adjustPValues, type PValueAdjustment } from './adjust-p-values.js';
 export { AUTO_SMALL_REFERENCE_MAX, AUTO_MAX_DISTINCT_FOR_CATEGORICAL } from './auto-method.js';
 export { PSI_EMPTY_BIN_PROPORTION } from './methods/binned-distances.js';
 export { KS_EXACT_MAX_N } from './methods/kolmogorov-smirnov.js';
+export { MIN_NORMALISING_SD } from './methods/wasserstein.js';
 export { compareProfiles } from './compare-profiles.js';
 export {
   SignalProfile,
