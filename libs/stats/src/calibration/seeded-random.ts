@@ -63,7 +63,7 @@ export class CellSampler {
 
   constructor(weights: Float64Array, private readonly total: number, trials: number) {
     const cells = weights.length;
-    this.placeOneByOne = trials <= 4 * cells;
+    this.placeOneByOne = trials <= cells;
     this.cumulative = new Float64Array(cells);
     this.lambda = new Float64Array(cells);
     this.expMinusLambda = new Float64Array(cells);
