@@ -12,7 +12,7 @@ import { GenAiClientMetrics1764320090000 } from './1764320090000-GenAiClientMetr
 import { SamplePartitionsAsOwner1764320095000 } from './1764320095000-SamplePartitionsAsOwner.js';
 import { ArtifactDigestAlgorithms1764320100000 } from './1764320100000-ArtifactDigestAlgorithms.js';
 import { NotificationRecoveryIndexes1764320100600 } from './1764320100600-NotificationRecoveryIndexes.js';
-import { CalibratedDecisions1764320110000 } from './1764320110000-CalibratedDecisions.js';
+import { CalibratedDecisions1764320130000 } from './1764320130000-CalibratedDecisions.js';
 
 export { LEDGER_OWNER_ROLE } from './1764320020000-Ledger.js';
 
@@ -32,5 +32,5 @@ export const MIGRATIONS = [
   SamplePartitionsAsOwner1764320095000,
   ArtifactDigestAlgorithms1764320100000,
   NotificationRecoveryIndexes1764320100600,
-  CalibratedDecisions1764320110000,
+  CalibratedDecisions1764320130000,
 ];

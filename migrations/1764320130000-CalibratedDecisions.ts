@@ -4,8 +4,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 // chi-square or z-test monitor's threshold used to be its p-value cut-off: it becomes the monitor's
 // alpha, and its threshold falls back to the method's default effect size. Monitors also keep the
 // method, threshold and alpha they resolve to, and check runs the alpha and noise floor applied.
-export class CalibratedDecisions1764320110000 implements MigrationInterface {
-  name = 'CalibratedDecisions1764320110000';
+export class CalibratedDecisions1764320130000 implements MigrationInterface {
+  name = 'CalibratedDecisions1764320130000';
 
   async up(db: QueryRunner): Promise<void> {
     await db.query(`ALTER TABLE monitors ADD COLUMN alpha double precision`);
