@@ -14,6 +14,7 @@ import { ArtifactDigestAlgorithms1764320100000 } from './1764320100000-ArtifactD
 import { MonitorVersionScope1764320110000 } from './1764320110000-MonitorVersionScope.js';
 import { NotificationRecoveryIndexes1764320100600 } from './1764320100600-NotificationRecoveryIndexes.js';
 import { ConsoleSessions1764320120000 } from './1764320120000-ConsoleSessions.js';
+import { CalibratedDecisions1764320130000 } from './1764320130000-CalibratedDecisions.js';
 
 export { LEDGER_OWNER_ROLE } from './1764320020000-Ledger.js';
 
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   NotificationRecoveryIndexes1764320100600,
   MonitorVersionScope1764320110000,
   ConsoleSessions1764320120000,
+  CalibratedDecisions1764320130000,
 ];

@@ -57,12 +57,15 @@ describe(ModelsService.name, () => {
 
     assert.equal((await api('POST', '/v1/models', owner, { name: 'bounded', sampling: { probability: 1, maxPerMinute: 10_000_000 }, energy: { whPerThousandTokens: 10_000, gCo2ePerWh: 0 } })).status, 201);
     const monitor = { window: { type: 'count', samples: 100 }, scheduleSeconds: 60 };
-    await refused('POST', '/v1/models/bounded/monitors', { ...monitor, name: 'p', signal: 'latency_ms', method: 'ks', threshold: 5 }, /threshold of ks is a p-value: at most 1, got 5/);
+    await refused('POST', '/v1/models/bounded/monitors', { ...monitor, name: 'p', signal: 'latency_ms', method: 'ks', threshold: 5 }, /threshold of ks is an effect size \(the KS distance D\): at most 1, got 5/);
     await refused('POST', '/v1/models/bounded/monitors', { ...monitor, name: 'd', signal: 'latency_ms', method: 'psi', threshold: 1e7 }, /threshold must not be greater than 1000000/);
     const created = await api('POST', '/v1/models/bounded/monitors', owner, { ...monitor, name: 'ok', signal: 'latency_ms', method: 'chi2', threshold: 0.01 });
     assert.equal(created.status, 201, created.text);
-    await refused('PATCH', `/v1/monitors/${created.body.id}`, { threshold: 1.5 }, /threshold of chi2 is a p-value: at most 1, got 1.5/);
-    await refused('PUT', '/v1/models/bounded/gate-policy', { signals: [{ signal: 'latency_ms', method: 'ztest', threshold: 2 }] }, /signals: latency_ms: threshold of ztest is a p-value/);
+    assert.deepEqual([created.body.alpha, created.body.effectiveMethod, created.body.effectiveThreshold], [0.01, 'chi2', 0.01]);
+    await refused('POST', '/v1/models/bounded/monitors', { ...monitor, name: 'a', signal: 'latency_ms', method: 'ks', alpha: 1.5 }, /alpha must be a number between 0 and 1 \(exclusive\), got 1.5/);
+    await refused('PATCH', `/v1/monitors/${created.body.id}`, { alpha: 0 }, /alpha must be a number between 0 and 1/);
+    await refused('PATCH', `/v1/monitors/${created.body.id}`, { threshold: 1.5 }, /threshold of chi2 is an effect size \(Cramér's V\): at most 1, got 1.5/);
+    await refused('PUT', '/v1/models/bounded/gate-policy', { signals: [{ signal: 'latency_ms', method: 'ztest', threshold: 2 }] }, /signals: latency_ms: threshold of ztest is an effect size/);
     assert.equal((await api('PATCH', `/v1/monitors/${created.body.id}`, owner, { method: 'psi', threshold: 1.5 })).status, 200);
   });
 

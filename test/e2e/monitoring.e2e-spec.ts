@@ -96,6 +96,17 @@ describe('the monitoring loop, end to end through OTLP', () => {
       assert.equal(monitor.status, 201, monitor.text);
       monitors[signal] = monitor.body.id;
     }
+    const auto = await call<{ method: string; threshold: number | null; alpha: number; effectiveMethod: string; effectiveThreshold: number }>(
+      'POST',
+      api(`/v1/models/${model}/monitors`),
+      { key: owner(), json: { name: 'auto', signal: 'output_tokens', method: 'auto', window, scheduleSeconds: 60, enabled: false } },
+    );
+    assert.equal(auto.status, 201, auto.text);
+    // 400 baseline values with many distinct ones: auto resolves to KS, judged on D >= 0.05 and p <= 0.01.
+    assert.deepEqual(
+      [auto.body.method, auto.body.threshold, auto.body.effectiveMethod, auto.body.effectiveThreshold, auto.body.alpha],
+      ['auto', null, 'ks', 0.05, 0.01],
+    );
     const policy = await call<{ id: string }>('POST', api(`/v1/models/${model}/policies`), {
       key: owner(),
       json: { name: 'latency', rule: 'p95(latency_ms) <= 1500', window, minSamples: 100, scheduleSeconds: 1 },
@@ -127,6 +138,9 @@ describe('the monitoring loop, end to end through OTLP', () => {
     const latency = await firstRunAfter(monitors.latency, afterShift);
     assert.equal(output.verdict, 'drift', output.reason);
     assert.ok(output.pValue! < 1e-6);
+    assert.equal((output as unknown as { alpha: number }).alpha, 0.01);
+    const noiseFloor = (output as unknown as { noiseFloor: number }).noiseFloor;
+    assert.ok(noiseFloor > 0 && noiseFloor < output.statistic!, `noise floor ${noiseFloor}, statistic ${output.statistic}`);
     assert.equal(faithfulness.verdict, 'drift', faithfulness.reason);
     assert.equal(input.verdict, 'ok', input.reason);
     assert.equal(latency.verdict, 'breach', latency.reason);
@@ -140,7 +154,7 @@ describe('the monitoring loop, end to end through OTLP', () => {
     );
     assert.equal(status.status, 200);
     assert.equal(status.body.state, 'breach');
-    assert.equal(status.body.monitors.length, 4);
+    assert.equal(status.body.monitors.length, 5, "three KS monitors, the disabled auto one and the policy");
 
     const series = await call<{ points: Array<{ statistic: number | null }> }>(
       'GET',

@@ -15,6 +15,9 @@ export interface GateReason {
   statistic?: number | null;
   pValue?: number | null;
   threshold?: number | null;
+  alpha?: number | null;
+  noiseFloor?: number | null;
+  effectSize?: number | null;
   nReference?: number;
   nCurrent?: number;
 }
@@ -66,6 +69,7 @@ export function evaluateGate(input: GateInputs): GateEvaluation {
     const outcome = evaluateDrift({
       method: spec.method as DriftMethod,
       threshold: spec.threshold,
+      alpha: spec.alpha,
       minSamples: Math.min(policy.minSamples, Math.max(1, evidence.count)),
       reference: reference?.profiles.get(spec.signal) ?? null,
       current: evidence.profiles.get(spec.signal) ?? null,
@@ -81,6 +85,9 @@ export function evaluateGate(input: GateInputs): GateEvaluation {
       statistic: finite(result?.statistic),
       pValue: finite(result?.pValue),
       threshold: finite(result?.threshold ?? spec.threshold),
+      alpha: result?.alpha ?? spec.alpha ?? null,
+      noiseFloor: finite(result?.noiseFloor),
+      effectSize: finite(result?.effectSize),
       nReference: outcome.nReference,
       nCurrent: outcome.nCurrent,
     });

@@ -17,6 +17,8 @@ export interface GateSignal {
   signal: string;
   method: string;
   threshold: number | null;
+  /** Significance level; the default when absent. */
+  alpha?: number | null;
 }
 
 export const DEFAULT_GATE_MIN_SAMPLES = 100;

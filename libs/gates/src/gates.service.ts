@@ -201,7 +201,7 @@ export class GatesService {
       for (const monitor of await this.monitors.listByModel(modelId)) {
         if (!monitor.enabled) continue;
         if (monitor.kind === 'drift' && monitor.signal) {
-          bySignal.set(monitor.signal, { signal: monitor.signal, method: monitor.method ?? 'auto', threshold: monitor.threshold });
+          bySignal.set(monitor.signal, { signal: monitor.signal, method: monitor.method ?? 'auto', threshold: monitor.threshold, alpha: monitor.alpha });
         } else if (monitor.kind === 'policy' && monitor.rule && !rules.includes(monitor.rule)) {
           rules.push(monitor.rule);
         }

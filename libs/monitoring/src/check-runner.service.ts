@@ -159,6 +159,8 @@ export class CheckRunner {
       adjustedPValue: null,
       correction: 'none',
       threshold: monitor.threshold,
+      alpha: null,
+      noiseFloor: null,
       effectSize: null,
       nReference: 0,
       nCurrent: 0,
@@ -182,7 +184,9 @@ export class CheckRunner {
     const outcome = evaluateDrift({
       method: monitor.method as DriftMethod,
       threshold: monitor.threshold,
+      alpha: monitor.alpha,
       minSamples: monitor.minSamples,
+      referenceKey: reference?.digest,
       reference: reference?.profile ?? null,
       current,
     });
@@ -198,6 +202,8 @@ export class CheckRunner {
       run.statistic = finite(result.statistic);
       run.pValue = finite(result.pValue);
       run.threshold = finite(result.threshold);
+      run.alpha = result.alpha;
+      run.noiseFloor = finite(result.noiseFloor);
       run.effectSize = finite(result.effectSize);
       run.exact = result.exact;
       run.errorBound = finite(result.errorBound);
@@ -300,6 +306,8 @@ export function ledgerBodyOf(run: CheckRunEntity): Record<string, unknown> {
     adjustedPValue: run.adjustedPValue,
     correction: run.correction,
     threshold: run.threshold,
+    alpha: run.alpha,
+    noiseFloor: run.noiseFloor,
     effectSize: run.effectSize,
     nReference: run.nReference,
     nCurrent: run.nCurrent,

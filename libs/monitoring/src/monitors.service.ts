@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode, badInput, notFound } from '@assay/common';
-import { BaselineRepository, MonitorRepository, isUniqueViolation, type Correction, type MonitorEntity, type MonitorKind, type NewMonitor, type Severity, type VersionScope } from '@assay/db';
+import { BaselineRepository, MonitorRepository, WindowRepository, isUniqueViolation, type Correction, type MonitorEntity, type MonitorKind, type NewMonitor, type Severity, type VersionScope } from '@assay/db';
 import { PolicyParseError, parsePolicyRule } from '@assay/policy';
-import { thresholdProblem, type DriftMethod } from '@assay/stats';
+import { alphaProblem, DEFAULT_ALPHA, SignalProfile, thresholdProblem, type DriftMethod, type SignalProfileJSON } from '@assay/stats';
+import { effectiveSettings } from './core/check-evaluation.js';
 import { ModelResolver } from './model-resolver.js';
 import { MonitorSchedules } from './monitor-schedules.service.js';
 import type { WindowSpec } from './window-reader.service.js';
@@ -12,6 +13,7 @@ export interface MonitorInput {
   signal?: string;
   method?: DriftMethod;
   threshold?: number | null;
+  alpha?: number | null;
   rule?: string;
   window: WindowSpec;
   minSamples?: number;
@@ -77,12 +79,14 @@ export class MonitorsService {
     private readonly baselines: BaselineRepository,
     private readonly models: ModelResolver,
     private readonly schedules: MonitorSchedules,
+    private readonly windowRows: WindowRepository,
   ) {}
 
   async create(projectId: string, modelName: string, kind: MonitorKind, input: MonitorInput): Promise<MonitorEntity> {
     const model = await this.models.resolve(projectId, modelName);
     if (kind === 'drift' && (!input.signal || !input.method)) throw badInput('a drift monitor needs "signal" and "method"');
     if (kind === 'drift') checkThreshold(input.method!, input.threshold);
+    if (kind === 'drift') checkAlpha(input.alpha);
     if (kind === 'policy') {
       if (!input.rule) throw badInput('a policy needs "rule"');
       validateRule(input.rule);
@@ -98,6 +102,7 @@ export class MonitorsService {
       signal: kind === 'drift' ? input.signal! : null,
       method: kind === 'drift' ? input.method! : null,
       threshold: kind === 'drift' ? input.threshold ?? null : null,
+      alpha: kind === 'drift' ? input.alpha ?? DEFAULT_ALPHA : null,
       rule: kind === 'policy' ? input.rule! : null,
       windowType: input.window.type,
       windowSize: input.window.type === 'time' ? input.window.seconds : input.window.samples,
@@ -108,6 +113,7 @@ export class MonitorsService {
       baselineId: input.baselineId ?? null,
       enabled: input.enabled ?? true,
     };
+    if (kind === 'drift') Object.assign(record, await this.resolveSettings(record));
     let monitor: MonitorEntity;
     try {
       monitor = await this.monitors.create(record);
@@ -123,6 +129,7 @@ export class MonitorsService {
     const existing = await this.get(projectId, id, kind);
     if (patch.rule !== undefined) validateRule(patch.rule);
     if (kind === 'drift') checkThreshold(patch.method ?? (existing.method as DriftMethod), patch.threshold === undefined ? existing.threshold : patch.threshold);
+    if (kind === 'drift') checkAlpha(patch.alpha);
     if (patch.baselineId) await this.requireBaseline(projectId, existing.modelId, patch.baselineId);
     const scope = scopeOf(patch);
     if (scope?.versions) {
@@ -133,6 +140,7 @@ export class MonitorsService {
     if (patch.signal !== undefined && kind === 'drift') changes.signal = patch.signal;
     if (patch.method !== undefined && kind === 'drift') changes.method = patch.method;
     if (patch.threshold !== undefined && kind === 'drift') changes.threshold = patch.threshold;
+    if (patch.alpha !== undefined && kind === 'drift') changes.alpha = patch.alpha ?? DEFAULT_ALPHA;
     if (patch.rule !== undefined && kind === 'policy') changes.rule = patch.rule;
     if (patch.window !== undefined) {
       changes.windowType = patch.window.type;
@@ -144,6 +152,7 @@ export class MonitorsService {
     if (scope) Object.assign(changes, scope);
     if (patch.baselineId !== undefined) changes.baselineId = patch.baselineId;
     if (patch.enabled !== undefined) changes.enabled = patch.enabled;
+    if (kind === 'drift') Object.assign(changes, await this.resolveSettings({ ...existing, ...changes }));
     const updated = await this.monitors.update(id, changes);
     await this.schedules.syncOrDefer(updated.modelId, updated.scheduleSeconds);
     if (updated.scheduleSeconds !== existing.scheduleSeconds) await this.schedules.syncOrDefer(existing.modelId, existing.scheduleSeconds);
@@ -178,10 +187,39 @@ export class MonitorsService {
     return this.monitors.correctionFor(model.id);
   }
 
+  // Stored so that reports and the API show what a monitor applies, not `auto` and `null`; each
+  // check run still records what it applied against the baseline of its day.
+  private async resolveSettings(
+    monitor: Pick<NewMonitor, 'modelId' | 'projectId' | 'signal' | 'method' | 'threshold' | 'alpha' | 'versionScope' | 'versions' | 'baselineId'>,
+  ): Promise<Pick<NewMonitor, 'effectiveMethod' | 'effectiveThreshold' | 'effectiveReason'>> {
+    const reference = await this.referenceProfile(monitor);
+    const settings = effectiveSettings(monitor.method as DriftMethod, monitor.threshold, monitor.alpha ?? null, reference);
+    return { effectiveMethod: settings.method, effectiveThreshold: settings.threshold, effectiveReason: settings.reason };
+  }
+
+  private async referenceProfile(monitor: Pick<NewMonitor, 'modelId' | 'projectId' | 'signal' | 'versionScope' | 'versions' | 'baselineId'>): Promise<SignalProfile | null> {
+    let baseline;
+    if (monitor.baselineId) baseline = await this.baselines.findForProject(monitor.projectId, monitor.baselineId);
+    else {
+      // As the check runner picks it: the one version judged, else the production version's.
+      const only = monitor.versionScope === 'list' && monitor.versions?.length === 1 ? monitor.versions[0] : null;
+      const version = only ?? (await this.windowRows.productionVersion(monitor.modelId));
+      baseline = (version ? await this.baselines.latestFor(monitor.modelId, version) : null) ?? (await this.baselines.latestFor(monitor.modelId, null));
+    }
+    if (!baseline || !monitor.signal) return null;
+    const [row] = await this.baselines.signals(baseline.id, [monitor.signal]);
+    return row ? SignalProfile.fromJSON(row.profile as unknown as SignalProfileJSON) : null;
+  }
+
   private async requireBaseline(projectId: string, modelId: string, baselineId: string): Promise<void> {
     const baseline = await this.baselines.findForProject(projectId, baselineId);
     if (!baseline || baseline.modelId !== modelId) throw notFound(`baseline ${baselineId} of this model`);
   }
+}
+
+function checkAlpha(alpha: number | null | undefined): void {
+  const problem = alpha === null || alpha === undefined ? null : alphaProblem(alpha);
+  if (problem) throw badInput(problem);
 }
 
 function checkThreshold(method: DriftMethod, threshold: number | null | undefined): void {

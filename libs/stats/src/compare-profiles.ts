@@ -1,4 +1,5 @@
 import { linearQuantile } from './binning.js';
+import { categoricalGrid, numericGrid, type ReferenceGrid } from './calibration/null-distribution.js';
 import {
   binnedMeasurement,
   combinedSize,
@@ -75,6 +76,10 @@ class CountsPair implements ComparablePair {
   measureNumeric(method: ConcreteDriftMethod): Measurement {
     throw new StatsInputError(`${method} needs numeric values, but the signal is categorical`);
   }
+
+  referenceGrid(): ReferenceGrid {
+    return categoricalGrid(this.pairCounts[0]);
+  }
 }
 
 /**
@@ -113,6 +118,14 @@ class SketchPair implements ComparablePair {
     return this.sketches[0].sortedView().values.length;
   }
 
+  referenceGrid(asCategories: boolean): ReferenceGrid {
+    if (asCategories) return categoricalGrid(this.counts()[0]);
+    const { values, cumulative } = this.sketches[0].sortedView();
+    const weights = new Float64Array(values.length);
+    for (let i = 0; i < values.length; i++) weights[i] = cumulative[i]! - (i > 0 ? cumulative[i - 1]! : 0);
+    return numericGrid(values, weights);
+  }
+
   distinctCombined(): number {
     return combinedSize(...this.counts());
   }
@@ -126,6 +139,7 @@ class SketchPair implements ComparablePair {
         return {
           statistic: ks.statistic,
           pValue: ks.pValue,
+          pValueMethod: ks.pValueMethod,
           effectSize: ks.statistic,
           detail: `${ks.pValueMethod} p-value of the sketched statistic`,
         };

@@ -101,15 +101,19 @@ describe(compare.name, () => {
     assert.ok(Math.abs(sut.statistic - ((0.5 - 1) * Math.log(0.5) + (0.5 - 1e-4) * Math.log(0.5 / 1e-4))) < 1e-12);
   });
 
-  it('judges p-value methods by p < threshold', () => {
-    const sut = compare([1, 2, 3, 4, 5, 6, 7, 8], [11, 12, 13, 14, 15, 16, 17, 18], { method: 'ks', threshold: 0.01 });
-    assert.equal(sut.threshold, 0.01);
-    assert.equal(sut.drifted, true);
+  it('calls drift when p <= alpha and the effect reaches the threshold', () => {
+    const sut = compare([1, 2, 3, 4, 5, 6, 7, 8], [11, 12, 13, 14, 15, 16, 17, 18], { method: 'ks', threshold: 0.5 });
+    assert.deepEqual([sut.threshold, sut.alpha, sut.significant, sut.material, sut.drifted], [0.5, 0.01, true, true, true]);
   });
 
-  it('judges distances by statistic >= threshold', () => {
+  it('does not call a material but insignificant difference drift', () => {
+    const sut = compare([1, 2, 3], [2, 3, 4], { method: 'ks', threshold: 0.1 });
+    assert.deepEqual([sut.significant, sut.material, sut.drifted], [false, true, false]);
+  });
+
+  it('judges materiality of distances by statistic >= threshold, and needs significance too', () => {
     const sut = compare(['a', 'b'], ['a', 'b'], { method: 'hellinger', threshold: 0 });
-    assert.equal(sut.drifted, true);
+    assert.deepEqual([sut.material, sut.significant, sut.drifted], [true, false, false]);
   });
 
   it('defaults the raw Wasserstein threshold to a tenth of the reference standard deviation', () => {

@@ -1,6 +1,9 @@
 import { chooseMethod } from './auto-method.js';
 import { categoricalBins, numericBins, type AlignedCounts } from './binning.js';
+import { chiSquareNoiseFloor, isResampled, ksNoiseFloor, resampledCalibration, zNoiseFloor } from './calibration/noise-floor.js';
+import { categoricalGrid, gridOfSorted, type ReferenceGrid } from './calibration/null-distribution.js';
 import {
+  DEFAULT_ALPHA,
   DEFAULT_BINS,
   DEFAULT_THRESHOLDS,
   P_VALUE_METHODS,
@@ -8,6 +11,7 @@ import {
   type ConcreteDriftMethod,
   type DriftMethod,
   type DriftResult,
+  type PValueMethod,
   type Sample,
   type SignalKind,
 } from './drift-result.js';
@@ -38,6 +42,8 @@ export interface ComparablePair {
   distinctCombined(): number;
   /** Numeric methods on numeric data (ks, wasserstein*, and binned distances on quantile bins). */
   measureNumeric(method: ConcreteDriftMethod, bins: number): Measurement;
+  /** The reference as its null is drawn from: its numeric values and weights, or its categories. */
+  referenceGrid(asCategories: boolean): ReferenceGrid;
   /** Set when the pair summarises rather than holds its data. */
   readonly errorBound: number | null;
 }
@@ -100,12 +106,22 @@ export class PreparedPair implements ComparablePair {
     return combinedSize(...this.counts());
   }
 
+  referenceGrid(asCategories: boolean): ReferenceGrid {
+    return asCategories ? categoricalGrid(this.counts()[0]) : gridOfSorted(this.sorted()[0]);
+  }
+
   measureNumeric(method: ConcreteDriftMethod, bins: number): Measurement {
     const [a, b] = this.sorted();
     switch (method) {
       case 'ks': {
         const ks = ksTwoSample(a, b);
-        return { statistic: ks.statistic, pValue: ks.pValue, effectSize: ks.statistic, detail: `${ks.pValueMethod} p-value` };
+        return {
+          statistic: ks.statistic,
+          pValue: ks.pValue,
+          pValueMethod: ks.pValueMethod,
+          effectSize: ks.statistic,
+          detail: `${ks.pValueMethod} p-value`,
+        };
       }
       case 'wasserstein':
       case 'wasserstein_norm':
@@ -190,11 +206,19 @@ export function thresholdProblem(method: DriftMethod, threshold: number): string
   if (!(Number.isFinite(threshold) && threshold >= 0 && threshold <= MAX_THRESHOLD)) {
     return `threshold must be a finite number from 0 to ${MAX_THRESHOLD}, got ${String(threshold)}`;
   }
-  if (method !== 'auto' && P_VALUE_METHODS.has(method) && threshold > 1) return `threshold of ${method} is a p-value: at most 1, got ${threshold}`;
+  if (method !== 'auto' && P_VALUE_METHODS.has(method) && threshold > 1) {
+    return `threshold of ${method} is an effect size (${EFFECT_NAMES[method as keyof typeof EFFECT_NAMES]}): at most 1, got ${threshold}`;
+  }
   return null;
 }
 
+export function alphaProblem(alpha: number): string | null {
+  return Number.isFinite(alpha) && alpha > 0 && alpha < 1 ? null : `alpha must be a number between 0 and 1 (exclusive), got ${String(alpha)}`;
+}
+
 export function validateOptions(options: Omit<CompareOptions, 'method'>, methods: readonly DriftMethod[] = ['auto']): void {
+  const alpha = options.alpha === undefined ? null : alphaProblem(options.alpha);
+  if (alpha) throw new StatsInputError(alpha);
   for (const method of methods) {
     const problem = options.threshold === undefined ? null : thresholdProblem(method, options.threshold);
     if (problem) throw new StatsInputError(problem);
@@ -231,20 +255,69 @@ export function runMethod(pair: ComparablePair, requested: DriftMethod, options:
   if (!asCategories && pair.kind === 'categorical') {
     throw new StatsInputError(`${method} needs numeric values, but the signal is categorical`);
   }
-  const { errorBound, ...measured } = asCategories
-    ? measureCategories(pair, method)
-    : pair.measureNumeric(method, options.bins ?? DEFAULT_BINS);
+  const bins = options.bins ?? DEFAULT_BINS;
+  const { errorBound, pValueMethod, ...measured } = asCategories ? measureCategories(pair, method) : pair.measureNumeric(method, bins);
   if (errorBound !== undefined) base.errorBound = errorBound;
   let threshold = options.threshold ?? DEFAULT_THRESHOLDS[method];
   if (method === 'wasserstein' && options.threshold === undefined) {
     threshold = DEFAULT_THRESHOLDS.wasserstein * Math.max(pair.referenceSd(), MIN_NORMALISING_SD);
   }
-  return verdict({ ...base, ...measured, method, threshold }, prefix);
+  const alpha = options.alpha ?? DEFAULT_ALPHA;
+  const calibration = calibrate(pair, method, asCategories, bins, measured, alpha, options.referenceKey);
+  return verdict({ ...base, ...measured, ...calibration, pValueMethod: pValueMethod ?? calibration.pValueMethod, method, threshold, alpha }, prefix);
+}
+
+function calibrate(
+  pair: ComparablePair,
+  method: ConcreteDriftMethod,
+  asCategories: boolean,
+  bins: number,
+  measured: Measurement,
+  alpha: number,
+  referenceKey: string | undefined,
+): { pValue: number; noiseFloor: number; pValueMethod: PValueMethod } {
+  if (isResampled(method)) {
+    const { pValue, noiseFloor } = resampledCalibration({
+      method,
+      grid: () => pair.referenceGrid(asCategories),
+      nReference: pair.nReference,
+      nCurrent: pair.nCurrent,
+      bins,
+      statistic: measured.statistic,
+      alpha,
+      referenceKey: referenceKey === undefined ? undefined : `${referenceKey}|${asCategories ? 'c' : 'n'}`,
+    });
+    return { pValue, noiseFloor, pValueMethod: 'resampled' };
+  }
+  const noiseFloor =
+    method === 'ks'
+      ? ksNoiseFloor(pair.nReference, pair.nCurrent, alpha)
+      : method === 'chi2'
+        ? chiSquareNoiseFloor(measured.degreesOfFreedom ?? 0, alpha)
+        : zNoiseFloor(alpha);
+  return { pValue: measured.pValue ?? 1, noiseFloor, pValueMethod: 'asymptotic' };
+}
+
+const EFFECT_NAMES: Readonly<Record<'ks' | 'chi2' | 'ztest', string>> = {
+  ks: 'the KS distance D',
+  chi2: "Cramér's V",
+  ztest: 'the absolute difference of proportions',
+};
+
+/**
+ * The effect a threshold is compared with, in the threshold's units: raw Wasserstein's threshold is
+ * in the signal's units like its statistic; the tests' are their effect sizes; the other distances'
+ * are the distances themselves.
+ */
+export function materialEffect(result: Pick<DriftResult, 'method' | 'statistic' | 'effectSize'>): number {
+  if (result.method === 'chi2' || result.method === 'ztest') return Math.abs(result.effectSize ?? 0);
+  return result.statistic;
 }
 
 export interface Measurement {
   statistic: number;
   pValue: number | null;
+  pValueMethod?: PValueMethod;
   effectSize: number | null;
   detail: string;
   degreesOfFreedom?: number;
@@ -260,6 +333,7 @@ function measureCategories(pair: ComparablePair, method: ConcreteDriftMethod): M
       return {
         statistic: chi.statistic,
         pValue: chi.pValue,
+        pValueMethod: 'asymptotic',
         effectSize: chi.cramersV,
         degreesOfFreedom: chi.degreesOfFreedom,
         detail: `${chi.degreesOfFreedom} degrees of freedom; effect size is Cramér's V`,
@@ -275,6 +349,7 @@ function measureCategories(pair: ComparablePair, method: ConcreteDriftMethod): M
       return {
         statistic: z.statistic,
         pValue: z.pValue,
+        pValueMethod: 'asymptotic',
         effectSize: z.difference,
         detail: `proportion of "${label}"; effect size is current minus reference proportion`,
       };
@@ -289,18 +364,29 @@ function measureCategories(pair: ComparablePair, method: ConcreteDriftMethod): M
 }
 
 export function verdict(
-  partial: Omit<DriftResult, 'drifted' | 'reason'> & { detail: string },
+  partial: Omit<DriftResult, 'drifted' | 'reason' | 'significant' | 'material'> & { detail: string },
   prefix: string,
 ): DriftResult {
   const { detail, ...result } = partial;
-  const usesPValue = P_VALUE_METHODS.has(result.method);
-  const drifted = usesPValue ? (result.pValue ?? 1) < result.threshold : result.statistic >= result.threshold;
-  const test = usesPValue
-    ? `p = ${fmt(result.pValue ?? 1)} ${drifted ? '<' : '>='} ${fmt(result.threshold)}`
-    : `${result.method} = ${fmt(result.statistic)} ${drifted ? '>=' : '<'} ${fmt(result.threshold)}`;
+  const pValue = result.pValue ?? 1;
+  const significant = pValue <= result.alpha;
+  const effect = materialEffect(result);
+  const material = effect >= result.threshold;
+  const drifted = significant && material;
+  const noise = `p = ${fmt(pValue)} ${significant ? '<=' : '>'} alpha ${fmt(result.alpha)}${result.noiseFloor === null ? '' : `, noise floor ${fmt(result.noiseFloor)}`}`;
+  const size = `${effectLabel(result.method)} ${fmt(effect)} ${material ? '>=' : '<'} threshold ${fmt(result.threshold)}`;
+  const test = drifted
+    ? `significant (${noise}) and material (${size})`
+    : !significant
+      ? `within sampling noise (${noise})`
+      : `significant (${noise}) but not material (${size})`;
   const approximation = result.exact ? '' : `; approximate, error bound ${fmt(result.errorBound ?? 0)}`;
-  const reason = `${prefix}${drifted ? 'drift' : 'no drift'}: ${test} (${detail}${approximation})`;
-  return { ...result, drifted, reason };
+  const reason = `${prefix}${drifted ? 'drift' : 'no drift'}: ${result.method} = ${fmt(result.statistic)}, ${test} (${detail}${approximation})`;
+  return { ...result, significant, material, drifted, reason };
+}
+
+function effectLabel(method: ConcreteDriftMethod): string {
+  return method === 'chi2' ? "Cramér's V" : method === 'ztest' ? '|difference|' : 'effect';
 }
 
 function fmt(x: number): string {

@@ -1,7 +1,9 @@
 export { StatsInputError } from './stats-input.error.js';
 export {
+  DEFAULT_ALPHA,
   DEFAULT_BINS,
   DEFAULT_THRESHOLDS,
+  type PValueMethod,
   type CompareOptions,
   type ConcreteDriftMethod,
   type DriftMethod,
@@ -10,11 +12,14 @@ export {
   type SampleValue,
   type SignalKind,
 } from './drift-result.js';
-export { compare, compareMany, MAX_THRESHOLD, thresholdProblem } from './compare.js';
+export { alphaProblem, compare, compareMany, materialEffect, MAX_THRESHOLD, thresholdProblem } from './compare.js';
+export { chooseMethod, type AutoChoice } from './auto-method.js';
+export { NULL_REPLICATES, MAX_GRID_CELLS } from './calibration/null-distribution.js';
 export { adjustPValues, type PValueAdjustment } from './adjust-p-values.js';
 export { AUTO_SMALL_REFERENCE_MAX, AUTO_MAX_DISTINCT_FOR_CATEGORICAL } from './auto-method.js';
 export { PSI_EMPTY_BIN_PROPORTION } from './methods/binned-distances.js';
 export { KS_EXACT_MAX_N } from './methods/kolmogorov-smirnov.js';
+export { MIN_NORMALISING_SD } from './methods/wasserstein.js';
 export { compareProfiles } from './compare-profiles.js';
 export {
   SignalProfile,

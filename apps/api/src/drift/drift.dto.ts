@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
-import { MAX_THRESHOLD, type DriftMethod, type DriftResult, type SignalKind } from '@assay/stats';
+import { DEFAULT_ALPHA, MAX_THRESHOLD, type DriftMethod, type PValueMethod, type DriftResult, type SignalKind } from '@assay/stats';
 
 export const DRIFT_METHODS: DriftMethod[] = [
   'auto', 'ks', 'chi2', 'psi', 'jensenshannon', 'wasserstein', 'wasserstein_norm', 'hellinger', 'ztest',
@@ -35,12 +35,20 @@ export class DriftCompareDto {
   @IsIn(DRIFT_METHODS)
   method?: DriftMethod;
 
-  @ApiPropertyOptional({ description: 'p-value methods drift below it; distance methods at or above it' })
+  @ApiPropertyOptional({
+    description:
+      "materiality: drift needs the effect at or past it (KS's D, chi2's Cramér's V, ztest's |difference|, a distance itself, raw Wasserstein in the signal's units); the method's default when absent",
+  })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(MAX_THRESHOLD)
   threshold?: number;
+
+  @ApiPropertyOptional({ description: 'significance: drift needs p <= alpha', default: DEFAULT_ALPHA, exclusiveMinimum: true, exclusiveMaximum: true, minimum: 0, maximum: 1 })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  alpha?: number;
 
   @ApiPropertyOptional({ enum: ['numeric', 'categorical'], description: 'inferred from the values when absent' })
   @IsOptional()
@@ -59,8 +67,14 @@ export class DriftResultDto implements DriftResult {
   @ApiProperty({ enum: DRIFT_METHODS.filter((m) => m !== 'auto') }) method!: DriftResult['method'];
   @ApiProperty() statistic!: number;
   @ApiProperty({ nullable: true, type: Number }) pValue!: number | null;
-  @ApiProperty() threshold!: number;
-  @ApiProperty() drifted!: boolean;
+  @ApiProperty({ enum: ['exact', 'asymptotic', 'resampled'], description: "where the p-value's null comes from" }) pValueMethod!: PValueMethod;
+  @ApiProperty({ nullable: true, type: Number, description: 'the statistic reached by sampling noise alone with probability alpha, at these sizes' })
+  noiseFloor!: number | null;
+  @ApiProperty() alpha!: number;
+  @ApiProperty({ description: 'materiality threshold applied' }) threshold!: number;
+  @ApiProperty({ description: 'p <= alpha' }) significant!: boolean;
+  @ApiProperty({ description: 'effect at or past the threshold' }) material!: boolean;
+  @ApiProperty({ description: 'significant and material' }) drifted!: boolean;
   @ApiProperty({ nullable: true, type: Number }) effectSize!: number | null;
   @ApiProperty() nReference!: number;
   @ApiProperty() nCurrent!: number;

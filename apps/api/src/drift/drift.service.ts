@@ -20,6 +20,7 @@ export class DriftService {
       return compare(values('reference', body.reference), values('current', body.current), {
         method: body.method,
         threshold: body.threshold,
+        alpha: body.alpha,
         kind: body.kind,
         bins: body.bins,
       });

@@ -4,7 +4,7 @@ import {
   IsBoolean, IsDateString, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min,
   Validate, ValidateIf, ValidateNested, ValidatorConstraint, type ValidatorConstraintInterface,
 } from 'class-validator';
-import { MAX_THRESHOLD } from '@assay/stats';
+import { DEFAULT_ALPHA, MAX_THRESHOLD } from '@assay/stats';
 import type { BaselineEntity, BaselineSignalEntity, CheckRunEntity, MonitorEntity } from '@assay/db';
 import type { ModelStatus } from '@assay/monitoring';
 
@@ -111,12 +111,20 @@ export class CreateMonitorDto extends CheckSettingsDto {
   @IsIn(METHODS)
   method!: (typeof METHODS)[number];
 
-  @ApiPropertyOptional({ description: 'p-value methods drift below it, distances at or above it; default per method' })
+  @ApiPropertyOptional({
+    description:
+      "materiality: drift needs the effect at or past it (KS's D, chi2's Cramér's V, ztest's |difference|, a distance itself, raw Wasserstein in the signal's units); default per method",
+  })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(MAX_THRESHOLD)
   threshold?: number;
+
+  @ApiPropertyOptional({ description: 'significance: drift needs p <= alpha, before any correction across the model\'s monitors', default: DEFAULT_ALPHA })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  alpha?: number;
 }
 
 export class CreatePolicyDto extends CheckSettingsDto {
@@ -130,6 +138,7 @@ export class UpdateMonitorDto {
   @ApiPropertyOptional() @IsOptional() @Matches(SIGNAL) signal?: string;
   @ApiPropertyOptional({ enum: METHODS }) @IsOptional() @IsIn(METHODS) method?: (typeof METHODS)[number];
   @ApiPropertyOptional() @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(MAX_THRESHOLD) threshold?: number;
+  @ApiPropertyOptional() @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) alpha?: number;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) rule?: string;
   @ApiPropertyOptional({ type: WindowDto }) @IsOptional() @ValidateNested() @Type(() => WindowDto) window?: WindowDto;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(10_000_000) minSamples?: number;
@@ -148,7 +157,12 @@ export class MonitorDto {
   @ApiProperty({ enum: ['drift', 'policy'] }) kind!: string;
   @ApiPropertyOptional({ nullable: true, type: String }) signal!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) method!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: Number }) threshold!: number | null;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'as set; null for the method default' }) threshold!: number | null;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'significance level (drift monitors)' }) alpha!: number | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: "the method applied against the monitor's baseline (auto resolved); null until there is one" })
+  effectiveMethod!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'the materiality threshold applied (the default filled in)' }) effectiveThreshold!: number | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) effectiveReason!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) rule!: string | null;
   @ApiProperty({ type: WindowDto }) window!: WindowDto;
   @ApiProperty() minSamples!: number;
@@ -162,7 +176,9 @@ export class MonitorDto {
 
   static from(m: MonitorEntity): MonitorDto {
     return {
-      id: m.id, name: m.name, kind: m.kind, signal: m.signal, method: m.method, threshold: m.threshold, rule: m.rule,
+      id: m.id, name: m.name, kind: m.kind, signal: m.signal, method: m.method, threshold: m.threshold,
+      alpha: m.alpha, effectiveMethod: m.effectiveMethod, effectiveThreshold: m.effectiveThreshold, effectiveReason: m.effectiveReason,
+      rule: m.rule,
       window: m.windowType === 'time' ? { type: 'time', seconds: m.windowSize } : { type: 'count', samples: m.windowSize },
       minSamples: m.minSamples, severity: m.severity, scheduleSeconds: m.scheduleSeconds,
       versions: m.versionScope === 'list' ? m.versions ?? [] : m.versionScope,
@@ -191,7 +207,10 @@ export class CheckRunDto {
   @ApiPropertyOptional({ nullable: true, type: Number }) pValue!: number | null;
   @ApiPropertyOptional({ nullable: true, type: Number }) adjustedPValue!: number | null;
   @ApiProperty({ enum: ['none', 'bonferroni', 'bh'] }) correction!: string;
-  @ApiPropertyOptional({ nullable: true, type: Number }) threshold!: number | null;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'materiality threshold applied (a policy: the right-hand side)' }) threshold!: number | null;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'significance level applied' }) alpha!: number | null;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: "the statistic's upper alpha quantile under no change at this run's sizes" })
+  noiseFloor!: number | null;
   @ApiPropertyOptional({ nullable: true, type: Number }) effectSize!: number | null;
   @ApiProperty() nReference!: number;
   @ApiProperty() nCurrent!: number;
@@ -212,7 +231,7 @@ export class CheckRunDto {
       id: r.id, monitorId: r.monitorId, kind: r.kind, trigger: r.trigger, signal: r.signal, version: r.version,
       versionScope: r.versionScope, versions: r.versions, windowFrom: iso(r.windowFrom), windowTo: r.windowTo.toISOString(), method: r.method, statistic: r.statistic,
       pValue: r.pValue, adjustedPValue: r.adjustedPValue, correction: r.correction, threshold: r.threshold,
-      effectSize: r.effectSize, nReference: r.nReference, nCurrent: r.nCurrent, exact: r.exact, errorBound: r.errorBound,
+      alpha: r.alpha ?? null, noiseFloor: r.noiseFloor ?? null, effectSize: r.effectSize, nReference: r.nReference, nCurrent: r.nCurrent, exact: r.exact, errorBound: r.errorBound,
       verdict: r.verdict, reason: r.reason, severity: r.severity, baselineId: r.baselineId,
       referenceDigest: r.referenceDigest, currentDigest: r.currentDigest, details: r.details, ledgerIndex: r.ledgerIndex,
       createdAt: r.createdAt.toISOString(),

@@ -54,6 +54,12 @@ export class MonitorEntity {
   @Column({ type: 'text', nullable: true }) signal!: string | null;
   @Column({ type: 'text', nullable: true }) method!: string | null;
   @Column(numeric) threshold!: number | null;
+  /** Significance level of a drift monitor, set or the default at creation; null for policies. */
+  @Column(numeric) alpha!: number | null;
+  /** What the monitor resolves to against its baseline: null while there is no baseline to resolve auto with. */
+  @Column({ name: 'effective_method', type: 'text', nullable: true }) effectiveMethod!: string | null;
+  @Column({ name: 'effective_threshold', ...numeric }) effectiveThreshold!: number | null;
+  @Column({ name: 'effective_reason', type: 'text', nullable: true }) effectiveReason!: string | null;
   @Column({ type: 'text', nullable: true }) rule!: string | null;
   @Column({ name: 'window_type', type: 'text' }) windowType!: 'time' | 'count';
   @Column({ name: 'window_size', type: 'bigint', transformer: bigintAsNumber }) windowSize!: number;
@@ -91,6 +97,9 @@ export class CheckRunEntity {
   @Column({ name: 'adjusted_p_value', ...numeric }) adjustedPValue!: number | null;
   @Column({ type: 'text' }) correction!: Correction;
   @Column(numeric) threshold!: number | null;
+  @Column(numeric) alpha!: number | null;
+  /** The statistic's upper alpha quantile under no change at this run's sizes. */
+  @Column({ name: 'noise_floor', ...numeric }) noiseFloor!: number | null;
   @Column({ name: 'effect_size', ...numeric }) effectSize!: number | null;
   @Column({ name: 'n_reference', type: 'bigint', transformer: bigintAsNumber }) nReference!: number;
   @Column({ name: 'n_current', type: 'bigint', transformer: bigintAsNumber }) nCurrent!: number;

@@ -3,7 +3,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { CheckRunEntity, type MonitorKind, type Verdict } from '../entities/monitoring.entities.js';
 
-export type NewCheckRun = Omit<CheckRunEntity, 'id' | 'createdAt' | 'ledgerIndex'>;
+export type NewCheckRun = Omit<CheckRunEntity, 'id' | 'createdAt' | 'ledgerIndex' | 'alpha' | 'noiseFloor'> &
+  Partial<Pick<CheckRunEntity, 'alpha' | 'noiseFloor'>>;
 
 export interface CheckRunFilter {
   projectId: string;

@@ -2,7 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type Repository } from 'typeorm';
 import { ModelMonitoringEntity, MonitorEntity, type Correction, type MonitorKind } from '../entities/monitoring.entities.js';
 
-export type NewMonitor = Omit<MonitorEntity, 'id' | 'createdAt' | 'updatedAt' | 'enabled'> & { enabled?: boolean };
+type ResolvedSettings = 'alpha' | 'effectiveMethod' | 'effectiveThreshold' | 'effectiveReason';
+
+export type NewMonitor = Omit<MonitorEntity, 'id' | 'createdAt' | 'updatedAt' | 'enabled' | ResolvedSettings> & { enabled?: boolean } & Partial<
+  Pick<MonitorEntity, ResolvedSettings>
+>;
 
 @Injectable()
 export class MonitorRepository {

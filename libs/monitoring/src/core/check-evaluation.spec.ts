@@ -40,10 +40,11 @@ describe(evaluateDrift.name, () => {
 });
 
 describe(verdictAfterCorrection.name, () => {
-  it('follows the adjusted p-value for p-value methods', () => {
-    const result = { method: 'ks', statistic: 0.2, pValue: 0.03, threshold: 0.05, drifted: true } as const;
+  it('judges significance on the adjusted p-value and keeps materiality', () => {
+    const result = { method: 'ks', statistic: 0.2, pValue: 0.03, alpha: 0.05, threshold: 0.05, material: true, drifted: true } as const;
     assert.equal(verdictAfterCorrection(result as never, 0.09), 'ok');
     assert.equal(verdictAfterCorrection(result as never, 0.04), 'drift');
+    assert.equal(verdictAfterCorrection({ ...result, material: false, drifted: false } as never, 0.04), 'ok');
   });
 });
 
@@ -59,5 +60,34 @@ describe(evaluatePolicy.name, () => {
     assert.equal(evaluatePolicy('p95(latency_ms) <= 1500', new Map([['window:p95(latency_ms)', 900]]), 100, 10).verdict, 'ok');
     assert.equal(evaluatePolicy('p95(latency_ms) <= 1500', new Map([['window:p95(latency_ms)', 900]]), 5, 10).verdict, 'insufficient_data');
     assert.equal(evaluatePolicy('p95(latency_ms) <= 1500', new Map([['window:p95(latency_ms)', null]]), 50, 10).verdict, 'insufficient_data');
+  });
+});
+
+describe('drift on small windows', () => {
+  // The issue's case: a 600-sample latency baseline and an hour of one-minute windows of 50 samples.
+  const baseline = new SignalProfile('numeric').addMany(normal(600, 0, 17));
+  const windows = (mean: number): SignalProfile[] =>
+    Array.from({ length: 60 }, (_, minute) => new SignalProfile('numeric').addMany(normal(50, mean, 1000 + minute)));
+  const verdicts = (method: 'auto' | 'wasserstein_norm', mean: number): string[] =>
+    windows(mean).map((current) => evaluateDrift({ method, threshold: null, minSamples: 30, reference: baseline, current }).verdict);
+
+  it('does not call an hour of unchanged traffic drift, where the fixed distance rule alone fires on most windows', () => {
+    const fixedRule = windows(0).filter((current) => {
+      const outcome = evaluateDrift({ method: 'wasserstein_norm', threshold: null, minSamples: 30, reference: baseline, current });
+      return outcome.result!.statistic >= 0.1;
+    }).length;
+    assert.ok(fixedRule >= 40, `the fixed rule fired on ${fixedRule} of 60 windows`);
+    for (const method of ['auto', 'wasserstein_norm'] as const) {
+      const drifted = verdicts(method, 0).filter((v) => v === 'drift').length;
+      // At alpha = 0.01, 3 or more of 60 windows would happen by chance in under 2% of hours.
+      assert.ok(drifted <= 2, `${method}: ${drifted} of 60 unchanged windows called drift`);
+    }
+  });
+
+  it('calls a one-sd shift drift in nearly every window', () => {
+    for (const method of ['auto', 'wasserstein_norm'] as const) {
+      const drifted = verdicts(method, 1).filter((v) => v === 'drift').length;
+      assert.ok(drifted >= 57, `${method}: only ${drifted} of 60 shifted windows called drift`);
+    }
   });
 });

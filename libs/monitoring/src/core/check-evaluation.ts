@@ -1,12 +1,26 @@
 import { evaluateRule, parsePolicyRule, requiredAggregates, type AggregateRef } from '@assay/policy';
-import { compareProfiles, DEFAULT_THRESHOLDS, StatsInputError, type DriftMethod, type DriftResult, type SignalProfile } from '@assay/stats';
+import {
+  chooseMethod,
+  compareProfiles,
+  DEFAULT_ALPHA,
+  DEFAULT_THRESHOLDS,
+  MIN_NORMALISING_SD,
+  StatsInputError,
+  type ConcreteDriftMethod,
+  type DriftMethod,
+  type DriftResult,
+  type SignalProfile,
+} from '@assay/stats';
 
 export type CheckVerdict = 'ok' | 'drift' | 'breach' | 'insufficient_data';
 
 export interface DriftCheckInput {
   method: DriftMethod;
   threshold: number | null;
+  alpha?: number | null;
   minSamples: number;
+  /** The baseline signal's digest: the reference's simulated nulls are kept under it. */
+  referenceKey?: string;
   reference: SignalProfile | null;
   current: SignalProfile | null;
 }
@@ -38,6 +52,8 @@ export function evaluateDrift(input: DriftCheckInput): DriftCheckOutcome {
     const result = compareProfiles(input.reference, input.current, {
       method: input.method,
       threshold: input.threshold ?? undefined,
+      alpha: input.alpha ?? undefined,
+      referenceKey: input.referenceKey,
       kind: input.reference.kind,
     });
     return { verdict: result.drifted ? 'drift' : 'ok', reason: result.reason, result, nReference, nCurrent };
@@ -49,14 +65,58 @@ export function evaluateDrift(input: DriftCheckInput): DriftCheckOutcome {
   }
 }
 
-// After a multiple-testing correction, a p-value method's verdict follows the adjusted p-value.
+// After a multiple-testing correction, significance follows the adjusted p-value; materiality is unchanged.
 export function verdictAfterCorrection(result: DriftResult, adjustedPValue: number | null): CheckVerdict {
   if (result.pValue === null || adjustedPValue === null) return result.drifted ? 'drift' : 'ok';
-  return adjustedPValue < result.threshold ? 'drift' : 'ok';
+  return adjustedPValue <= result.alpha && result.material ? 'drift' : 'ok';
 }
 
 export function defaultThreshold(method: DriftMethod): number | null {
   return method === 'auto' ? null : DEFAULT_THRESHOLDS[method];
+}
+
+export interface EffectiveSettings {
+  method: ConcreteDriftMethod | null;
+  threshold: number | null;
+  alpha: number;
+  reason: string;
+}
+
+/**
+ * The method, threshold and alpha a drift monitor applies against this reference: auto resolved as
+ * compare resolves it (from the reference's kind, size and distinct values), defaults filled in.
+ * Without a reference, auto and raw Wasserstein's default (0.1 reference sd) stay unresolved.
+ */
+export function effectiveSettings(
+  method: DriftMethod,
+  threshold: number | null,
+  alpha: number | null,
+  reference: SignalProfile | null,
+): EffectiveSettings {
+  const appliedAlpha = alpha ?? DEFAULT_ALPHA;
+  let concrete: ConcreteDriftMethod | null = method === 'auto' ? null : method;
+  let reason = method === 'auto' ? '' : `method ${method} as set`;
+  if (method === 'auto') {
+    if (!reference || reference.count === 0) {
+      return { method: null, threshold, alpha: appliedAlpha, reason: 'auto is resolved once the monitor has a baseline with this signal' };
+    }
+    const distinct = distinctValues(reference);
+    concrete = chooseMethod({ kind: reference.kind, nReference: reference.count, distinctReference: distinct, distinctCombined: distinct }).method;
+    reason = `auto chose ${concrete} for the baseline's ${reference.count} values`;
+  }
+  if (threshold !== null) return { method: concrete, threshold, alpha: appliedAlpha, reason: `${reason}; threshold as set` };
+  if (concrete === 'wasserstein') {
+    const sd = reference?.standardDeviation() ?? null;
+    if (sd === null) return { method: concrete, threshold: null, alpha: appliedAlpha, reason: `${reason}; the default threshold (0.1 reference sd) needs a baseline` };
+    return { method: concrete, threshold: DEFAULT_THRESHOLDS.wasserstein * Math.max(sd, MIN_NORMALISING_SD), alpha: appliedAlpha, reason: `${reason}; default threshold 0.1 reference sd` };
+  }
+  return { method: concrete, threshold: DEFAULT_THRESHOLDS[concrete!], alpha: appliedAlpha, reason: `${reason}; default threshold` };
+}
+
+function distinctValues(profile: SignalProfile): number {
+  if (profile.kind === 'categorical') return profile.categoryCounts().size;
+  const values = profile.exactValues() as number[] | null;
+  return values ? new Set(values).size : profile.quantileSketch().sortedView().values.length;
 }
 
 export interface PolicyOutcome {
