@@ -12,6 +12,7 @@ import { GenAiClientMetrics1764320090000 } from './1764320090000-GenAiClientMetr
 import { SamplePartitionsAsOwner1764320095000 } from './1764320095000-SamplePartitionsAsOwner.js';
 import { ArtifactDigestAlgorithms1764320100000 } from './1764320100000-ArtifactDigestAlgorithms.js';
 import { NotificationRecoveryIndexes1764320100600 } from './1764320100600-NotificationRecoveryIndexes.js';
+import { CheckExplanations1764320120000 } from './1764320120000-CheckExplanations.js';
 
 export { LEDGER_OWNER_ROLE } from './1764320020000-Ledger.js';
 
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   SamplePartitionsAsOwner1764320095000,
   ArtifactDigestAlgorithms1764320100000,
   NotificationRecoveryIndexes1764320100600,
+  CheckExplanations1764320120000,
 ];
