@@ -288,3 +288,21 @@ export function explainPolicy(input: PolicyExplanationInput): CheckExplanation {
   if (input.verdict === 'insufficient_data') return { ...explanation, sentence: `${input.rule}: insufficient data: ${input.reason}` };
   return { ...explanation, sentence: sentenceOf(explanation, input.reason) };
 }
+
+function summaryText(summary: ProfileSummary | null, unit: Unit | null): string | null {
+  if (!summary) return null;
+  const values = `${formatCount(summary.count)} values`;
+  if (summary.kind === 'numeric') {
+    return `${values}: mean ${formatNumber(summary.mean, { unit })}, median ${formatNumber(summary.p50, { unit })}, p95 ${formatNumber(summary.p95, { unit })}`;
+  }
+  const shares = summary.categories.slice(0, 4).map((c) => `"${c.category}" ${formatNumber(c.share, { unit: '%' })}`);
+  return `${values}: ${shares.join(', ')}${summary.otherShare > 0 ? `, other ${formatNumber(summary.otherShare, { unit: '%' })}` : ''}`;
+}
+
+/** The baseline and the current window in a line each, for texts that have room for more than the sentence. */
+export function distributionLines(explanation: Pick<CheckExplanation, 'baseline' | 'current' | 'unit'> | null | undefined): { baseline: string; current: string } | null {
+  if (!explanation) return null;
+  const baseline = summaryText(explanation.baseline ?? null, explanation.unit ?? null);
+  const current = summaryText(explanation.current ?? null, explanation.unit ?? null);
+  return baseline && current ? { baseline, current } : null;
+}
