@@ -1,5 +1,6 @@
 import { formatChange, formatCount, formatNumber, formatPValue, unitOfSignal, type Unit } from '@assay/format';
 import type { AggregateRef } from '@assay/policy';
+import { policyReferences } from './check-evaluation.js';
 import { P_VALUE_METHODS, summarisePair, summarise, type ConcreteDriftMethod, type DriftResult, type ProfileSummary, type SignalProfile } from '@assay/stats';
 
 export const EXPLANATION_VERSION = 1;
@@ -305,4 +306,15 @@ export function distributionLines(explanation: Pick<CheckExplanation, 'baseline'
   const baseline = summaryText(explanation.baseline ?? null, explanation.unit ?? null);
   const current = summaryText(explanation.current ?? null, explanation.unit ?? null);
   return baseline && current ? { baseline, current } : null;
+}
+
+/** The unit of the value a rule compares: shared by every aggregate it reads, else none. */
+export function unitOfRule(rule: string): Unit | null {
+  try {
+    const refs = policyReferences(rule);
+    const units = [...new Set([...refs.window, ...refs.baseline].map(unitOfRef))];
+    return units.length === 1 ? units[0]! : null;
+  } catch {
+    return null;
+  }
 }
