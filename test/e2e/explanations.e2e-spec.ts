@@ -198,11 +198,11 @@ describe('explanations: alerts and reports state baseline and current values', (
       const tab = await (await browser.newContext({ extraHTTPHeaders: { authorization: `Bearer ${auditor()}` } })).newPage();
       const response = await tab.goto(api(`/v1/reports/${created.body.id}`), { waitUntil: 'load' });
       assert.equal(response?.status(), 200);
-      assert.equal(await tab.locator(`svg.distribution[data-monitor="${monitors.output_tokens}"][data-picture="ecdf"] polyline.ecdf`).count(), 2);
-      assert.equal(await tab.locator(`svg.distribution[data-monitor="${monitors.finish_reason}"][data-picture="shares"] rect.share`).count(), 4);
-      assert.equal(await tab.locator(`svg.distribution[data-monitor="${monitors.latency}"] polyline.ecdf`).count(), 2);
+      assert.equal(await tab.locator(`svg.distribution[data-distribution="${monitors.output_tokens}"][data-picture="ecdf"] polyline.ecdf`).count(), 2);
+      assert.equal(await tab.locator(`svg.distribution[data-distribution="${monitors.finish_reason}"][data-picture="shares"] rect.share`).count(), 4);
+      assert.equal(await tab.locator(`svg.distribution[data-distribution="${monitors.latency}"] polyline.ecdf`).count(), 2);
       assert.ok((await tab.locator('svg.chart[data-decided-on="p-value"] line.decision').count()) >= 2);
-      const box = await tab.locator(`svg.distribution[data-monitor="${monitors.output_tokens}"]`).boundingBox();
+      const box = await tab.locator(`svg.distribution[data-distribution="${monitors.output_tokens}"]`).boundingBox();
       assert.ok(box && box.width > 300 && box.height > 100, JSON.stringify(box));
       // The flagged-runs table lists the runs that drifted or breached in the signed order; none of their non-zero numbers reads 0.
       const flagged = content.checkRuns.items.filter((r) => r.verdict === 'drift' || r.verdict === 'breach').slice(0, 300);

@@ -163,7 +163,7 @@ function ecdfOverlay(d: ReportDistribution, baseline: NumericSummary, current: N
     .join('');
   const yTicks = [0, 0.25, 0.5, 0.75, 1].map((s) => ({ y: y(s), label: formatNumber(s, { unit: '%' }) }));
   const describe = (label: string, s: NumericSummary): string => `${label}: ${formatNumber(s.count)} values, median ${formatNumber(s.p50, { unit })}, p95 ${formatNumber(s.p95, { unit })}`;
-  return `<svg class="chart distribution" data-monitor="${esc(d.monitorId)}" data-picture="ecdf" viewBox="0 0 ${frame.W} ${frame.H}" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${esc(`${d.name}: baseline and current distributions of ${d.signal ?? ''}`)}">
+  return `<svg class="chart distribution" data-distribution="${esc(d.monitorId)}" data-picture="ecdf" viewBox="0 0 ${frame.W} ${frame.H}" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${esc(`${d.name}: baseline and current distributions of ${d.signal ?? ''}`)}">
 <rect x="${frame.L}" y="${frame.T}" width="${plotWidth}" height="${plotHeight}" fill="none" stroke="#d0d7de"/>${xTicks}${yAxis(frame, yTicks, 'share of values ≤ x')}
 <text x="${xy(frame.L + plotWidth / 2)}" y="${frame.H - 6}" text-anchor="middle" font-size="11" fill="#57606a">${esc(`${d.signal ?? 'value'}${unit ? ` (${unit})` : ''}`)}</text>
 ${curve(baseline, 'baseline', BASELINE_COLOUR)}${curve(current, 'current', CURRENT_COLOUR)}${legend(frame, describe('baseline', baseline), describe('current', current))}
@@ -186,7 +186,7 @@ function shareBars(d: ReportDistribution, baseline: CategoricalSummary, current:
       return `<text x="${frame.L - 6}" y="${top + 17}" text-anchor="end" font-size="12">${esc(r.category)}</text>${bar(r.baseline, 2, 'baseline', BASELINE_COLOUR)}${bar(r.current, 16, 'current', CURRENT_COLOUR)}`;
     })
     .join('');
-  return `<svg class="chart distribution" data-monitor="${esc(d.monitorId)}" data-picture="shares" viewBox="0 0 ${frame.W} ${frame.H}" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${esc(`${d.name}: baseline and current shares of ${d.signal ?? ''}`)}">
+  return `<svg class="chart distribution" data-distribution="${esc(d.monitorId)}" data-picture="shares" viewBox="0 0 ${frame.W} ${frame.H}" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${esc(`${d.name}: baseline and current shares of ${d.signal ?? ''}`)}">
 ${legend({ ...frame, L: frame.L - 8, T: 0 }, `baseline: ${formatNumber(baseline.count)} values`, `current: ${formatNumber(current.count)} values`)}${bars}
 </svg>`;
 }

@@ -59,7 +59,7 @@ describe(renderReportHtml.name, () => {
   const sut = renderReportHtml(content, ledger, { keyId: 'k', subjectDigest: 'd' });
 
   it('draws baseline against current: an ECDF overlay for numbers and share bars for categories', () => {
-    assert.equal((sut.match(/<svg class="chart distribution" data-monitor="ks" data-picture="ecdf"/g) ?? []).length, 1);
+    assert.equal((sut.match(/<svg class="chart distribution" data-distribution="ks" data-picture="ecdf"/g) ?? []).length, 1);
     assert.equal((sut.match(/<polyline class="ecdf (baseline|current)"/g) ?? []).length, 2);
     assert.equal((sut.match(/<rect class="share (baseline|current)"/g) ?? []).length, 4);
     assert.match(sut, />baseline: 100 values, median 200 tokens, p95 244 tokens</);
