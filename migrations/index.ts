@@ -15,6 +15,7 @@ import { MonitorVersionScope1764320110000 } from './1764320110000-MonitorVersion
 import { NotificationRecoveryIndexes1764320100600 } from './1764320100600-NotificationRecoveryIndexes.js';
 import { ConsoleSessions1764320120000 } from './1764320120000-ConsoleSessions.js';
 import { CalibratedDecisions1764320130000 } from './1764320130000-CalibratedDecisions.js';
+import { CheckExplanations1764320140000 } from './1764320140000-CheckExplanations.js';
 
 export { LEDGER_OWNER_ROLE } from './1764320020000-Ledger.js';
 
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   MonitorVersionScope1764320110000,
   ConsoleSessions1764320120000,
   CalibratedDecisions1764320130000,
+  CheckExplanations1764320140000,
 ];

@@ -1,6 +1,6 @@
 // Packs the CI and auditor CLI (`assay gate`, `assay verify`) as its own npm package, installable
 // where there is no checkout, database or server: `npm install -g ./assay-cli-<version>.tgz`.
-// It holds the compiled client commands and the provenance library, and refuses to pack when
+// It holds the compiled client commands and the provenance and number-format libraries, and refuses to pack when
 // any of them imports something else (a dependency, or the server's code).
 //   npm run pack:cli   (builds first; writes dist/assay-cli-<version>.tgz and prints its path)
 import { spawnSync } from 'node:child_process';
@@ -33,8 +33,8 @@ const visit = (relative) => {
       continue;
     }
     const target = path.relative(dist, path.resolve(path.dirname(file), specifier));
-    if (!target.startsWith(`apps${path.sep}cli${path.sep}`) && !target.startsWith(`libs${path.sep}provenance${path.sep}`)) {
-      problems.push(`${relative} imports ${target}: only the client commands and the provenance library go in the CLI package`);
+    if (!['apps/cli/', 'libs/provenance/', 'libs/format/'].some((allowed) => target.startsWith(allowed.replaceAll('/', path.sep)))) {
+      problems.push(`${relative} imports ${target}: only the client commands and the provenance and format libraries go in the CLI package`);
       continue;
     }
     visit(target);

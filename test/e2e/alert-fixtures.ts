@@ -29,7 +29,7 @@ export class CheckRunFeeder {
         projectId: this.projectId, modelId: target.modelId, monitorId: target.monitorId, kind: 'drift', trigger: 'manual', signal: 'latency_ms',
         version: 'v1', versionScope: 'list', versions: ['v1'], windowFrom: new Date(windowTo.getTime() - 3_600_000), windowTo, method: 'ks', statistic: 0.4, pValue: verdict === 'ok' ? 0.5 : 0.001,
         adjustedPValue: null, correction: 'none', threshold: 0.05, effectSize: 0.4, nReference: 100, nCurrent: 100, exact: true, errorBound: null,
-        verdict, reason: verdict === 'ok' ? 'p = 0.5 ≥ 0.05' : 'p = 0.001 < 0.05', baselineId: null, referenceDigest: null, currentDigest: null, details: {}, severity: target.severity,
+        verdict, reason: verdict === 'ok' ? 'p = 0.5 ≥ 0.05' : 'p = 0.001 < 0.05', baselineId: null, referenceDigest: null, currentDigest: null, details: {}, explanation: null, severity: target.severity,
       }],
       async () => null,
     );

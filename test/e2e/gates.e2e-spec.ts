@@ -17,6 +17,7 @@ interface Reason {
   signal: string | null;
   outcome: string;
   reason: string;
+  summary?: string;
 }
 
 interface Decision {
@@ -157,6 +158,7 @@ describe('promotion gates, end to end', () => {
     const failed = response.body.reasons.filter((r) => r.outcome === 'fail');
     assert.deepEqual(failed.map((r) => r.check).sort(), ['drift:eval.faithfulness.score', 'drift:output_tokens', 'score:mean(eval.faithfulness.score) >= 0.8']);
     assert.match(failed.find((r) => r.check === 'drift:output_tokens')!.reason, /output_tokens drifted/);
+    assert.match(failed.find((r) => r.check === 'drift:output_tokens')!.summary!, /^output_tokens: median [\d,]+ → [\d,]+ tokens \([+-][\d.]+%\), p95 [\d,]+ → [\d,]+ tokens.*; drift \([\d,]+ baseline vs [\d,]+ current values\)$/);
     assert.equal(response.body.reasons.find((r) => r.check.startsWith('policy:'))!.outcome, 'pass');
     const statement = openStatement(response.body.envelope, keys);
     assert.equal((statement.predicate as { result: string }).result, 'FAILED');
@@ -186,6 +188,8 @@ describe('promotion gates, end to end', () => {
     const fail = await gateCli(['--candidate', 'v3', '--out', path.join(dir, 'fail.dsse.json')]);
     assert.equal(fail.code, 1, fail.output);
     assert.match(fail.output, /FAIL\s+drift:output_tokens/);
+    assert.match(fail.output, /RESULT\s+CHECK\s+STATISTIC\s+P-VALUE\s+THRESHOLD\s+REASON/);
+    assert.match(fail.output, /FAIL\s+drift:output_tokens\s+[\d.e-]+\s+(?:[\d.e-]+\s+p < 0\.05|\s*≥ [\d.]+)\s+output_tokens: median /);
 
     const evidence = path.join(dir, 'tiny.jsonl');
     fs.writeFileSync(evidence, '{"output_tokens": 200}\n{"output_tokens": 190}\n');

@@ -8,9 +8,13 @@ export interface AlertView {
   kind: AlertEntity['kind'];
   modelId: string;
   monitorId: string;
+  /** The monitor's or policy's name when the alert fired. */
+  monitorName: string | null;
   signal: string | null;
   labels: Record<string, string>;
   summary: string;
+  /** The latest failing run's explanation (baseline vs current, the test, one sentence); null on older alerts. */
+  explanation: Record<string, unknown> | null;
   occurrences: number;
   firstCheckRunId: string;
   lastCheckRunId: string;
@@ -35,9 +39,11 @@ export function alertView(alert: AlertEntity): AlertView {
     kind: alert.kind,
     modelId: alert.modelId,
     monitorId: alert.monitorId,
+    monitorName: alert.labels.monitor ?? null,
     signal: alert.signal,
     labels: alert.labels,
     summary: alert.summary,
+    explanation: alert.explanation ?? null,
     occurrences: alert.occurrences,
     firstCheckRunId: alert.firstCheckRunId,
     lastCheckRunId: alert.lastCheckRunId,

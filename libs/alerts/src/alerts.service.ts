@@ -92,6 +92,7 @@ export class AlertsService {
     }
     return runs.map(([fingerprint, run]) => {
       const monitorName = monitorNames.get(run.monitorId)!;
+      const sentence = typeof run.explanation?.sentence === 'string' ? run.explanation.sentence : null;
       return {
         projectId: run.projectId,
         modelId: run.modelId,
@@ -101,7 +102,8 @@ export class AlertsService {
         fingerprint,
         severity: run.severity,
         labels: alertLabels({ projectId: run.projectId, modelName: modelNames.get(run.modelId)!, monitorName, kind: run.kind, severity: run.severity, signal: run.signal }),
-        summary: `${run.kind === 'drift' ? 'drift' : 'policy breach'} on ${monitorName}: ${run.reason}`.slice(0, 2000),
+        summary: `${run.kind === 'drift' ? 'drift' : 'policy breach'} on ${monitorName}: ${sentence ?? run.reason}`.slice(0, 2000),
+        explanation: run.explanation ?? null,
         checkRunId: run.id,
         verdict: run.verdict,
         at: run.windowTo,
@@ -116,6 +118,7 @@ export class AlertsService {
         kind: LedgerKind.AlertTransition,
         projectId: alert.projectId,
         subject: `alert/${alert.id}`,
+        // Entries from before the monitor's id and name were recorded lack those fields and verify as signed.
         body: {
           transition,
           alertId: alert.id,
@@ -126,6 +129,13 @@ export class AlertsService {
           checkRunId: alert.lastCheckRunId,
           by,
           note,
+          modelId: alert.modelId,
+          model: alert.labels.model ?? null,
+          monitorKind: alert.kind === 'policy' ? 'policy' : 'monitor',
+          monitorId: alert.monitorId,
+          monitorName: alert.labels.monitor ?? null,
+          signal: alert.signal,
+          summary: alert.summary,
         },
       },
       manager,

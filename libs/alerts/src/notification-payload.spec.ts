@@ -1,9 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { evaluateDrift, explainDrift } from '@assay/monitoring';
+import { SignalProfile } from '@assay/stats';
 import { renderGroupNotification, type GroupNotification, type NotifiedAlert } from './notification-payload.js';
 
 const alert = (fingerprint: string, status: NotifiedAlert['status'], monitor: string): NotifiedAlert => ({
-  id: `id-${fingerprint}`, fingerprint, status, severity: 'warning',
+  id: `id-${fingerprint}`, fingerprint, status, severity: 'warning', kind: 'drift', monitorId: `monitor-${monitor}`, monitorName: monitor, explanation: null,
   labels: { alertname: monitor, model: 'bot', monitor, severity: 'warning', kind: 'drift' },
   summary: `drift on ${monitor}`, startsAt: '2026-01-01T00:00:00.000Z', endsAt: status === 'resolved' ? '2026-01-01T01:00:00.000Z' : null,
   acknowledgedAt: null, acknowledgedBy: null, acknowledgeNote: null,
@@ -47,5 +49,46 @@ describe(renderGroupNotification.name, () => {
     const slack = JSON.parse(renderGroupNotification('slack', notification, now).body) as { text: string };
     assert.match(slack.text, /1 Assay alert firing \(model=bot\)/);
     assert.match(slack.text, /\[resolved\] \*tokens\*/);
+  });
+});
+
+describe('explained alerts in every payload format', () => {
+  const reference = new SignalProfile('numeric').addMany(Array.from({ length: 100 }, (_, i) => 150 + i));
+  const current = new SignalProfile('numeric').addMany(Array.from({ length: 100 }, (_, i) => 3 * (150 + i)));
+  const outcome = evaluateDrift({ method: 'ks', threshold: 0.05, minSamples: 10, reference, current });
+  const explanation = explainDrift({
+    signal: 'output_tokens', requestedMethod: 'ks', methodSetBy: 'set on the monitor', verdict: outcome.verdict, reason: outcome.reason, reference, current, result: outcome.result,
+  });
+  const explained: GroupNotification = {
+    ...notification,
+    alerts: [{ ...alert('f1', 'firing', 'tokens'), summary: `drift on tokens: ${explanation.sentence}`, explanation }],
+  };
+  const sentence = 'output_tokens: median 200 → 599 tokens (+200%), p95 244 → 732 tokens (+200%); KS D = 1, p = 2.2e-59 < 0.05; drift (100 baseline vs 100 current values)';
+
+  it("carries the explanation, with the monitor's id and name, in Assay's format", () => {
+    const body = JSON.parse(renderGroupNotification('assay', explained, now).body) as { data: { alerts: NotifiedAlert[] } };
+    const sut = body.data.alerts[0]!;
+    assert.equal(sut.explanation?.sentence, sentence);
+    assert.deepEqual(sut.explanation?.measures.map((m) => [m.measure, m.baseline, m.current]), [['mean', 199.5, 598.5], ['p50', 199.5, 598.5], ['p95', 244.05, 732.15]]);
+    assert.deepEqual([sut.monitorId, sut.monitorName, sut.kind], ['monitor-tokens', 'tokens', 'drift']);
+  });
+
+  it('gives Alertmanager the sentence and the baseline and current values as annotations', () => {
+    const body = JSON.parse(renderGroupNotification('alertmanager', explained, now).body) as { alerts: Array<{ annotations: Record<string, string> }> };
+    assert.deepEqual(body.alerts[0]!.annotations, {
+      summary: `drift on tokens: ${sentence}`,
+      description: sentence,
+      baseline: '100 values: mean 200 tokens, median 200 tokens, p95 244 tokens',
+      current: '100 values: mean 599 tokens, median 599 tokens, p95 732 tokens',
+    });
+  });
+
+  it('writes the sentence and both distributions into the Slack text', () => {
+    const { text } = JSON.parse(renderGroupNotification('slack', explained, now).body) as { text: string };
+    assert.equal(text.split('\n').slice(1).join('\n'), [
+      `• [firing] *tokens* (warning): drift on tokens: ${sentence}`,
+      '    baseline 100 values: mean 200 tokens, median 200 tokens, p95 244 tokens',
+      '    current 100 values: mean 599 tokens, median 599 tokens, p95 732 tokens',
+    ].join('\n'));
   });
 });

@@ -1,12 +1,18 @@
 import type { AlertEntity, PayloadFormat } from '@assay/db';
+import { distributionLines, type CheckExplanation } from '@assay/monitoring';
 
 export interface NotifiedAlert {
   id: string;
   fingerprint: string;
   status: 'firing' | 'acknowledged' | 'resolved';
   severity: string;
+  kind: string;
+  monitorId: string;
+  monitorName: string | null;
   labels: Record<string, string>;
   summary: string;
+  /** Baseline vs current, the test and one sentence, from the latest failing check run; null on older alerts. */
+  explanation: CheckExplanation | null;
   startsAt: string;
   endsAt: string | null;
   acknowledgedAt: string | null;
@@ -28,8 +34,12 @@ export function notifiedAlert(alert: AlertEntity): NotifiedAlert {
     fingerprint: alert.fingerprint,
     status: alert.status,
     severity: alert.severity,
+    kind: alert.kind,
+    monitorId: alert.monitorId,
+    monitorName: alert.labels.monitor ?? null,
     labels: alert.labels,
     summary: alert.summary,
+    explanation: (alert.explanation as unknown as CheckExplanation | null) ?? null,
     startsAt: alert.startedAt.toISOString(),
     endsAt: alert.resolvedAt?.toISOString() ?? null,
     acknowledgedAt: alert.acknowledgedAt?.toISOString() ?? null,
@@ -101,6 +111,12 @@ export function renderGroupNotification(format: PayloadFormat, notification: Gro
 
 function annotationsOf(alert: NotifiedAlert): Record<string, string> {
   const annotations: Record<string, string> = { summary: alert.summary };
+  if (alert.explanation?.sentence) annotations.description = alert.explanation.sentence;
+  const lines = distributionLines(alert.explanation);
+  if (lines) {
+    annotations.baseline = lines.baseline;
+    annotations.current = lines.current;
+  }
   if (alert.acknowledgedBy) annotations.acknowledgedBy = alert.acknowledgedBy;
   if (alert.acknowledgeNote) annotations.acknowledgeNote = alert.acknowledgeNote;
   return annotations;
@@ -113,7 +129,13 @@ function slackText(status: 'firing' | 'resolved', notification: GroupNotificatio
       ? `:rotating_light: ${open} Assay alert${open === 1 ? '' : 's'} firing`
       : `:white_check_mark: Assay alerts resolved`;
   const scope = Object.entries(notification.groupLabels).map(([k, v]) => `${k}=${v}`).join(', ');
-  const lines = notification.alerts.map((a) => `• [${a.status}] *${a.labels.alertname ?? a.fingerprint}* (${a.severity}): ${a.summary}`);
+  const lines = notification.alerts.flatMap((a) => {
+    const distributions = distributionLines(a.explanation);
+    return [
+      `• [${a.status}] *${a.labels.alertname ?? a.fingerprint}* (${a.severity}): ${a.summary}`,
+      ...(distributions ? [`    baseline ${distributions.baseline}`, `    current ${distributions.current}`] : []),
+    ];
+  });
   return [`${header}${scope ? ` (${scope})` : ''}`, ...lines].join('\n');
 }
 

@@ -1,4 +1,4 @@
-import { aggregatesFromProfiles, evaluateDrift, evaluatePolicy, policyReferences } from '@assay/monitoring';
+import { aggregatesFromProfiles, evaluateDrift, evaluatePolicy, explainDrift, explainPolicy, policyReferences, type CheckExplanation } from '@assay/monitoring';
 import type { DriftMethod, SignalProfile } from '@assay/stats';
 import { requiredScoreRules, type GatePolicy, type GateSignal } from './gate-policy.js';
 
@@ -11,6 +11,9 @@ export interface GateReason {
   signal: string | null;
   outcome: CheckOutcome;
   reason: string;
+  /** One sentence with baseline and candidate values, the test and the verdict (see `explanation`). */
+  summary?: string;
+  explanation?: CheckExplanation;
   method?: string | null;
   statistic?: number | null;
   pValue?: number | null;
@@ -75,12 +78,18 @@ export function evaluateGate(input: GateInputs): GateEvaluation {
       current: evidence.profiles.get(spec.signal) ?? null,
     });
     const result = outcome.result;
+    const explanation = explainDrift({
+      signal: spec.signal, requestedMethod: spec.method, methodSetBy: 'set by the gate policy or the monitor', verdict: outcome.verdict, reason: outcome.reason,
+      reference: reference?.profiles.get(spec.signal) ?? null, current: evidence.profiles.get(spec.signal) ?? null, result,
+    });
     reasons.push({
       check: `drift:${spec.signal}`,
       kind: 'drift',
       signal: spec.signal,
       outcome: outcome.verdict === 'ok' ? 'pass' : outcome.verdict === 'drift' ? 'fail' : 'insufficient',
       reason: outcome.verdict === 'drift' ? `${spec.signal} drifted from the baseline: ${outcome.reason}` : outcome.reason,
+      summary: explanation.sentence,
+      explanation,
       method: result?.method ?? spec.method,
       statistic: finite(result?.statistic),
       pValue: finite(result?.pValue),
@@ -130,11 +139,20 @@ function ruleReason(check: { rule: string; kind: 'policy' | 'score'; signal: str
   if (refs.baseline.length > 0 && !input.reference) {
     return { ...base, outcome: 'insufficient', reason: 'the rule refers to the baseline, and there is none' };
   }
-  const outcome = evaluatePolicy(check.rule, new Map([...evidenceValues, ...referenceValues]), input.evidence.count, 1);
+  const values = new Map([...evidenceValues, ...referenceValues]);
+  const outcome = evaluatePolicy(check.rule, values, input.evidence.count, 1);
+  const signals = [...new Set(refs.window.flatMap((r) => (r.signal ? [r.signal] : [])))].slice(0, 3);
+  const explanation = explainPolicy({
+    rule: check.rule, operator: outcome.operator, left: outcome.left, right: outcome.right, verdict: outcome.verdict, reason: outcome.reason,
+    refs: [...refs.window, ...refs.baseline], values,
+    profiles: signals.map((signal) => ({ signal, reference: input.reference?.profiles.get(signal) ?? null, current: input.evidence.profiles.get(signal) ?? null })),
+  });
   return {
     ...base,
     outcome: outcome.verdict === 'ok' ? 'pass' : outcome.verdict === 'breach' ? 'fail' : 'insufficient',
     reason: outcome.reason,
+    summary: explanation.sentence,
+    explanation,
     statistic: finite(outcome.left),
     threshold: finite(outcome.right),
     nCurrent: input.evidence.count,

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { counter } from '@assay/common';
+import { formatPValue } from '@assay/format';
 import {
   BaselineRepository, CheckRunRepository, MonitorRepository, WindowRepository,
   type BaselineEntity, type CheckRunEntity, type MonitorEntity, type NewCheckRun,
@@ -9,6 +10,7 @@ import { computeAggregates, type Sample } from '@assay/policy';
 import { digestOf } from '@assay/provenance';
 import { adjustPValues, SignalProfile, type DriftMethod, type DriftResult, type SignalProfileJSON } from '@assay/stats';
 import { evaluateDrift, evaluatePolicy, policyReferences, verdictAfterCorrection } from './core/check-evaluation.js';
+import { explainDrift, explainPolicy, withCorrection, type CheckExplanation } from './core/check-explanation.js';
 import { aggregatesFromProfiles } from './core/profile-aggregates.js';
 import { windowOf } from './monitors.service.js';
 import { WindowReader, type WindowData } from './window-reader.service.js';
@@ -80,7 +82,10 @@ export class CheckRunner {
       e.run.adjustedPValue = finite(adjusted[i]);
       e.run.verdict = verdictAfterCorrection(e.drift, adjusted[i]);
       if (correction !== 'none' && e.run.verdict !== (e.drift.drifted ? 'drift' : 'ok')) {
-        e.run.reason = `${e.run.reason}; after ${correction === 'bh' ? 'Benjamini–Hochberg' : 'Bonferroni'} correction across ${monitors.length} checks p = ${adjusted[i]!.toPrecision(4)}`;
+        e.run.reason = `${e.run.reason}; after ${correction === 'bh' ? 'Benjamini–Hochberg' : 'Bonferroni'} correction across ${monitors.length} checks ${formatPValue(adjusted[i])}`;
+      }
+      if (e.run.explanation) {
+        e.run.explanation = withCorrection(e.run.explanation as unknown as CheckExplanation, correction, e.run.adjustedPValue, e.run.verdict, e.run.reason) as unknown as Record<string, unknown>;
       }
     });
     return this.store(evaluated.map((e) => e.run));
@@ -173,6 +178,7 @@ export class CheckRunner {
       referenceDigest: null,
       currentDigest: null,
       details: {},
+      explanation: null,
     };
   }
 
@@ -209,6 +215,10 @@ export class CheckRunner {
       run.errorBound = finite(result.errorBound);
       if (result.degreesOfFreedom !== undefined) run.details = { degreesOfFreedom: result.degreesOfFreedom };
     }
+    run.explanation = explainDrift({
+      signal, requestedMethod: monitor.method, methodSetBy: 'set on the monitor', verdict: run.verdict, reason: run.reason,
+      reference: reference?.profile ?? null, current, result,
+    }) as unknown as Record<string, unknown>;
     return { run, drift: result };
   }
 
@@ -250,7 +260,29 @@ export class CheckRunner {
       operator: outcome.operator,
       values: Object.fromEntries([...values].map(([k, v]) => [k, finite(v)])),
     };
+    run.explanation = (await this.explainPolicyRun(monitor, run, outcome, refs, values, window, baseline, windowSignals)) as unknown as Record<string, unknown>;
     return { run, drift: null };
+  }
+
+  // Baseline against window for the signals a rule reads (a few at most), so that a breach shows what moved.
+  private async explainPolicyRun(
+    monitor: MonitorEntity,
+    run: NewCheckRun,
+    outcome: ReturnType<typeof evaluatePolicy>,
+    refs: ReturnType<typeof policyReferences>,
+    values: ReadonlyMap<string, number | null>,
+    window: WindowData,
+    baseline: BaselineEntity | null,
+    windowSignals: string[],
+  ): Promise<CheckExplanation> {
+    const signals = windowSignals.slice(0, 3);
+    const references = await this.baselineProfiles(baseline, signals);
+    const profiles = [];
+    for (const signal of signals) profiles.push({ signal, reference: references.get(signal)?.profile ?? null, current: await window.profile(signal) });
+    return explainPolicy({
+      rule: monitor.rule!, operator: outcome.operator, left: outcome.left, right: outcome.right, verdict: run.verdict, reason: run.reason,
+      refs: [...refs.window, ...refs.baseline], values, profiles,
+    });
   }
 
   private async store(runs: NewCheckRun[]): Promise<CheckRunEntity[]> {
@@ -320,5 +352,7 @@ export function ledgerBodyOf(run: CheckRunEntity): Record<string, unknown> {
     referenceDigest: run.referenceDigest,
     currentDigest: run.currentDigest,
     details: run.details,
+    // Entries from before explanations existed have no such field; theirs still verify as they were signed.
+    ...(run.explanation ? { explanation: run.explanation } : {}),
   };
 }

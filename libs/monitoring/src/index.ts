@@ -1,4 +1,5 @@
 export * from './core/check-evaluation.js';
+export * from './core/check-explanation.js';
 export * from './core/profile-aggregates.js';
 export * from './core/window.js';
 export * from './baseline-upload.js';

@@ -5,12 +5,15 @@ import {
   type ModelEntity, type ReportEntity,
 } from '@assay/db';
 import { SubscriptionsService } from '@assay/alerts';
+import { unitOfSignal } from '@assay/format';
+import { unitOfRule, type CheckExplanation } from '@assay/monitoring';
+import { P_VALUE_METHODS, type ConcreteDriftMethod } from '@assay/stats';
 import { CheckpointService, LedgerKind, LedgerProofService, LedgerService, SigningService } from '@assay/ledger';
 import { buildStatement, digestOf, PredicateType, sha256Hex } from '@assay/provenance';
 import { multiproofPlan } from './ledger-multiproof.js';
 import {
-  REPORT_SCHEMA, SERIES_BUCKETS, type ReportAlert, type ReportCheckRun, type ReportContent, type ReportEconomics, type ReportLedgerBundle,
-  type ReportPredicate, type ReportSeries,
+  REPORT_SCHEMA, SERIES_BUCKETS, type ReportAlert, type ReportCheckRun, type ReportContent, type ReportDistribution, type ReportEconomics,
+  type ReportLedgerBundle, type ReportPredicate, type ReportSeries,
 } from './report-content.js';
 import { economicsOf } from './report-economics.js';
 import { renderReportHtml } from './report-html.js';
@@ -107,6 +110,10 @@ export class ReportBuilder {
     return (await this.reports.alertsInPeriod(modelId, from, to)).map((a) => ({
       id: a.id,
       fingerprint: a.fingerprint,
+      kind: a.kind,
+      monitorId: a.monitorId,
+      monitorName: a.monitorName,
+      summary: a.summary,
       signal: a.signal,
       severity: a.severity,
       status: a.status,
@@ -125,7 +132,7 @@ export class ReportBuilder {
   private async content(report: ReportEntity, model: ModelEntity): Promise<ReportContent> {
     const from = report.periodFrom;
     const to = report.periodTo;
-    const [versions, baselines, monitors, byVerdict, seriesRows, decisions, alerts, economics] = await Promise.all([
+    const [versions, baselines, monitors, byVerdict, seriesRows, decisions, alerts, economics, flagged] = await Promise.all([
       this.models.listVersions(model.id),
       this.baselines.listByModel(model.id),
       this.monitors.listByModel(model.id),
@@ -134,29 +141,53 @@ export class ReportBuilder {
       this.gates.listInPeriod(model.id, from, to),
       this.alertsInPeriod(model.id, from, to),
       this.economics(model, from, to),
+      this.reports.latestFlaggedExplanations(model.id, from, to),
     ]);
     const items = await this.checkRuns(model.id, from, to);
     const monitorList = monitors.map((m) => ({
       id: m.id, name: m.name, kind: m.kind, signal: m.signal, method: m.method, threshold: m.threshold, rule: m.rule, enabled: m.enabled,
     }));
+    const methodOf = latestMethods(items);
     const byMonitor = new Map<string, ReportSeries>();
     for (const row of seriesRows) {
       let series = byMonitor.get(row.monitorId);
       if (!series) {
         const monitor = monitorList.find((m) => m.id === row.monitorId);
+        const kind = monitor?.kind ?? 'drift';
+        const method = methodOf.get(row.monitorId) ?? monitor?.method ?? null;
         series = {
           monitorId: row.monitorId,
           name: monitor?.name ?? row.monitorId,
-          kind: monitor?.kind ?? 'drift',
+          kind,
           signal: monitor?.signal ?? null,
-          method: monitor?.method ?? null,
+          method,
           threshold: monitor?.threshold ?? row.threshold,
+          decidedOn: kind === 'drift' && P_VALUE_METHODS.has(method as ConcreteDriftMethod) ? 'p-value' : 'statistic',
+          unit: kind === 'policy' ? unitOfRule(monitor?.rule ?? '') : method === 'wasserstein' ? unitOfSignal(monitor?.signal) : null,
           points: [],
         };
         byMonitor.set(row.monitorId, series);
       }
-      series.points.push({ from: row.from, to: row.to, runs: row.runs, flagged: row.flagged, min: row.min, mean: row.mean, max: row.max });
+      series.points.push({ from: row.from, to: row.to, runs: row.runs, flagged: row.flagged, min: row.min, mean: row.mean, max: row.max, minPValue: row.minPValue });
     }
+    const distributions: ReportDistribution[] = flagged.flatMap((row) => {
+      const explanation = row.explanation as unknown as CheckExplanation;
+      const monitor = monitorList.find((m) => m.id === row.monitorId);
+      if (!explanation.baseline || !explanation.current) return [];
+      return [{
+        monitorId: row.monitorId,
+        name: monitor?.name ?? row.monitorId,
+        kind: monitor?.kind ?? explanation.kind,
+        signal: explanation.signal,
+        unit: explanation.unit ?? null,
+        checkRunId: row.checkRunId,
+        windowTo: row.windowTo,
+        verdict: row.verdict,
+        summary: explanation.sentence,
+        baseline: explanation.baseline,
+        current: explanation.current,
+      }];
+    });
     return {
       schema: REPORT_SCHEMA,
       reportId: report.id,
@@ -175,6 +206,7 @@ export class ReportBuilder {
       monitors: monitorList,
       checkRuns: { total: items.length, byVerdict, items },
       series: [...byMonitor.values()],
+      distributions,
       alerts,
       gateDecisions: decisions.map((d) => ({
         id: d.id,
@@ -199,7 +231,7 @@ export class ReportBuilder {
       for (const r of page) {
         items.push({
           id: r.id, monitorId: r.monitorId, windowTo: r.windowTo, verdict: r.verdict, method: r.method,
-          statistic: r.statistic, pValue: r.pValue, threshold: r.threshold, ledgerIndex: r.ledgerIndex,
+          statistic: r.statistic, pValue: r.pValue, threshold: r.threshold, summary: r.summary, ledgerIndex: r.ledgerIndex,
         });
       }
       if (page.length < PAGE) return items;
@@ -260,4 +292,11 @@ export class ReportBuilder {
       pending,
     };
   }
+}
+
+/** Each monitor's method at its latest run: `auto` monitors plot what auto chose. */
+function latestMethods(items: readonly ReportCheckRun[]): Map<string, string> {
+  const methods = new Map<string, string>();
+  for (const item of items) if (item.method !== null) methods.set(item.monitorId, item.method);
+  return methods;
 }

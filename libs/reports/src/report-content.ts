@@ -1,3 +1,5 @@
+import type { ProfileSummary } from '@assay/stats';
+
 /** The canonical document an audit report signs (the in-toto statement's `predicate.content`). */
 export const REPORT_SCHEMA = 'https://assay.dev/report/v1';
 
@@ -18,6 +20,8 @@ export interface ReportContent {
   };
   /** Each monitor's statistic over the period, bucketed to at most SERIES_BUCKETS points. */
   series: ReportSeries[];
+  /** For each monitor or policy that drifted or breached in the period: baseline and current at its latest such run. */
+  distributions: ReportDistribution[];
   alerts: ReportAlert[];
   gateDecisions: Array<{ id: string; candidate: string; decision: string; promoted: boolean; createdAt: string; failedChecks: string[]; ledgerIndex: number | null }>;
   economics: ReportEconomics;
@@ -33,7 +37,24 @@ export interface ReportCheckRun {
   statistic: number | null;
   pValue: number | null;
   threshold: number | null;
+  /** The run's explanation in one sentence, for runs that drifted or breached (null for others and older runs). */
+  summary: string | null;
   ledgerIndex: number | null;
+}
+
+export interface ReportDistribution {
+  monitorId: string;
+  name: string;
+  kind: string;
+  signal: string | null;
+  /** The signal's unit (ms, tokens, USD, …), or null. */
+  unit: string | null;
+  checkRunId: string;
+  windowTo: string;
+  verdict: string;
+  summary: string;
+  baseline: ProfileSummary;
+  current: ProfileSummary;
 }
 
 export interface ReportSeries {
@@ -43,12 +64,21 @@ export interface ReportSeries {
   signal: string | null;
   method: string | null;
   threshold: number | null;
-  points: Array<{ from: string; to: string; runs: number; flagged: number; min: number | null; mean: number | null; max: number | null }>;
+  /** What the threshold is compared with: the p-value (plotted on a log scale) or the statistic. */
+  decidedOn: 'p-value' | 'statistic';
+  /** Unit of the plotted statistic (a policy's value, a raw Wasserstein distance), or null. */
+  unit: string | null;
+  points: Array<{ from: string; to: string; runs: number; flagged: number; min: number | null; mean: number | null; max: number | null; minPValue: number | null }>;
 }
 
 export interface ReportAlert {
   id: string;
   fingerprint: string;
+  kind: string;
+  monitorId: string;
+  /** The monitor's or policy's name when the alert fired. */
+  monitorName: string | null;
+  summary: string;
   signal: string | null;
   severity: string;
   status: string;

@@ -27,13 +27,18 @@ const content: ReportContent = {
       signal: 'latency_ms',
       method: 'ks',
       threshold: 0.05,
+      decidedOn: 'p-value',
+      unit: null,
       points: [
-        { from: 'a', to: 'b', runs: 6, flagged: 1, min: 0.1, mean: 0.2, max: 0.3 },
-        { from: 'b', to: 'c', runs: 4, flagged: 1, min: 0.1, mean: 0.2, max: 0.3 },
+        { from: 'a', to: 'b', runs: 6, flagged: 1, min: 0.1, mean: 0.2, max: 0.3, minPValue: 0.01 },
+        { from: 'b', to: 'c', runs: 4, flagged: 1, min: 0.1, mean: 0.2, max: 0.3, minPValue: 0.02 },
       ],
     },
   ],
-  alerts: [{ id: 'al1', fingerprint: 'f', signal: 'latency_ms', severity: 'warning', status: 'resolved', startedAt: '2026-11-28T10:00:00.000Z', endedAt: '2026-11-28T11:00:00.000Z', ending: 'resolved after 2 failing runs', ledgerIndex: 7 }],
+  distributions: [],
+  alerts: [{
+    id: 'al1', fingerprint: 'f', kind: 'drift', monitorId: 'm1', monitorName: 'latency drift',
+    summary: 'drift on latency drift: latency_ms: median 800 → 1,200 ms (+50%); KS D = 0.5, p = 1e-9 < 0.05; drift', signal: 'latency_ms', severity: 'warning', status: 'resolved', startedAt: '2026-11-28T10:00:00.000Z', endedAt: '2026-11-28T11:00:00.000Z', ending: 'resolved after 2 failing runs', ledgerIndex: 7 }],
   gateDecisions: [],
   economics: {
     source: 'samples', requests: 450, sampled: 45, estimated: true, inputTokens: 1, outputTokens: 1, costUsd: 1.25, latencyMs: { p50: 800, p95: 1900 }, providers: [], energyWh: null, co2eG: null },
@@ -86,7 +91,9 @@ describe(modelCardBom.name, () => {
       { type: 'latency p95 (ms)', value: '1900', slice: period },
       { type: 'cost (USD, estimated from samples)', value: '1.25', slice: period },
     ]);
-    assert.deepEqual(model!.modelCard.considerations.technicalLimitations, ['warning alert on latency_ms from 2026-11-28T10:00:00.000Z: resolved after 2 failing runs']);
+    assert.deepEqual(model!.modelCard.considerations.technicalLimitations, [
+      'warning alert of monitor "latency drift" (m1) on latency_ms from 2026-11-28T10:00:00.000Z: drift on latency drift: latency_ms: median 800 → 1,200 ms (+50%); KS D = 0.5, p = 1e-9 < 0.05; drift; resolved after 2 failing runs',
+    ]);
   });
 
   it('leaves out what the report does not know: no production version, no digest, no description', () => {

@@ -79,7 +79,10 @@ export function modelCardBom(content: ReportContent, toolVersion: string): Cyclo
     ...metric('energy (Wh, estimate)', content.economics.energyWh, period),
     ...metric('emissions (g CO2e, estimate)', content.economics.co2eG, period),
   ];
-  const technicalLimitations = content.alerts.map((a) => `${a.severity} alert${a.signal ? ` on ${a.signal}` : ''} from ${a.startedAt}: ${a.ending}`);
+  const technicalLimitations = content.alerts.map((a) => {
+    const source = a.monitorName ? ` of ${a.kind === 'policy' ? 'policy' : 'monitor'} "${a.monitorName}" (${a.monitorId})` : '';
+    return `${a.severity} alert${source}${a.signal ? ` on ${a.signal}` : ''} from ${a.startedAt}: ${a.summary ? `${a.summary}; ` : ''}${a.ending}`;
+  });
   const hash = cycloneDxHash(production?.artifactDigest);
   return {
     bomFormat: 'CycloneDX',

@@ -1,15 +1,10 @@
-import type { ReportContent, ReportLedgerBundle, ReportSeries } from './report-content.js';
+import { formatCount, formatNumber, type NumberFormat } from '@assay/format';
+import { distributionFigure, esc, seriesChart } from './report-charts.js';
+import type { ReportContent, ReportLedgerBundle } from './report-content.js';
 
-const esc = (value: unknown): string =>
-  String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
-const fmt = (value: number | null | undefined, digits = 4): string =>
-  value === null || value === undefined || !Number.isFinite(value) ? '—' : Number(value.toPrecision(digits)).toLocaleString('en-US');
+const fmt = (value: number | null | undefined, format: NumberFormat = { digits: 4 }): string => formatNumber(value, format);
 
 const day = (iso: string): string => iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
-
-// p-value methods compare p with the threshold, not the plotted statistic: no threshold line for them.
-const P_VALUE_METHODS = new Set(['ks', 'chi2', 'ztest', 'auto']);
 
 const ROWS_SHOWN = 300;
 
@@ -25,56 +20,6 @@ figure{margin:0 0 1.2rem;break-inside:avoid}figcaption{font-size:12px;color:#576
 @media print{body{margin:0;max-width:none;font-size:11px}h2{break-after:avoid}table{break-inside:auto}tr{break-inside:avoid}a{color:inherit;text-decoration:none}}
 `;
 
-function lineChart(series: ReportSeries, period: ReportContent['period']): string {
-  const W = 720;
-  const H = 220;
-  const L = 60;
-  const R = 12;
-  const T = 14;
-  const B = 34;
-  const points = series.points.filter((p) => p.mean !== null);
-  const start = Date.parse(period.from);
-  const span = Math.max(1, Date.parse(period.to) - start);
-  const threshold = series.threshold !== null && !P_VALUE_METHODS.has(series.method ?? '') ? series.threshold : null;
-  const values = points.flatMap((p) => [p.min ?? p.mean!, p.max ?? p.mean!]);
-  if (threshold !== null) values.push(threshold);
-  let lo = values.length > 0 ? Math.min(...values) : 0;
-  let hi = values.length > 0 ? Math.max(...values) : 1;
-  if (hi === lo) {
-    hi += Math.abs(hi) * 0.1 || 1;
-    lo -= Math.abs(lo) * 0.1 || 0;
-  }
-  const x = (iso: string): number => L + ((Date.parse(iso) - start) / span) * (W - L - R);
-  const y = (v: number): number => T + (1 - (v - lo) / (hi - lo)) * (H - T - B);
-  const mid = (p: { from: string; to: string }): number => (x(p.from) + x(p.to)) / 2;
-  const line = points.map((p) => `${mid(p).toFixed(1)},${y(p.mean!).toFixed(1)}`).join(' ');
-  const band =
-    points.length > 1
-      ? `<polygon class="band" fill="#0969da22" stroke="none" points="${[
-          ...points.map((p) => `${mid(p).toFixed(1)},${y(p.max ?? p.mean!).toFixed(1)}`),
-          ...[...points].reverse().map((p) => `${mid(p).toFixed(1)},${y(p.min ?? p.mean!).toFixed(1)}`),
-        ].join(' ')}"/>`
-      : '';
-  const flagged = points
-    .filter((p) => p.flagged > 0)
-    .map((p) => `<circle class="flag" cx="${mid(p).toFixed(1)}" cy="${y(p.mean!).toFixed(1)}" r="3" fill="#cf222e"><title>${p.flagged} of ${p.runs} runs flagged</title></circle>`)
-    .join('');
-  const thresholdLine =
-    threshold !== null
-      ? `<line class="threshold" x1="${L}" x2="${W - R}" y1="${y(threshold).toFixed(1)}" y2="${y(threshold).toFixed(1)}" stroke="#cf222e" stroke-dasharray="5 4"/>` +
-        `<text x="${W - R - 4}" y="${(y(threshold) - 4).toFixed(1)}" text-anchor="end" font-size="11" fill="#cf222e">threshold ${esc(fmt(threshold))}</text>`
-      : '';
-  const title = `${series.name} (${series.kind === 'policy' ? 'policy' : `${series.signal ?? ''}, ${series.method ?? ''}`})`;
-  return `<figure><svg class="chart" data-monitor="${esc(series.monitorId)}" viewBox="0 0 ${W} ${H}" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${esc(title)}">
-<rect x="${L}" y="${T}" width="${W - L - R}" height="${H - T - B}" fill="none" stroke="#d0d7de"/>
-<text x="${L - 6}" y="${T + 10}" text-anchor="end" font-size="11" fill="#57606a">${esc(fmt(hi))}</text>
-<text x="${L - 6}" y="${H - B}" text-anchor="end" font-size="11" fill="#57606a">${esc(fmt(lo))}</text>
-<text x="${L}" y="${H - 12}" font-size="11" fill="#57606a">${esc(day(period.from))}</text>
-<text x="${W - R}" y="${H - 12}" text-anchor="end" font-size="11" fill="#57606a">${esc(day(period.to))}</text>
-${band}${thresholdLine}<polyline class="series" fill="none" stroke="#0969da" stroke-width="1.6" points="${line}"/>${flagged}
-</svg><figcaption>${esc(title)}: mean statistic per bucket (band: min–max), ${points.reduce((n, p) => n + p.runs, 0)} runs, red dots where a run drifted or breached.</figcaption></figure>`;
-}
-
 function providerChart(providers: ReportContent['economics']['providers']): string {
   if (providers.length === 0) return '<p class="muted">No sampled inferences in the period.</p>';
   const W = 720;
@@ -83,7 +28,7 @@ function providerChart(providers: ReportContent['economics']['providers']): stri
   const bars = providers
     .map((p, i) => {
       const w = Math.max(1, p.share * (W - 260));
-      return `<text x="150" y="${i * rowH + 20}" text-anchor="end" font-size="12">${esc(p.provider)}</text><rect x="160" y="${i * rowH + 7}" width="${w.toFixed(1)}" height="16" fill="#8250df"/><text x="${(166 + w).toFixed(1)}" y="${i * rowH + 20}" font-size="12">${(p.share * 100).toFixed(1)}%</text>`;
+      return `<text x="150" y="${i * rowH + 20}" text-anchor="end" font-size="12">${esc(p.provider)}</text><rect x="160" y="${i * rowH + 7}" width="${w.toFixed(1)}" height="16" fill="#8250df"/><text x="${(166 + w).toFixed(1)}" y="${i * rowH + 20}" font-size="12">${esc(formatNumber(p.share, { unit: '%' }))}</text>`;
     })
     .join('');
   return `<figure><svg class="chart" data-chart="providers" viewBox="0 0 ${W} ${H}" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="provider mix">${bars}</svg><figcaption>Provider mix: share of sampled inferences per provider (vendor dependency).</figcaption></figure>`;
@@ -95,15 +40,19 @@ function table(headers: string[], rows: string[][]): string {
 }
 
 const td = (value: unknown, cls = ''): string => `<td${cls ? ` class="${cls}"` : ''}>${esc(value)}</td>`;
-const tdNum = (value: number | null | undefined, digits?: number): string => `<td class="num">${esc(fmt(value, digits))}</td>`;
+const tdNum = (value: number | null | undefined, format?: NumberFormat): string => `<td class="num">${esc(fmt(value, format))}</td>`;
+const tdCount = (value: number | null | undefined): string => `<td class="num">${esc(formatCount(value))}</td>`;
+const tdPValue = (value: number | null | undefined): string => `<td class="num p-value">${esc(formatNumber(value, { digits: 2 }))}</td>`;
 
 /** The printable page of a report, rendered from the same document the envelope signs. No scripts. */
 export function renderReportHtml(content: ReportContent, ledger: ReportLedgerBundle, signature: { keyId: string; subjectDigest: string }): string {
   const monitorsById = new Map(content.monitors.map((m) => [m.id, m]));
   const flaggedRuns = content.checkRuns.items.filter((r) => r.verdict === 'drift' || r.verdict === 'breach');
   const e = content.economics;
-  const charts = content.series.filter((s) => s.points.length > 0).map((s) => lineChart(s, content.period)).join('\n');
-  const verdicts = Object.entries(content.checkRuns.byVerdict).map(([v, n]) => `${v}: ${n.toLocaleString('en-US')}`).join(', ') || 'none';
+  const charts = content.series.filter((s) => s.points.length > 0).map((s) => seriesChart(s, content.period)).join('\n');
+  // Reports signed before pictures existed have no distributions.
+  const pictures = (content.distributions ?? []).map(distributionFigure).filter((f) => f !== '').join('\n');
+  const verdicts = Object.entries(content.checkRuns.byVerdict).map(([v, n]) => `${v}: ${formatCount(n)}`).join(', ') || 'none';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Audit report: ${esc(content.model.name)} ${esc(day(content.period.from))} – ${esc(day(content.period.to))}</title>
@@ -113,10 +62,10 @@ export function renderReportHtml(content: ReportContent, ledger: ReportLedgerBun
 <p class="muted">Period ${esc(day(content.period.from))} to ${esc(day(content.period.to))} · generated ${esc(day(content.generatedAt))} · report <span class="mono">${esc(content.reportId)}</span></p></header>
 <section class="summary">
 <div>Risk tier<b>${esc(content.model.riskTier)}</b></div>
-<div>Check runs<b>${content.checkRuns.total.toLocaleString('en-US')}</b></div>
-<div>Flagged runs<b>${flaggedRuns.length.toLocaleString('en-US')}</b></div>
-<div>Gate decisions<b>${content.gateDecisions.length}</b></div>
-<div>Alerts<b>${content.alerts.length}</b></div>
+<div>Check runs<b>${formatCount(content.checkRuns.total)}</b></div>
+<div>Flagged runs<b>${formatCount(flaggedRuns.length)}</b></div>
+<div>Gate decisions<b>${formatCount(content.gateDecisions.length)}</b></div>
+<div>Alerts<b>${formatCount(content.alerts.length)}</b></div>
 </section>
 
 <h2>Model</h2>
@@ -126,34 +75,37 @@ ${table(['name', 'owner', 'risk tier', 'description'], [[td(content.model.name),
 ${table(['version', 'lifecycle', 'artifact digest', 'created', 'last change'], content.versions.map((v) => [td(v.version), td(v.lifecycle), `<td class="mono">${esc(v.artifactDigest ?? '—')}</td>`, td(day(v.createdAt)), td(day(v.updatedAt))]))}
 
 <h2>Baselines</h2>
-${table(['id', 'version', 'source', 'samples', 'digest', 'created', 'ledger'], content.baselines.map((b) => [`<td class="mono">${esc(b.id)}</td>`, td(b.version), td(b.source), tdNum(b.sampleCount, 12), `<td class="mono">${esc(b.digest)}</td>`, td(day(b.createdAt)), tdNum(b.ledgerIndex, 16)]))}
+${table(['id', 'version', 'source', 'samples', 'digest', 'created', 'ledger'], content.baselines.map((b) => [`<td class="mono">${esc(b.id)}</td>`, td(b.version), td(b.source), tdCount(b.sampleCount), `<td class="mono">${esc(b.digest)}</td>`, td(day(b.createdAt)), tdCount(b.ledgerIndex)]))}
 
 <h2>Monitors and policies</h2>
 ${table(['name', 'kind', 'signal / rule', 'method', 'threshold', 'enabled'], content.monitors.map((m) => [td(m.name), td(m.kind), `<td class="mono">${esc(m.kind === 'policy' ? m.rule : m.signal)}</td>`, td(m.method ?? '—'), tdNum(m.threshold), td(m.enabled ? 'yes' : 'no')]))}
+
+<h2>What changed</h2>
+${pictures ? `<p>For each monitor or policy that drifted or breached, its baseline and the current window at its latest such run.</p>\n${pictures}` : '<p class="muted">No monitor drifted and no policy was breached in the period.</p>'}
 
 <h2>Drift over time</h2>
 ${charts || '<p class="muted">No check runs in the period.</p>'}
 
 <h2>Check runs</h2>
-<p>${content.checkRuns.total.toLocaleString('en-US')} runs (${esc(verdicts)}). Every run is in the signed JSON report; the ${Math.min(ROWS_SHOWN, flaggedRuns.length)} ${flaggedRuns.length > ROWS_SHOWN ? `earliest of ${flaggedRuns.length} ` : ''}flagged runs are listed here.</p>
-${table(['window end', 'monitor', 'verdict', 'method', 'statistic', 'p-value', 'threshold', 'ledger'], flaggedRuns.slice(0, ROWS_SHOWN).map((r) => [td(day(r.windowTo)), td(monitorsById.get(r.monitorId)?.name ?? r.monitorId), td(r.verdict, r.verdict), td(r.method ?? '—'), tdNum(r.statistic), tdNum(r.pValue), tdNum(r.threshold), tdNum(r.ledgerIndex, 16)]))}
+<p>${formatCount(content.checkRuns.total)} runs (${esc(verdicts)}). Every run is in the signed JSON report; the ${Math.min(ROWS_SHOWN, flaggedRuns.length)} ${flaggedRuns.length > ROWS_SHOWN ? `earliest of ${flaggedRuns.length} ` : ''}flagged runs are listed here.</p>
+${table(['window end', 'monitor', 'verdict', 'method', 'statistic', 'p-value', 'threshold', 'what changed', 'ledger'], flaggedRuns.slice(0, ROWS_SHOWN).map((r) => [td(day(r.windowTo)), td(monitorsById.get(r.monitorId)?.name ?? r.monitorId), td(r.verdict, r.verdict), td(r.method ?? '—'), tdNum(r.statistic), tdPValue(r.pValue), tdNum(r.threshold), td(r.summary ?? '—', 'explanation'), tdCount(r.ledgerIndex)]))}
 
 <h2>Alerts</h2>
-${table(['fingerprint', 'signal', 'severity', 'started', 'ended', 'how it ended'], content.alerts.map((a) => [`<td class="mono">${esc(a.fingerprint)}</td>`, td(a.signal ?? '—'), td(a.severity), td(day(a.startedAt)), td(a.endedAt ? day(a.endedAt) : 'still open'), td(a.ending)]))}
+${table(['monitor or policy', 'signal', 'severity', 'what changed', 'started', 'ended', 'how it ended', 'fingerprint'], content.alerts.map((a) => [td(a.monitorName ? `${a.monitorName} (${a.kind === 'policy' ? 'policy' : 'monitor'})` : (a.monitorId ?? '—')), td(a.signal ?? '—'), td(a.severity), td(a.summary ?? '—'), td(day(a.startedAt)), td(a.endedAt ? day(a.endedAt) : 'still open'), td(a.ending), `<td class="mono">${esc(a.fingerprint)}</td>`]))}
 
 <h2>Gate decisions</h2>
-${table(['decided', 'candidate', 'decision', 'promoted', 'failed checks', 'ledger'], content.gateDecisions.map((g) => [td(day(g.createdAt)), td(g.candidate), td(g.decision, g.decision), td(g.promoted ? 'yes' : 'no'), td(g.failedChecks.join(', ') || '—'), tdNum(g.ledgerIndex, 16)]))}
+${table(['decided', 'candidate', 'decision', 'promoted', 'failed checks', 'ledger'], content.gateDecisions.map((g) => [td(day(g.createdAt)), td(g.candidate), td(g.decision, g.decision), td(g.promoted ? 'yes' : 'no'), td(g.failedChecks.join(', ') || '—'), tdCount(g.ledgerIndex)]))}
 
 <h2>Inference economics</h2>
 ${table(
-  ['requests', 'sampled', 'input tokens', 'output tokens', 'cost (USD)', 'latency p50 (ms)', 'latency p95 (ms)', 'energy (Wh)', 'CO2e (g)'],
-  [[tdNum(e.requests, 12), tdNum(e.sampled, 12), tdNum(e.inputTokens, 12), tdNum(e.outputTokens, 12), tdNum(e.costUsd, 6), tdNum(e.latencyMs.p50), tdNum(e.latencyMs.p95), tdNum(e.energyWh), tdNum(e.co2eG)]],
+  ['requests', 'sampled', 'input tokens', 'output tokens', 'cost', 'latency p50', 'latency p95', 'energy', 'CO2e'],
+  [[tdCount(e.requests), tdCount(e.sampled), tdNum(e.inputTokens, { unit: 'tokens' }), tdNum(e.outputTokens, { unit: 'tokens' }), tdNum(e.costUsd, { unit: 'USD', digits: 4 }), tdNum(e.latencyMs.p50, { unit: 'ms' }), tdNum(e.latencyMs.p95, { unit: 'ms' }), tdNum(e.energyWh, { unit: 'Wh' }), tdNum(e.co2eG, { unit: 'g CO2e' })]],
 )}
 <p class="muted">${e.source === 'client_metrics' ? "Requests, tokens and cost are from the clients' gen_ai.client.* metrics (unsampled); cost prices every input token at the input price. Latency, providers and energy are from the sampled spans. " : 'Requests, tokens and cost are estimated from sampled spans. '}${e.estimated ? 'Sampled totals are scaled to all requests. ' : ''}Energy and CO2e are estimates from the model's configured per-token factors, not measurements${e.co2eG === null ? ' (none configured)' : ''}.</p>
 ${providerChart(e.providers)}
 
 <h2>How to verify this report</h2>
-<p>The JSON form of this report (<code>GET /v1/reports/${esc(content.reportId)}</code> with <code>Accept: application/json</code>) is a DSSE envelope signed by key <code>${esc(signature.keyId)}</code>. Its in-toto statement's subject digest <code>${esc(signature.subjectDigest)}</code> is the SHA-256 of the canonical (RFC 8785) JSON of the content this page shows. It bundles ${ledger.entries.length.toLocaleString('en-US')} ledger entries and one batched inclusion proof against the signed checkpoint of tree size ${ledger.checkpoint.treeSize.toLocaleString('en-US')} (root <code>${esc(ledger.checkpoint.rootHash)}</code>)${ledger.pending.length > 0 ? `; ${ledger.pending.length} records were made after that checkpoint and are not covered` : ''}.</p>
+<p>The JSON form of this report (<code>GET /v1/reports/${esc(content.reportId)}</code> with <code>Accept: application/json</code>) is a DSSE envelope signed by key <code>${esc(signature.keyId)}</code>. Its in-toto statement's subject digest <code>${esc(signature.subjectDigest)}</code> is the SHA-256 of the canonical (RFC 8785) JSON of the content this page shows. It bundles ${formatCount(ledger.entries.length)} ledger entries and one batched inclusion proof against the signed checkpoint of tree size ${formatCount(ledger.checkpoint.treeSize)} (root <code>${esc(ledger.checkpoint.rootHash)}</code>)${ledger.pending.length > 0 ? `; ${ledger.pending.length} records were made after that checkpoint and are not covered` : ''}.</p>
 <ol>${content.verification.instructions.map((i) => `<li>${esc(i)}</li>`).join('')}</ol>
 <pre class="mono">${esc(ledger.checkpoint.note)}</pre>
 </body></html>

@@ -30,3 +30,15 @@ export {
   type SignalProfileOptions,
 } from './signal-profile.js';
 export { QuantileSketch, DEFAULT_SKETCH_K, SKETCH_ERROR_SIGMAS, type QuantileSketchJSON } from './sketch/quantile-sketch.js';
+export {
+  summarise,
+  summariseNumeric,
+  summarisePair,
+  SUMMARY_QUANTILE_LEVELS,
+  SUMMARY_TOP_CATEGORIES,
+  type CategoricalSummary,
+  type CategoryShare,
+  type NumericSummary,
+  type ProfileSummary,
+} from './profile-summary.js';
+export { P_VALUE_METHODS } from './drift-result.js';

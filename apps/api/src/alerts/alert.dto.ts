@@ -27,10 +27,17 @@ export class AlertDto implements AlertView {
   @ApiProperty({ enum: KINDS }) kind!: (typeof KINDS)[number];
   @ApiProperty({ format: 'uuid' }) modelId!: string;
   @ApiProperty({ format: 'uuid' }) monitorId!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'name of the monitor or policy when the alert fired' }) monitorName!: string | null;
   @ApiProperty({ nullable: true, type: String }) signal!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'alertname, project, model, monitor, kind, severity, signal' })
   labels!: Record<string, string>;
   @ApiProperty() summary!: string;
+  @ApiProperty({
+    nullable: true,
+    type: Object,
+    description: "the latest failing check run's explanation: baseline vs current summaries, their change, the test, and one sentence",
+  })
+  explanation!: Record<string, unknown> | null;
   @ApiProperty({ description: 'failing check runs seen while open' }) occurrences!: number;
   @ApiProperty({ format: 'uuid' }) firstCheckRunId!: string;
   @ApiProperty({ format: 'uuid' }) lastCheckRunId!: string;

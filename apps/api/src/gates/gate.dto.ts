@@ -65,6 +65,9 @@ export class GateReasonDto {
   @ApiProperty({ nullable: true, type: String }) signal!: string | null;
   @ApiProperty({ enum: ['pass', 'fail', 'insufficient'] }) outcome!: string;
   @ApiProperty() reason!: string;
+  @ApiPropertyOptional({ description: 'one sentence: baseline vs candidate values, the test, p-value and threshold, the verdict' }) summary?: string;
+  @ApiPropertyOptional({ type: Object, description: 'the numbers behind the summary: baseline and candidate count, mean, p50, p95 or category shares, the test' })
+  explanation?: object;
   @ApiPropertyOptional({ nullable: true, type: String }) method?: string | null;
   @ApiPropertyOptional({ nullable: true, type: Number }) statistic?: number | null;
   @ApiPropertyOptional({ nullable: true, type: Number }) pValue?: number | null;

@@ -223,6 +223,12 @@ export class CheckRunDto {
   @ApiPropertyOptional({ nullable: true, type: String }) referenceDigest!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) currentDigest!: string | null;
   @ApiProperty({ type: Object }) details!: Record<string, unknown>;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: Object,
+    description: 'What the run found: baseline and current summaries (count, mean, p50, p95 or category shares), their change, the test, and one sentence. Null on runs from before explanations existed.',
+  })
+  explanation!: Record<string, unknown> | null;
   @ApiPropertyOptional({ nullable: true, type: Number }) ledgerIndex!: number | null;
   @ApiProperty() createdAt!: string;
 
@@ -233,8 +239,8 @@ export class CheckRunDto {
       pValue: r.pValue, adjustedPValue: r.adjustedPValue, correction: r.correction, threshold: r.threshold,
       alpha: r.alpha ?? null, noiseFloor: r.noiseFloor ?? null, effectSize: r.effectSize, nReference: r.nReference, nCurrent: r.nCurrent, exact: r.exact, errorBound: r.errorBound,
       verdict: r.verdict, reason: r.reason, severity: r.severity, baselineId: r.baselineId,
-      referenceDigest: r.referenceDigest, currentDigest: r.currentDigest, details: r.details, ledgerIndex: r.ledgerIndex,
-      createdAt: r.createdAt.toISOString(),
+      referenceDigest: r.referenceDigest, currentDigest: r.currentDigest, details: r.details, explanation: r.explanation ?? null,
+      ledgerIndex: r.ledgerIndex, createdAt: r.createdAt.toISOString(),
     };
   }
 }

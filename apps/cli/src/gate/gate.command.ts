@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { formatNumber } from '@assay/format';
 import { openStatement, PredicateType } from '@assay/provenance';
 import { stdio, type CliIo } from '../client/cli-io.js';
 import { ExitCode } from '../client/exit-code.js';
@@ -25,10 +26,15 @@ export type GateIo = CliIo;
 
 interface Reason {
   check: string;
+  kind?: string;
   outcome: string;
   reason: string;
+  summary?: string;
+  method?: string | null;
   statistic?: number | null;
+  pValue?: number | null;
   threshold?: number | null;
+  explanation?: { test?: { thresholdAppliesTo?: 'p-value' | 'statistic' } | null; rule?: { operator?: string } | null };
 }
 
 interface DecisionResponse {
@@ -65,13 +71,23 @@ function request<T>(options: GateOptions, method: string, route: string, body?: 
 }
 
 const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
-const num = (v: number | null | undefined): string => (v === null || v === undefined ? '' : Number(v.toPrecision(4)).toString());
+const num = (v: number | null | undefined, digits = 4): string => (v === null || v === undefined ? '' : formatNumber(v, { digits }));
+// Decisions from servers without explanations name no side; these methods are judged on their p-value.
+const P_VALUE_METHODS = new Set(['ks', 'chi2', 'ztest']);
+
+/** The threshold with the number it applies to: `p < 0.05` for p-value tests, `≥ 0.1` for distances, the rule's operator for policies. */
+function thresholdCell(r: Reason): string {
+  if (r.threshold === null || r.threshold === undefined) return '';
+  if (r.kind === 'policy' || r.kind === 'score') return `${r.explanation?.rule?.operator ?? ''} ${num(r.threshold)}`.trim();
+  const onPValue = r.explanation?.test?.thresholdAppliesTo ? r.explanation.test.thresholdAppliesTo === 'p-value' : P_VALUE_METHODS.has(r.method ?? '');
+  return onPValue ? `p < ${num(r.threshold)}` : `≥ ${num(r.threshold)}`;
+}
 
 export function formatChecks(reasons: readonly Reason[]): string[] {
-  const rows = reasons.map((r) => [r.outcome.toUpperCase(), r.check, num(r.statistic), num(r.threshold), r.reason]);
-  const header = ['RESULT', 'CHECK', 'STATISTIC', 'THRESHOLD', 'REASON'];
-  const widths = header.slice(0, 4).map((h, i) => Math.min(48, Math.max(h.length, ...rows.map((row) => row[i]!.length))));
-  return [header, ...rows].map((row) => row.map((cell, i) => (i < 4 ? pad(cell, widths[i]!) : cell)).join('  '));
+  const rows = reasons.map((r) => [r.outcome.toUpperCase(), r.check, num(r.statistic), num(r.pValue, 2), thresholdCell(r), r.summary ?? r.reason]);
+  const header = ['RESULT', 'CHECK', 'STATISTIC', 'P-VALUE', 'THRESHOLD', 'REASON'];
+  const widths = header.slice(0, 5).map((h, i) => Math.min(48, Math.max(h.length, ...rows.map((row) => row[i]!.length))));
+  return [header, ...rows].map((row) => row.map((cell, i) => (i < 5 ? pad(cell, widths[i]!) : cell)).join('  '));
 }
 
 const EXIT_OF: Record<DecisionResponse['decision'], ExitCode> = { pass: ExitCode.Ok, fail: ExitCode.Failed, insufficient: ExitCode.Insufficient };

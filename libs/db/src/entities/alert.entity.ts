@@ -16,6 +16,8 @@ export class AlertEntity {
   @Column({ type: 'text' }) severity!: Severity;
   @Column({ type: 'jsonb' }) labels!: Record<string, string>;
   @Column({ type: 'text' }) summary!: string;
+  /** The CheckExplanation of the latest failing run; null on alerts from before explanations existed. */
+  @Column({ type: 'jsonb', nullable: true }) explanation!: Record<string, unknown> | null;
   @Column({ name: 'first_check_run_id', type: 'uuid' }) firstCheckRunId!: string;
   @Column({ name: 'last_check_run_id', type: 'uuid' }) lastCheckRunId!: string;
   @Column({ name: 'last_verdict', type: 'text' }) lastVerdict!: string;

@@ -112,6 +112,8 @@ export class CheckRunEntity {
   @Column({ name: 'reference_digest', type: 'text', nullable: true }) referenceDigest!: string | null;
   @Column({ name: 'current_digest', type: 'text', nullable: true }) currentDigest!: string | null;
   @Column({ type: 'jsonb' }) details!: Record<string, unknown>;
+  /** A CheckExplanation (libs/monitoring); null on runs stored before explanations existed. */
+  @Column({ type: 'jsonb', nullable: true }) explanation!: Record<string, unknown> | null;
   @Column({ name: 'ledger_index', type: 'bigint', nullable: true, transformer: bigintAsNumber }) ledgerIndex!: number | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }

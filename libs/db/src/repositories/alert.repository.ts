@@ -13,6 +13,8 @@ export interface FailingRunForAlert {
   severity: Severity;
   labels: Record<string, string>;
   summary: string;
+  /** The failing run's CheckExplanation, kept on the alert so its notifications state the same numbers. */
+  explanation: Record<string, unknown> | null;
   checkRunId: string;
   verdict: string;
   at: Date;
@@ -72,16 +74,16 @@ export class AlertRepository {
       for (const run of failing) {
         const rows = (await manager.query(
           `INSERT INTO alerts (project_id, model_id, monitor_id, kind, signal, fingerprint, status, severity, labels, summary,
-                               first_check_run_id, last_check_run_id, last_verdict, started_at, last_seen_at)
-           VALUES ($1, $2, $3, $4, $5, $6, 'firing', $7, $8, $9, $10, $10, $11, $12, $12)
+                               first_check_run_id, last_check_run_id, last_verdict, started_at, last_seen_at, explanation)
+           VALUES ($1, $2, $3, $4, $5, $6, 'firing', $7, $8, $9, $10, $10, $11, $12, $12, $13)
            ON CONFLICT (fingerprint) WHERE status <> 'resolved' DO UPDATE
              SET last_check_run_id = excluded.last_check_run_id, last_verdict = excluded.last_verdict,
-                 severity = excluded.severity, summary = excluded.summary, labels = excluded.labels,
+                 severity = excluded.severity, summary = excluded.summary, labels = excluded.labels, explanation = excluded.explanation,
                  last_seen_at = GREATEST(alerts.last_seen_at, excluded.last_seen_at),
                  occurrences = alerts.occurrences + 1, updated_at = now()
            RETURNING id, (xmax = 0) AS inserted`,
           [run.projectId, run.modelId, run.monitorId, run.kind, run.signal, run.fingerprint, run.severity,
-            JSON.stringify(run.labels), run.summary, run.checkRunId, run.verdict, run.at],
+            JSON.stringify(run.labels), run.summary, run.checkRunId, run.verdict, run.at, run.explanation === null ? null : JSON.stringify(run.explanation)],
         )) as Array<{ id: string; inserted: boolean }>;
         const row = rows[0]!;
         if (row.inserted) {

@@ -15,6 +15,8 @@ export interface ReportCheckRunRow {
   pValue: number | null;
   threshold: number | null;
   verdict: string;
+  /** The explanation's sentence, for runs that drifted or breached. */
+  summary: string | null;
   ledgerIndex: number | null;
 }
 
@@ -28,7 +30,17 @@ export interface ReportSeriesRow {
   min: number | null;
   mean: number | null;
   max: number | null;
+  /** The smallest p-value of the bucket's runs (the one closest to a decision), for p-value methods. */
+  minPValue: number | null;
   threshold: number | null;
+}
+
+export interface FlaggedExplanationRow {
+  checkRunId: string;
+  monitorId: string;
+  windowTo: string;
+  verdict: string;
+  explanation: Record<string, unknown>;
 }
 
 export interface ReportEconomicsRow {
@@ -51,6 +63,10 @@ export interface ReportAlertRow {
   severity: string;
   status: string;
   summary: string;
+  kind: string;
+  monitorId: string;
+  /** The monitor's or policy's name when the alert fired. */
+  monitorName: string | null;
   occurrences: number;
   startedAt: Date;
   acknowledgedAt: Date | null;
@@ -125,7 +141,8 @@ export class ReportRepository {
   async checkRunPage(modelId: string, from: Date, to: Date, after: { windowTo: string; id: string } | null, limit: number): Promise<ReportCheckRunRow[]> {
     const rows = await this.dataSource.query<Array<Record<string, unknown>>>(
       `SELECT id, monitor_id, kind, signal, version, to_char(window_to AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS window_to_text,
-              window_to, method, statistic, p_value, threshold, verdict, ledger_index
+              window_to, method, statistic, p_value, threshold, verdict, ledger_index,
+              CASE WHEN verdict IN ('drift', 'breach') THEN explanation ->> 'sentence' END AS summary
          FROM check_runs
         WHERE model_id = $1 AND window_to >= $2 AND window_to < $3
           AND ($4::timestamptz IS NULL OR (window_to, id) > ($4::timestamptz, $5::uuid))
@@ -145,7 +162,27 @@ export class ReportRepository {
       pValue: num(r.p_value),
       threshold: num(r.threshold),
       verdict: r.verdict as string,
+      summary: (r.summary as string | null) ?? null,
       ledgerIndex: num(r.ledger_index),
+    }));
+  }
+
+  /** Each monitor's latest run in the period that drifted or breached and has an explanation. */
+  async latestFlaggedExplanations(modelId: string, from: Date, to: Date): Promise<FlaggedExplanationRow[]> {
+    const rows = await this.dataSource.query<Array<Record<string, unknown>>>(
+      `SELECT DISTINCT ON (monitor_id) id, monitor_id, verdict, explanation,
+              to_char(window_to AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS window_to_text
+         FROM check_runs
+        WHERE model_id = $1 AND window_to >= $2 AND window_to < $3 AND verdict IN ('drift', 'breach') AND explanation IS NOT NULL
+        ORDER BY monitor_id, window_to DESC, id DESC`,
+      [modelId, from, to],
+    );
+    return rows.map((r) => ({
+      checkRunId: r.id as string,
+      monitorId: r.monitor_id as string,
+      windowTo: r.window_to_text as string,
+      verdict: r.verdict as string,
+      explanation: r.explanation as Record<string, unknown>,
     }));
   }
 
@@ -154,8 +191,8 @@ export class ReportRepository {
     const widthMs = Math.max(1, Math.ceil((to.getTime() - from.getTime()) / buckets));
     const rows = await this.dataSource.query<Array<Record<string, unknown>>>(
       `SELECT monitor_id, b, count(*) AS runs, count(*) FILTER (WHERE verdict IN ('drift', 'breach')) AS flagged,
-              min(statistic) AS min, avg(statistic) AS mean, max(statistic) AS max, max(threshold) AS threshold
-         FROM (SELECT monitor_id, verdict, statistic, threshold,
+              min(statistic) AS min, avg(statistic) AS mean, max(statistic) AS max, min(p_value) AS min_p, max(threshold) AS threshold
+         FROM (SELECT monitor_id, verdict, statistic, p_value, threshold,
                       floor(extract(epoch FROM (window_to - $2::timestamptz)) * 1000 / $4)::int AS b
                  FROM check_runs WHERE model_id = $1 AND window_to >= $2 AND window_to < $3) r
         GROUP BY monitor_id, b ORDER BY monitor_id, b`,
@@ -173,6 +210,7 @@ export class ReportRepository {
         min: num(r.min),
         mean: num(r.mean),
         max: num(r.max),
+        minPValue: num(r.min_p),
         threshold: num(r.threshold),
       };
     });
@@ -231,7 +269,8 @@ export class ReportRepository {
   /** Alerts of the model open at any time in [from, to), with how each ended. */
   async alertsInPeriod(modelId: string, from: Date, to: Date): Promise<ReportAlertRow[]> {
     const rows = await this.dataSource.query<Array<Record<string, unknown>>>(
-      `SELECT id, fingerprint, signal, severity, status, summary, occurrences, started_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by, resolve_note, ledger_index
+      `SELECT id, fingerprint, signal, severity, status, summary, kind, monitor_id, labels ->> 'monitor' AS monitor_name, occurrences, started_at,
+              acknowledged_at, acknowledged_by, resolved_at, resolved_by, resolve_note, ledger_index
          FROM alerts WHERE model_id = $1 AND started_at < $3 AND (resolved_at IS NULL OR resolved_at >= $2)
         ORDER BY started_at`,
       [modelId, from, to],
@@ -243,6 +282,9 @@ export class ReportRepository {
       severity: r.severity as string,
       status: r.status as string,
       summary: r.summary as string,
+      kind: r.kind as string,
+      monitorId: r.monitor_id as string,
+      monitorName: (r.monitor_name as string | null) ?? null,
       occurrences: Number(r.occurrences),
       startedAt: r.started_at as Date,
       acknowledgedAt: (r.acknowledged_at as Date | null) ?? null,
