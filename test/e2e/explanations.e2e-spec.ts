@@ -129,10 +129,10 @@ describe('explanations: alerts and reports state baseline and current values', (
     assert.ok(near(median.current, 600, 25), `current median ${median.current}`);
     assert.ok(near(median.change ?? undefined, 2, 0.2), `change ${median.change}`);
     assert.equal(explanation.test?.method, 'ks');
-    assert.equal(explanation.test?.thresholdAppliesTo, 'p-value');
+    assert.equal(explanation.test?.thresholdAppliesTo, 'statistic');
     assert.match(
       explanation.sentence,
-      /^output_tokens: median (19\d|20\d|210) → (5[89]\d|6[0-2]\d) tokens \(\+\d{3}%\), p95 [\d,]+ → [\d,]+ tokens \(\+\d+%\); KS D = [\d.]+, p = [\d.]+e-\d+(?:, adjusted \(Benjamini–Hochberg\) p = [\d.]+e-\d+)? < 0\.05; drift \(300 baseline vs 200 current values\)$/,
+      /^output_tokens: median (19\d|20\d|210) → (5[89]\d|6[0-2]\d) tokens \(\+\d{3}%\), p95 [\d,]+ → [\d,]+ tokens \(\+\d+%\); KS D = [\d.]+ ≥ 0\.05, p = [\d.]+e-\d+(?:, adjusted \(Benjamini–Hochberg\) p = [\d.]+e-\d+)? ≤ α = 0\.01, noise floor [\d.]+; drift \(300 baseline vs 200 current values\)$/,
     );
     assert.equal(alert.summary, `drift on output_tokens drift: ${explanation.sentence}`);
 

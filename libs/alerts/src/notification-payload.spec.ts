@@ -63,7 +63,7 @@ describe('explained alerts in every payload format', () => {
     ...notification,
     alerts: [{ ...alert('f1', 'firing', 'tokens'), summary: `drift on tokens: ${explanation.sentence}`, explanation }],
   };
-  const sentence = 'output_tokens: median 200 → 599 tokens (+200%), p95 244 → 732 tokens (+200%); KS D = 1, p = 2.2e-59 < 0.05; drift (100 baseline vs 100 current values)';
+  const sentence = 'output_tokens: median 200 → 599 tokens (+200%), p95 244 → 732 tokens (+200%); KS D = 1 ≥ 0.05, p = 2.2e-59 ≤ α = 0.01, noise floor 0.225; drift (100 baseline vs 100 current values)';
 
   it("carries the explanation, with the monitor's id and name, in Assay's format", () => {
     const body = JSON.parse(renderGroupNotification('assay', explained, now).body) as { data: { alerts: NotifiedAlert[] } };

@@ -161,7 +161,10 @@ export class ReportBuilder {
           kind,
           signal: monitor?.signal ?? null,
           method,
-          threshold: monitor?.threshold ?? row.threshold,
+          // A p-value chart's line is the monitor's α (the threshold of a calibrated monitor is on the effect).
+          threshold: kind === 'drift' && P_VALUE_METHODS.has(method as ConcreteDriftMethod)
+            ? (monitors.find((m) => m.id === row.monitorId)?.alpha ?? monitor?.threshold ?? row.threshold)
+            : (monitor?.threshold ?? row.threshold),
           decidedOn: kind === 'drift' && P_VALUE_METHODS.has(method as ConcreteDriftMethod) ? 'p-value' : 'statistic',
           unit: kind === 'policy' ? unitOfRule(monitor?.rule ?? '') : method === 'wasserstein' ? unitOfSignal(monitor?.signal) : null,
           points: [],

@@ -95,7 +95,7 @@ export function seriesChart(series: ReportSeries, period: ReportContent['period'
     title = 'smallest p-value (log scale)';
     if (series.threshold !== null && series.threshold > 0) {
       const at = y(series.threshold);
-      decision = `<line class="decision" x1="${frame.L}" x2="${frame.W - frame.R}" y1="${xy(at)}" y2="${xy(at)}" stroke="#cf222e" stroke-dasharray="5 4"/><text x="${frame.W - frame.R - 4}" y="${xy(at - 4)}" text-anchor="end" font-size="11" fill="#cf222e">decision: drift when p &lt; ${esc(formatNumber(series.threshold))}</text>`;
+      decision = `<line class="decision" x1="${frame.L}" x2="${frame.W - frame.R}" y1="${xy(at)}" y2="${xy(at)}" stroke="#cf222e" stroke-dasharray="5 4"/><text x="${frame.W - frame.R - 4}" y="${xy(at - 4)}" text-anchor="end" font-size="11" fill="#cf222e">significant when p ≤ α = ${esc(formatNumber(series.threshold))}</text>`;
     }
   } else {
     const values = points.flatMap((p) => [p.min ?? p.mean!, p.max ?? p.mean!]);
@@ -126,7 +126,7 @@ export function seriesChart(series: ReportSeries, period: ReportContent['period'
   const name = `${series.name} (${series.kind === 'policy' ? 'policy' : `${series.signal ?? ''}, ${series.method ?? ''}`})`;
   const runs = points.reduce((n, p) => n + p.runs, 0);
   const caption = onPValue
-    ? `${name}: smallest p-value per bucket, ${formatNumber(runs)} runs; below the dashed line a run is drifted; red dots where a run drifted.`
+    ? `${name}: smallest p-value per bucket, ${formatNumber(runs)} runs; at or below the dashed line a run is significant; red dots where a run drifted (significant and past the monitor's effect threshold).`
     : `${name}: mean ${series.kind === 'policy' ? 'rule value' : 'statistic'} per bucket (band: min–max), ${formatNumber(runs)} runs, red dots where a run drifted or breached.`;
   return `<figure><svg class="chart" data-monitor="${esc(series.monitorId)}" data-decided-on="${series.decidedOn}" viewBox="0 0 ${frame.W} ${frame.H}" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${esc(name)}">
 <rect x="${frame.L}" y="${frame.T}" width="${frame.W - frame.L - frame.R}" height="${plotHeight}" fill="none" stroke="#d0d7de"/>

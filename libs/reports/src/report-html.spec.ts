@@ -69,7 +69,7 @@ describe(renderReportHtml.name, () => {
 
   it('plots p-value methods on a log scale with the decision line, and writes tiny numbers without rounding them to 0', () => {
     assert.match(sut, /data-decided-on="p-value"/);
-    assert.match(sut, /class="decision"[^>]*\/><text[^>]*>decision: drift when p &lt; 0\.05</);
+    assert.match(sut, /class="decision"[^>]*\/><text[^>]*>significant when p ≤ α = 0\.05</);
     assert.match(sut, /<td class="num p-value">1\.6e-206<\/td>/);
     assert.match(sut, /<td class="num">\$1\.23e-5<\/td>/);
     assert.match(sut, /<td class="num">4e-4 Wh<\/td>/);

@@ -19,9 +19,9 @@ function explainKs(reference: SignalProfile, current: SignalProfile, method: 'ks
 describe(explainDrift.name, () => {
   it('states baseline and current median and p95 with their change, the test, p-value, threshold, verdict and counts', () => {
     const sut = explainKs(numbers(baseline), numbers(tripled));
-    assert.equal(sut.sentence, 'output_tokens: median 200 → 599 tokens (+200%), p95 244 → 732 tokens (+200%); KS D = 1, p = 2.2e-59 < 0.05; drift (100 baseline vs 100 current values)');
+    assert.equal(sut.sentence, 'output_tokens: median 200 → 599 tokens (+200%), p95 244 → 732 tokens (+200%); KS D = 1 ≥ 0.05, p = 2.2e-59 ≤ α = 0.01, noise floor 0.225; drift (100 baseline vs 100 current values)');
     assert.deepEqual(sut.measures.map((m) => [m.measure, m.baseline, m.current]), [['mean', 199.5, 598.5], ['p50', 199.5, 598.5], ['p95', 244.05, 732.15]]);
-    assert.equal(sut.test?.thresholdAppliesTo, 'p-value');
+    assert.equal(sut.test?.thresholdAppliesTo, 'statistic');
     assert.equal(sut.test?.chosenBecause, 'set on the monitor');
     assert.equal(sut.baseline?.count, 100);
     assert.equal(sut.current?.kind === 'numeric' && sut.current.quantiles.length, 21);
@@ -31,7 +31,7 @@ describe(explainDrift.name, () => {
     const sut = explainKs(numbers(baseline), numbers(baseline.map((v) => v + 1)), 'auto');
     assert.equal(sut.test?.method, 'ks');
     assert.match(sut.test!.chosenBecause, /^reference of 100 values \(<= 1000\) is judged on a p-value; signal is numeric/);
-    assert.match(sut.sentence, /; KS D = 0\.01, p = 1 ≥ 0\.05; no drift \(100 baseline vs 100 current values\)$/);
+    assert.match(sut.sentence, /; KS D = 0\.01 < 0\.05, p = 1 > α = 0\.01, noise floor 0\.225; no drift \(100 baseline vs 100 current values\)$/);
   });
 
   it('compares category shares, the most moved first', () => {
@@ -40,7 +40,7 @@ describe(explainDrift.name, () => {
     const outcome = evaluateDrift({ method: 'chi2', threshold: 0.05, minSamples: 10, reference, current });
     const sut = explainDrift({ signal: 'finish_reason', requestedMethod: 'chi2', methodSetBy: 'set on the monitor', verdict: outcome.verdict, reason: outcome.reason, reference, current, result: outcome.result });
     assert.deepEqual(sut.shares.map((s) => [s.category, s.baseline, s.current]), [['stop', 0.95, 0.69], ['length', 0.05, 0.31]]);
-    assert.match(sut.sentence, /^finish_reason: "stop" 95% → 69%, "length" 5% → 31%; χ² = 22\.\d, p = [\d.e-]+ < 0\.05; drift \(100 baseline vs 100 current values\)$/);
+    assert.match(sut.sentence, /^finish_reason: "stop" 95% → 69%, "length" 5% → 31%; χ² = 22\.\d, Cramér’s V 0\.\d+ ≥ 0\.05, p = [\d.e-]+ ≤ α = 0\.01, noise floor [\d.]+; drift \(100 baseline vs 100 current values\)$/);
   });
 
   it('shows the noise floor and α once a result carries them, and the adjusted p-value after a correction', () => {
@@ -50,10 +50,10 @@ describe(explainDrift.name, () => {
     const result = { ...outcome.result!, pValue: 0.001, noiseFloor: 0.052, alpha: 0.01 };
     const sut = explainDrift({ signal: 'latency_ms', requestedMethod: 'psi', methodSetBy: 'set on the monitor', verdict: 'drift', reason: outcome.reason, reference, current, result });
     assert.equal(sut.test?.noiseFloor, 0.052);
-    assert.match(sut.sentence, /; PSI = [\d.]+ ≥ 0\.1, p = 0\.001 < α = 0\.01, noise floor 0\.052; drift/);
+    assert.match(sut.sentence, /; PSI = [\d.]+ ≥ 0\.1, p = 0\.001 ≤ α = 0\.01, noise floor 0\.052; drift/);
     assert.match(sut.sentence, /^latency_ms: median 200 → 599 ms \(\+200%\)/);
     const corrected = withCorrection(explainKs(reference, current), 'bh', 3e-58, 'drift', 'reason');
-    assert.match(corrected.sentence, /p = 2\.2e-59, adjusted \(Benjamini–Hochberg\) p = 3e-58 < 0\.05; drift/);
+    assert.match(corrected.sentence, /p = 2\.2e-59, adjusted \(Benjamini–Hochberg\) p = 3e-58 ≤ α = 0\.01, noise floor 0\.225; drift/);
   });
 
   it('says why there is no verdict when the data is insufficient', () => {

@@ -127,18 +127,25 @@ function distributionText(measures: ExplainedMeasure[], shares: ExplainedShare[]
   return moved.map((s) => `"${s.category}" ${formatNumber(s.baseline, { unit: '%' })} → ${formatNumber(s.current, { unit: '%' })}`).join(', ');
 }
 
+const EFFECT_NAMES: Record<string, string> = { chi2: 'Cramér’s V', ztest: 'difference in proportion' };
+
 function testText(test: ExplainedTest, unit: Unit | null): string {
   const statisticUnit = test.method === 'wasserstein' ? unit : null;
   const parts: string[] = [];
   let statistic = `${test.statisticName} = ${formatNumber(test.statistic, { unit: statisticUnit })}`;
-  if (test.thresholdAppliesTo === 'statistic' && test.statistic !== null && test.threshold !== null) {
-    statistic += ` ${test.statistic >= test.threshold ? '≥' : '<'} ${formatNumber(test.threshold, { unit: statisticUnit })}`;
+  if (test.thresholdAppliesTo === 'statistic' && test.threshold !== null) {
+    // A calibrated threshold is on the effect size, which for χ² and the z-test is not the statistic.
+    const effect = test.effectSize ?? test.statistic;
+    const versus = (value: number): string => `${value >= test.threshold! ? '≥' : '<'} ${formatNumber(test.threshold, { unit: statisticUnit })}`;
+    if (effect !== null && test.statistic !== null && Math.abs(effect - test.statistic) <= 1e-12 * Math.max(1, Math.abs(effect))) statistic += ` ${versus(effect)}`;
+    else if (effect !== null) statistic += `, ${EFFECT_NAMES[test.method] ?? 'effect'} ${formatNumber(effect, { unit: statisticUnit })} ${versus(effect)}`;
   }
   parts.push(statistic);
   if (test.pValue !== null) {
     const decisive = test.adjustedPValue ?? test.pValue;
     const bound = test.thresholdAppliesTo === 'p-value' ? test.threshold : (test.alpha ?? null);
-    const comparison = bound === null ? '' : ` ${decisive < bound ? '<' : '≥'} ${test.thresholdAppliesTo === 'p-value' ? '' : 'α = '}${formatNumber(bound)}`;
+    const onAlpha = test.thresholdAppliesTo !== 'p-value';
+    const comparison = bound === null ? '' : onAlpha ? ` ${decisive <= bound ? '≤' : '>'} α = ${formatNumber(bound)}` : ` ${decisive < bound ? '<' : '≥'} ${formatNumber(bound)}`;
     if (test.adjustedPValue !== null && test.correction !== 'none') {
       parts.push(`${formatPValue(test.pValue)}, adjusted (${CORRECTION_NAMES[test.correction] ?? test.correction}) ${formatPValue(test.adjustedPValue)}${comparison}`);
     } else {
@@ -209,7 +216,8 @@ export function explainDrift(input: DriftExplanationInput): CheckExplanation {
         adjustedPValue: null,
         correction: 'none',
         threshold: finite(result.threshold),
-        thresholdAppliesTo: P_VALUE_METHODS.has(result.method) ? 'p-value' : 'statistic',
+        // Calibrated results judge the threshold as materiality of the effect and the p-value against α.
+        thresholdAppliesTo: result.alpha === undefined && P_VALUE_METHODS.has(result.method) ? 'p-value' : 'statistic',
         effectSize: finite(result.effectSize),
         ...(result.noiseFloor !== undefined ? { noiseFloor: finite(result.noiseFloor) } : {}),
         ...(result.alpha !== undefined ? { alpha: finite(result.alpha) } : {}),
