@@ -189,7 +189,7 @@ describe('promotion gates, end to end', () => {
     assert.equal(fail.code, 1, fail.output);
     assert.match(fail.output, /FAIL\s+drift:output_tokens/);
     assert.match(fail.output, /RESULT\s+CHECK\s+STATISTIC\s+P-VALUE\s+THRESHOLD\s+REASON/);
-    assert.match(fail.output, /FAIL\s+drift:output_tokens\s+[\d.e-]+\s+(?:[\d.e-]+\s+p < 0\.05|\s*≥ [\d.]+)\s+output_tokens: median /);
+    assert.match(fail.output, /FAIL\s+drift:output_tokens\s+[\d.e-]+\s+[\d.e-]+\s+≥ 0\.05\s+output_tokens: median .*KS D = [\d.]+ ≥ 0\.05, p = [\d.e-]+ ≤ α = 0\.01/);
 
     const evidence = path.join(dir, 'tiny.jsonl');
     fs.writeFileSync(evidence, '{"output_tokens": 200}\n{"output_tokens": 190}\n');
