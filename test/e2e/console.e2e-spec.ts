@@ -146,7 +146,7 @@ describe('console in headless Chromium', { skip: !fs.existsSync(CHROMIUM) && `${
     const line = (await drifted.locator('svg.chart polyline.series').getAttribute('points')) ?? '';
     assert.ok(line.split(' ').length >= 3, `the statistic over several buckets: ${line}`);
     assert.ok((await drifted.locator('svg.chart circle.flag').count()) >= 1, 'its failing runs are marked');
-    assert.match(await drifted.locator('.explanation').innerText(), /Latest verdict/);
+    assert.match(await drifted.locator('.explanation').innerText(), /Latest verdict .*: \S+: .* → .*; drift \(\d[\d,]* baseline vs \d[\d,]* current values\)/);
     assert.ok((await page.locator('svg.chart[data-distribution]').count()) >= 1, 'baseline against current distributions');
     assert.equal(await page.locator('svg.chart[data-chart="providers"]').count(), 1);
     await shot(page, 'model');

@@ -45,3 +45,9 @@ export function when(value: Date | string | null | undefined): string {
   const iso = typeof value === 'string' ? value : value.toISOString();
   return iso.replace('T', ' ').replace(/(:\d\d)\.\d+Z$/, '$1Z');
 }
+
+/** A check run's explanation sentence (baseline vs current, the test, the verdict); its reason for runs from before explanations. */
+export function sentenceOfRun(run: { reason: string; explanation?: Record<string, unknown> | null }): string {
+  const sentence = run.explanation?.sentence;
+  return typeof sentence === 'string' && sentence.length > 0 ? sentence : run.reason;
+}

@@ -2,7 +2,7 @@ import type { ModelPage } from '../console-model.service.js';
 import { PERIODS, PERIOD_LABELS, type PeriodName } from '../console-model.service.js';
 import { distributionChart, providerChart, seriesChart } from './charts.js';
 import { page, type PageContext } from './layout.js';
-import { html, num, usd, when, type Html } from './html.js';
+import { html, num, sentenceOfRun, usd, when, type Html } from './html.js';
 import { stateBadge } from './overview.view.js';
 
 export function modelView(context: PageContext, data: ModelPage): Html {
@@ -19,7 +19,7 @@ export function modelView(context: PageContext, data: ModelPage): Html {
 <h3 id="m-${m.id}">${m.name} ${latest ? stateBadge(latest.verdict) : stateBadge('unchecked')}</h3>
 <p class="muted">${m.kind === 'policy' ? html`rule <code>${m.rule}</code>` : html`signal <code>${m.signal}</code>, method ${m.method}, threshold ${num(m.threshold)}`} · every ${num(m.scheduleSeconds)} s · ${m.enabled ? 'enabled' : 'disabled'}</p>
 ${seriesChart({ monitorId: m.id, label: m.name, method: m.method, threshold: m.threshold, from: data.chart.from, to: data.chart.to, rows: data.series.get(m.id) ?? [] })}
-${latest ? html`<p class="explanation"><b>Latest verdict (${when(latest.windowTo)}):</b> ${latest.reason || latest.verdict} <a href="/console/runs/${latest.id}">run details</a></p>` : html`<p class="muted">Not run yet.</p>`}
+${latest ? html`<p class="explanation"><b>Latest verdict (${when(latest.windowTo)}):</b> ${sentenceOfRun(latest) || latest.verdict} <a href="/console/runs/${latest.id}">run details</a></p>` : html`<p class="muted">Not run yet.</p>`}
 </section>`;
   };
   return page(

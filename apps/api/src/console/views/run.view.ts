@@ -1,6 +1,6 @@
 import type { CheckRunEntity, MonitorEntity } from '@assay/db';
 import { page, type PageContext } from './layout.js';
-import { html, num, when, type Html } from './html.js';
+import { html, num, sentenceOfRun, when, type Html } from './html.js';
 import { stateBadge } from './overview.view.js';
 
 export function runView(context: PageContext, run: CheckRunEntity, monitor: MonitorEntity, modelName: string): Html {
@@ -9,7 +9,7 @@ export function runView(context: PageContext, run: CheckRunEntity, monitor: Moni
     context,
     `Check run of ${monitor.name}`,
     html`<p>${stateBadge(run.verdict)} <a href="/console/models/${encodeURIComponent(modelName)}">${modelName}</a></p>
-<p class="explanation">${run.reason}</p>
+<p class="explanation">${sentenceOfRun(run)}</p>${sentenceOfRun(run) === run.reason ? '' : html`<p class="muted">${run.reason}</p>`}
 <table><tbody>
 ${row('kind', run.kind)}${row('trigger', run.trigger)}${row('signal', run.signal ?? '—')}${row('versions', run.versionScope === 'list' ? (run.versions ?? []).join(', ') : (run.versionScope ?? run.version ?? '—'))}
 ${row('window', `${when(run.windowFrom)} to ${when(run.windowTo)}`)}${row('method', run.method ?? '—')}${row('statistic', num(run.statistic))}${row('p-value', num(run.pValue))}
