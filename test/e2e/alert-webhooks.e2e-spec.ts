@@ -252,3 +252,28 @@ describe('webhook deliveries, alert routes and the alert stream', () => {
     await unauthenticated.body?.cancel();
   });
 });
+
+describe('shutting down with alert streams open', () => {
+  it('ends every open stream with a retry hint, so the API closes at once', async () => {
+    const assay = await startTestAssay({ apps: ['api'] });
+    const project = await seedProject(assay);
+    const response = await fetch(`${assay.apiUrl}/v1/alerts/stream`, { headers: { authorization: `Bearer ${project.keys.owner.key}` } });
+    assert.equal(response.status, 200);
+    const reader = response.body!.getReader();
+    let text = '';
+    const drained = (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        text += Buffer.from(value).toString('utf8');
+      }
+    })();
+    await eventually(async () => text.includes(': connected'), 5000, 20);
+    const started = Date.now();
+    const closed = await Promise.race([assay.close().then(() => 'closed'), new Promise((resolve) => setTimeout(() => resolve('still open'), 10_000))]);
+    assert.equal(closed, 'closed');
+    assert.ok(Date.now() - started < 5000, `closed in ${Date.now() - started} ms`);
+    await drained;
+    assert.match(text, /retry: 1000\n\n$/);
+  });
+});

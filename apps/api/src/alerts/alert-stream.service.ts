@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AlertEvents } from '@assay/alerts';
 
@@ -6,10 +6,19 @@ const HEARTBEAT_MS = 15_000;
 
 // Server-Sent Events of a project's alert changes; comments keep proxies from closing an idle stream.
 @Injectable()
-export class AlertStreamService {
+export class AlertStreamService implements OnModuleDestroy {
+  private readonly streams = new Set<Response>();
+
   constructor(private readonly events: AlertEvents) {}
 
-  async open(projectId: string, request: Request, response: Response): Promise<void> {
+  // An open stream would keep the HTTP server from closing: shutdown ends them, and EventSource
+  // clients reconnect (to another instance, or to this one once it is back) after `retry`.
+  onModuleDestroy(): void {
+    for (const response of this.streams) response.end('retry: 1000\n\n');
+    this.streams.clear();
+  }
+
+  async serve(projectId: string, request: Request, response: Response): Promise<void> {
     response.status(200);
     response.setHeader('content-type', 'text/event-stream; charset=utf-8');
     response.setHeader('cache-control', 'no-cache, no-transform');
@@ -21,9 +30,11 @@ export class AlertStreamService {
     });
     response.write(': connected\n\n');
     const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), HEARTBEAT_MS);
+    this.streams.add(response);
     request.on('close', () => {
       clearInterval(heartbeat);
       unsubscribe();
+      this.streams.delete(response);
     });
   }
 }

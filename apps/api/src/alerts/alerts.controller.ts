@@ -33,7 +33,7 @@ export class AlertsController {
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'Server-Sent Events: `alert.fired`, `alert.updated`, `alert.acknowledged`, `alert.resolved`, data an alert; comment heartbeats every 15 s' })
   async events(@CurrentPrincipal() principal: Principal, @Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.stream.open(projectOf(principal), request, response);
+    await this.stream.serve(projectOf(principal), request, response);
   }
 
   @Get(':id')

@@ -41,7 +41,7 @@ export class ConsoleAlertsController {
   @Get('alerts/stream')
   @ConsoleRoute(Role.Owner, Role.Auditor)
   async events(@Req() request: ConsoleRequest, @Res() response: Response): Promise<void> {
-    await this.stream.open(projectOf(request.principal!), request, response);
+    await this.stream.serve(projectOf(request.principal!), request, response);
   }
 
   @Post('alerts/:id/acknowledge')
