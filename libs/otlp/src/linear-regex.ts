@@ -202,7 +202,7 @@ function unsupportedConstruct(pattern: string): string | null {
   return null;
 }
 
-/** JavaScript's `\uXXXX` (and, with the u flag, `\u{X…}`) as RE2's `\x{…}`; everything else as written. */
+/** JavaScript's `\uHHHH` (and, with the u flag, `\u{H+}`) as RE2's `\x{H+}`; everything else as written. */
 function translateEscapes(pattern: string, unicode: boolean): string {
   return pattern.replace(/\\(\\|u\{([0-9A-Fa-f]{1,6})\}|u([0-9A-Fa-f]{4}))/g, (escape, _body, braced: string | undefined, four: string | undefined) => {
     if (four !== undefined) return `\\x{${four}}`;

@@ -2,8 +2,9 @@ import type { ReportSeriesRow } from '@assay/db';
 import type { SignalProfile } from '@assay/stats';
 import { html, num, when, type Html } from './html.js';
 
-// p-value methods compare p with the threshold, not the plotted statistic: no threshold line for them.
-const P_VALUE_METHODS = new Set(['ks', 'chi2', 'ztest', 'auto']);
+// A threshold judges the effect size (calibrated decisions): for χ² (Cramér's V) and the z-test (a
+// difference of proportions) that is not the plotted statistic, and auto's method changes with the data.
+const THRESHOLD_OFF_STATISTIC = new Set(['chi2', 'ztest', 'auto']);
 
 const W = 640;
 const H = 200;
@@ -27,7 +28,7 @@ export function seriesChart(input: SeriesChartInput): Html {
   const points = input.rows.filter((p) => p.mean !== null);
   const start = input.from.getTime();
   const span = Math.max(1, input.to.getTime() - start);
-  const threshold = input.threshold !== null && !P_VALUE_METHODS.has(input.method ?? '') ? input.threshold : null;
+  const threshold = input.threshold !== null && !THRESHOLD_OFF_STATISTIC.has(input.method ?? '') ? input.threshold : null;
   const values = points.flatMap((p) => [p.min ?? p.mean!, p.max ?? p.mean!]);
   if (threshold !== null) values.push(threshold);
   let lo = values.length > 0 ? Math.min(...values) : 0;
