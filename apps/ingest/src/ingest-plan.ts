@@ -1,6 +1,6 @@
 import type { CountToWrite, LateEvaluation, SampleToWrite, UnmatchedToWrite } from '@assay/db';
 import {
-  CustomSignalBudget, decodeTraceRequest, evaluationSignals, extractInferences, modelBaseName, modelNameCandidates,
+  CustomSignalBudget, completeInference, decodeTraceRequest, evaluationSignals, extractInferences, modelBaseName, modelNameCandidates, skimProtobufTraceRequest,
   type CustomSignalSkipReason, type InferenceRecord, type OtlpFormat, type TokenPrice,
 } from '@assay/otlp';
 import { SpanMatcher, coinSays, inferenceSignals, priceKey, type CompiledModel, type ProjectCatalog } from '@assay/models';
@@ -87,7 +87,9 @@ function registrationName(record: InferenceRecord): string | null {
  * the signals of the spans it keeps. Throws OtlpError for a body that is not OTLP.
  */
 export function planIngest(body: Uint8Array, format: OtlpFormat, catalog: ProjectCatalog, options: PlanOptions): IngestPlan {
-  const extracted = extractInferences(decodeTraceRequest(body, format));
+  // A protobuf span is decoded in full only once the coin keeps it; JSON has been parsed whole already.
+  const request = format === 'protobuf' ? skimProtobufTraceRequest(body, catalog.countingKeys) : decodeTraceRequest(body, format);
+  const extracted = extractInferences(request);
   const { nowMs, maxAgeMs } = options;
   let rejected = extracted.rejected.count;
   const reasons = [...extracted.rejected.reasons];
@@ -125,7 +127,7 @@ export function planIngest(body: Uint8Array, format: OtlpFormat, catalog: Projec
     }
     last.seen++;
     if (!coinSays(model.sampling, options.random)) continue;
-    candidates.push({ sample: sampleOf(record, model, version, catalog, budget), minuteMs, maxPerMinute: model.sampling.maxPerMinute });
+    candidates.push({ sample: sampleOf(completeInference(record), model, version, catalog, budget), minuteMs, maxPerMinute: model.sampling.maxPerMinute });
   }
   return {
     inferences: extracted.inferences.length,

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Injectable } from '@nestjs/common';
-import { compileContentSignals, compileCustomSignals, normaliseProvider, type ContentSignals, type TokenPrice } from '@assay/otlp';
+import { AttributeKeySet, UNSAMPLED_SPAN_KEYS, compileContentSignals, compileCustomSignals, normaliseProvider, type ContentSignals, type TokenPrice } from '@assay/otlp';
 import { ModelRepository, PriceCatalogRepository, ProjectRepository, type ModelEntity } from '@assay/db';
 import type { CompiledSignals } from './inference-signals.js';
 import { SpanMatcher, type MatchableModel } from './span-matcher.js';
@@ -29,6 +29,8 @@ export interface ProjectCatalog {
   /** Keyed `${provider}\u0000${model}`. */
   prices: Map<string, TokenPrice>;
   autoRegisterModels: boolean;
+  /** The span attributes matching and counting read: what a span the coin drops is decoded for. */
+  countingKeys: AttributeKeySet;
 }
 
 export const CATALOG_TTL_MS = 5_000;
@@ -62,6 +64,10 @@ export function compileCatalog(source: CatalogSource, revision = ++revisions): P
     source,
     models: compiled,
     matcher: new SpanMatcher(compiled),
+    countingKeys: new AttributeKeySet([
+      ...UNSAMPLED_SPAN_KEYS,
+      ...compiled.flatMap((model) => [model.versionAttribute, ...Object.keys(model.match.attributes ?? {})]),
+    ]),
     prices: new Map(
       source.prices.map((p) => [
         // Spans' providers arrive normalised (`openai.chat` → `openai`); a price written either way meets them.

@@ -18,11 +18,11 @@ import {
 } from './trace-request.js';
 
 // The shapes protobufjs decodes into; unset scalars read their defaults from the prototype.
-interface LongBits {
+export interface LongBits {
   low: number;
   high: number;
 }
-interface PbAnyValue {
+export interface PbAnyValue {
   value?: string;
   stringValue: string;
   boolValue: boolean;
@@ -32,21 +32,21 @@ interface PbAnyValue {
   kvlistValue: { values: PbKeyValue[] } | null;
   bytesValue: Uint8Array;
 }
-interface PbKeyValue {
+export interface PbKeyValue {
   key: string;
   value: PbAnyValue | null;
 }
-interface PbEvent {
+export interface PbEvent {
   timeUnixNano: LongBits | number;
   name: string;
   attributes: PbKeyValue[];
 }
-interface PbLink {
+export interface PbLink {
   traceId: Uint8Array;
   spanId: Uint8Array;
   attributes: PbKeyValue[];
 }
-interface PbSpan {
+export interface PbSpan {
   traceId: Uint8Array;
   spanId: Uint8Array;
   traceState: string;
@@ -63,29 +63,49 @@ interface PbSpan {
   links: PbLink[];
   status: { code: number; message: string } | null;
 }
-interface PbScopeSpans {
-  scope: { name: string; version: string; attributes: PbKeyValue[] } | null;
-  spans: PbSpan[];
+export interface PbScope {
+  name: string;
+  version: string;
+  attributes: PbKeyValue[];
+}
+export interface PbResource {
+  attributes: PbKeyValue[];
+  droppedAttributesCount: number;
+}
+interface PbScopeSpans<S> {
+  scope: PbScope | null;
+  spans: S[];
   schemaUrl: string;
 }
-interface PbResourceSpans {
-  resource: { attributes: PbKeyValue[]; droppedAttributesCount: number } | null;
-  scopeSpans: PbScopeSpans[];
+interface PbResourceSpans<S> {
+  resource: PbResource | null;
+  scopeSpans: PbScopeSpans<S>[];
   schemaUrl: string;
 }
-interface PbExportTraceServiceRequest {
-  resourceSpans: PbResourceSpans[];
+/** A decoded ExportTraceServiceRequest whose spans are S (protobufjs messages, or their bytes when skimming). */
+export interface PbExportTraceServiceRequest<S> {
+  resourceSpans: PbResourceSpans<S>[];
 }
 
 const TWO_POW_32 = 4294967296;
 
 export function decodeProtobufTraceRequest(body: Uint8Array, limit: AttributeValueLimit): TraceRequest {
-  let message: PbExportTraceServiceRequest;
+  const message = decodeOrRefuse(() => ExportTraceServiceRequestType.decode(new NulSafeReader(body)) as unknown as PbExportTraceServiceRequest<PbSpan>);
+  return traceRequestOf(message, limit, (pb, path) => toSpan(pb, limit, path));
+}
+
+/** What `decode` returns; a malformed message is a 400 naming what protobufjs found. */
+export function decodeOrRefuse<T>(decode: () => T): T {
   try {
-    message = ExportTraceServiceRequestType.decode(new NulSafeReader(body)) as unknown as PbExportTraceServiceRequest;
+    return decode();
   } catch (error) {
+    if (error instanceof OtlpError) throw error;
     throw new OtlpError('bad_request', `invalid protobuf ExportTraceServiceRequest: ${(error as Error).message}`);
   }
+}
+
+/** The request's resources and scopes converted, and each span by `spanOf`. */
+export function traceRequestOf<S>(message: PbExportTraceServiceRequest<S>, limit: AttributeValueLimit, spanOf: (pb: S, path: string) => Span): TraceRequest {
   // NulSafeReader made the strings safe.
   limit.text = keepText;
   let spanCount = 0;
@@ -99,7 +119,7 @@ export function decodeProtobufTraceRequest(body: Uint8Array, limit: AttributeVal
       const scopePath = `${resourcePath}.scopeSpans[${s}]`;
       const spans: Span[] = new Array(pbScopeSpans.spans.length);
       for (let i = 0; i < pbScopeSpans.spans.length; i++) {
-        spans[i] = toSpan(pbScopeSpans.spans[i], limit, `${scopePath}.spans[${i}]`);
+        spans[i] = spanOf(pbScopeSpans.spans[i], `${scopePath}.spans[${i}]`);
       }
       spanCount += spans.length;
       const scope = pbScopeSpans.scope;
@@ -126,25 +146,9 @@ export function decodeProtobufTraceRequest(body: Uint8Array, limit: AttributeVal
   return { resourceSpans, spanCount, truncatedValues: limit.truncated };
 }
 
-function toSpan(pb: PbSpan, limit: AttributeValueLimit, path: string): Span {
-  const events: SpanEvent[] = new Array(pb.events.length);
-  for (let e = 0; e < pb.events.length; e++) {
-    const pbEvent = pb.events[e];
-    events[e] = {
-      name: limit.text(pbEvent.name),
-      timeUnixNano: toBigInt(pbEvent.timeUnixNano),
-      attributes: toAttributes(pbEvent.attributes, limit),
-    };
-  }
-  const links: SpanLink[] = new Array(pb.links.length);
-  for (let l = 0; l < pb.links.length; l++) {
-    const pbLink = pb.links[l];
-    links[l] = {
-      traceId: toId(pbLink.traceId, 16, `${path}.links[${l}].traceId`),
-      spanId: toId(pbLink.spanId, 8, `${path}.links[${l}].spanId`),
-      attributes: toAttributes(pbLink.attributes, limit),
-    };
-  }
+export function toSpan(pb: PbSpan, limit: AttributeValueLimit, path: string): Span {
+  const events = toEvents(pb.events, limit);
+  const links = toLinks(pb.links, limit, path);
   return {
     traceId: toId(pb.traceId, 16, `${path}.traceId`),
     spanId: toId(pb.spanId, 8, `${path}.spanId`),
@@ -160,14 +164,44 @@ function toSpan(pb: PbSpan, limit: AttributeValueLimit, path: string): Span {
     events,
     droppedEventsCount: pb.droppedEventsCount,
     links,
-    status: {
-      code: (pb.status && STATUS_CODE_NAMES[pb.status.code]) || 'unset',
-      message: limit.text(pb.status?.message ?? ''),
-    },
+    status: toStatus(pb.status, limit),
   };
 }
 
-function toId(bytes: Uint8Array, expectedLength: number, path: string): string {
+export function toEvents(pbEvents: PbEvent[], limit: AttributeValueLimit): SpanEvent[] {
+  const events: SpanEvent[] = new Array(pbEvents.length);
+  for (let e = 0; e < pbEvents.length; e++) {
+    const pbEvent = pbEvents[e];
+    events[e] = {
+      name: limit.text(pbEvent.name),
+      timeUnixNano: toBigInt(pbEvent.timeUnixNano),
+      attributes: toAttributes(pbEvent.attributes, limit),
+    };
+  }
+  return events;
+}
+
+export function toLinks(pbLinks: PbLink[], limit: AttributeValueLimit, path: string): SpanLink[] {
+  const links: SpanLink[] = new Array(pbLinks.length);
+  for (let l = 0; l < pbLinks.length; l++) {
+    const pbLink = pbLinks[l];
+    links[l] = {
+      traceId: toId(pbLink.traceId, 16, `${path}.links[${l}].traceId`),
+      spanId: toId(pbLink.spanId, 8, `${path}.links[${l}].spanId`),
+      attributes: toAttributes(pbLink.attributes, limit),
+    };
+  }
+  return links;
+}
+
+export function toStatus(pbStatus: PbSpan['status'], limit: AttributeValueLimit): Span['status'] {
+  return {
+    code: (pbStatus && STATUS_CODE_NAMES[pbStatus.code]) || 'unset',
+    message: limit.text(pbStatus?.message ?? ''),
+  };
+}
+
+export function toId(bytes: Uint8Array, expectedLength: number, path: string): string {
   if (bytes.length !== expectedLength) {
     throw badRequest(path, `not ${expectedLength} bytes (got ${bytes.length})`);
   }
@@ -183,16 +217,17 @@ function toBigInt(value: LongBits | number): bigint {
   return (BigInt(value.high >>> 0) << 32n) | BigInt(value.low >>> 0);
 }
 
-function toAttributes(keyValues: PbKeyValue[], limit: AttributeValueLimit): Attributes {
+export function toAttributes(keyValues: PbKeyValue[], limit: AttributeValueLimit): Attributes {
   const attributes: Attributes = {};
-  for (let i = 0; i < keyValues.length; i++) {
-    const keyValue = keyValues[i];
-    setAttribute(attributes, limit.text(keyValue.key), toValue(keyValue.value, limit));
-  }
+  for (let i = 0; i < keyValues.length; i++) addKeyValue(attributes, keyValues[i], limit);
   return attributes;
 }
 
-function toValue(anyValue: PbAnyValue | null, limit: AttributeValueLimit): AttrValue {
+export function addKeyValue(attributes: Attributes, keyValue: PbKeyValue, limit: AttributeValueLimit): void {
+  setAttribute(attributes, limit.text(keyValue.key), toValue(keyValue.value, limit));
+}
+
+export function toValue(anyValue: PbAnyValue | null, limit: AttributeValueLimit): AttrValue {
   if (anyValue == null) return null;
   switch (anyValue.value) {
     case 'stringValue':
@@ -218,7 +253,7 @@ function toValue(anyValue: PbAnyValue | null, limit: AttributeValueLimit): AttrV
   }
 }
 
-function int64ToValue(value: LongBits | number): number | string {
+export function int64ToValue(value: LongBits | number): number | string {
   if (typeof value === 'number') return value;
   const { high, low } = value;
   // |value| <= 2^53 - 1 exactly when the signed high word lies in [-2^21, 2^21) (bar the very edges)

@@ -3,6 +3,7 @@ import { evaluationsOf, nanosToMs } from './evaluation-events.js';
 import type { EvaluationRecord, ExtractOptions, ExtractResult, InferenceRecord } from './inference-record.js';
 import { readInferenceFields, type InferenceFields } from './inference-fields.js';
 import { inferenceDialect } from './inference-span.js';
+import { completeSpan, isSkimmed } from './skim-protobuf.js';
 import type { Span, TraceRequest } from './trace-request.js';
 
 const DEFAULT_MAX_REJECT_REASONS = 10;
@@ -39,7 +40,7 @@ export function extractInferences(request: TraceRequest, options: ExtractOptions
           if (rejected.reasons.length < maxRejectReasons) rejected.reasons.push(`span ${span.spanId}: ${problem}`);
           continue;
         }
-        inferences.push({
+        const record: InferenceRecord = {
           traceId: span.traceId,
           spanId: span.spanId,
           parentSpanId: span.parentSpanId,
@@ -75,12 +76,46 @@ export function extractInferences(request: TraceRequest, options: ExtractOptions
           statusMessage: span.status.message,
           events: span.events,
           evaluations: [],
-        });
+        };
+        inferences.push(record);
+        if (isSkimmed(span)) (record as SkimmedRecord).unreadSpan = span;
       }
     }
   }
   if (evaluations.length > 0) attachEvaluations(inferences, evaluations);
   return { inferences, evaluations, skipped, rejected };
+}
+
+type SkimmedRecord = InferenceRecord & { unreadSpan?: Span };
+
+/**
+ * The record with every field, for a span of `skimProtobufTraceRequest` that is kept: until then
+ * its attributes and the fields read from them are those of `UNSAMPLED_SPAN_KEYS` (and the
+ * catalog's keys) alone.
+ */
+export function completeInference(record: InferenceRecord): InferenceRecord {
+  const span = (record as SkimmedRecord).unreadSpan;
+  if (span === undefined) return record;
+  delete (record as SkimmedRecord).unreadSpan;
+  completeSpan(span);
+  const fields = readInferenceFields(span, record.dialect);
+  record.spanAttributes = span.attributes;
+  record.operation = fields.operation;
+  record.provider = fields.provider;
+  record.requestModel = fields.requestModel;
+  record.responseModel = fields.responseModel;
+  record.responseId = fields.responseId;
+  record.finishReasons = fields.finishReasons;
+  record.ttftMs = fields.ttftMs;
+  record.inputTokens = fields.inputTokens;
+  record.outputTokens = fields.outputTokens;
+  record.cachedInputTokens = fields.cachedInputTokens;
+  record.reasoningTokens = fields.reasoningTokens;
+  record.totalTokens = fields.totalTokens;
+  record.errorType = fields.errorType;
+  record.inputText = fields.inputText;
+  record.outputText = fields.outputText;
+  return record;
 }
 
 function inconsistency(span: Span, fields: InferenceFields): string | null {

@@ -19,7 +19,10 @@ export {
   type TraceRequest,
 } from './trace-request.js';
 export { encodeExportResponse, encodeStatus, type PartialSuccess } from './export-response.js';
-export { extractInferences } from './extract-inferences.js';
+export { completeInference, extractInferences } from './extract-inferences.js';
+export { skimProtobufTraceRequest } from './skim-protobuf.js';
+export { AttributeKeySet } from './attribute-key-set.js';
+export { UNSAMPLED_SPAN_KEYS } from './inference-fields.js';
 export { inferenceDialect } from './inference-span.js';
 export type { Dialect, EvaluationRecord, ExtractOptions, ExtractResult, InferenceRecord } from './inference-record.js';
 export { attributeLookup } from './attribute-lookup.js';

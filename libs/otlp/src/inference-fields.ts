@@ -39,6 +39,27 @@ const LEGACY_INPUT_EVENTS: ReadonlySet<string> = new Set([
   'gen_ai.tool.message',
 ]);
 
+/**
+ * The span attributes that decide, for a span the sampling coin may drop, whether it is an
+ * inference, which model it counts for and whether it is refused (token counts): every key the
+ * dialect test and the readers below take identity or usage from. Content, finish reasons and
+ * errors are read only for the spans that are kept (`skimProtobufTraceRequest`).
+ */
+export const UNSAMPLED_SPAN_KEYS: readonly string[] = [
+  'ai.operationId', 'gen_ai.operation.name', 'openinference.span.kind', 'llm.request.type',
+  'gen_ai.provider.name', 'gen_ai.system', 'llm.provider', 'llm.system', 'ai.model.provider',
+  'gen_ai.request.model', 'gen_ai.response.model', 'gen_ai.response.id', 'llm.model_name', 'embedding.model_name',
+  'llm.invocation_parameters', 'ai.model.id', 'ai.response.model', 'ai.response.id',
+  'gen_ai.usage.input_tokens', 'gen_ai.usage.output_tokens', 'gen_ai.usage.prompt_tokens', 'gen_ai.usage.completion_tokens',
+  'gen_ai.usage.cache_read.input_tokens', 'gen_ai.usage.cache_read_input_tokens', 'gen_ai.usage.reasoning.output_tokens',
+  'gen_ai.usage.reasoning_tokens', 'gen_ai.usage.total_tokens', 'llm.usage.total_tokens',
+  'llm.token_count.prompt', 'llm.token_count.completion', 'llm.token_count.total', 'llm.token_count.prompt_details.cache_read',
+  'llm.token_count.prompt_details.cached', 'llm.token_count.completion_details.reasoning',
+  'ai.usage.tokens', 'ai.usage.inputTokens', 'ai.usage.promptTokens', 'ai.usage.outputTokens', 'ai.usage.completionTokens',
+  'ai.usage.cachedInputTokens', 'ai.usage.inputTokenDetails.cacheReadTokens', 'ai.usage.reasoningTokens',
+  'ai.usage.outputTokenDetails.reasoningTokens', 'ai.usage.totalTokens',
+];
+
 export function readInferenceFields(span: Span, dialect: Dialect): InferenceFields {
   const fields = dialect === 'openinference' ? readOpenInference(span) : dialect === 'aisdk' ? readAiSdk(span) : readGenAi(span);
   if (fields.provider !== null) fields.provider = normaliseProvider(fields.provider);

@@ -39,3 +39,11 @@ export const ExportMetricsServiceRequestType = root.lookupType(
 export const ExportMetricsServiceResponseType = root.lookupType(
   'opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse',
 );
+
+export const KeyValueType = root.lookupType('opentelemetry.proto.common.v1.KeyValue');
+export const SpanEventType = root.lookupType('opentelemetry.proto.trace.v1.Span.Event');
+export const SpanLinkType = root.lookupType('opentelemetry.proto.trace.v1.Span.Link');
+export const SpanStatusType = root.lookupType('opentelemetry.proto.trace.v1.Status');
+
+export const ResourceType = root.lookupType('opentelemetry.proto.resource.v1.Resource');
+export const InstrumentationScopeType = root.lookupType('opentelemetry.proto.common.v1.InstrumentationScope');
