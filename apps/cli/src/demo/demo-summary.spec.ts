@@ -28,7 +28,7 @@ describe(summaryText.name, () => {
   it('says where it listens and that its checks were slowed to hourly', () => {
     assert.match(summaryText(input), /Listening on 127\.0\.0\.1 only; `npm run demo -- --host 0\.0\.0\.0`/);
     assert.match(sutOf({ host: '0.0.0.0' }), /Listening on every interface \(0\.0\.0\.0\)/);
-    assert.match(summaryText(input), /checks now run every 1 h instead of every 2 s/);
+    assert.match(summaryText(input), /checks now run hourly \(every 3600 s\) instead of every 2 s/);
   });
 });
 

@@ -65,7 +65,7 @@ export function summaryText(s: SummaryInput): string {
     `  OTEL_EXPORTER_OTLP_ENDPOINT=${s.ingestUrl} OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20${s.keys.ingest}`,
     '',
     listening,
-    `The demo's checks now run every ${SETTLED_SCHEDULE_SECONDS / 3600} h instead of every 2 s, so its data stops growing;`,
+    `The demo's checks now run hourly (every ${SETTLED_SCHEDULE_SECONDS} s) instead of every 2 s, so its data stops growing;`,
     '`npm run demo -- --reset` starts again on an empty database.',
     '',
     '',
