@@ -99,13 +99,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
 
   out.write(`\nAssay demo — logs in ${logFile}\n\n`);
   if (options.reset) await resetDemoDatabase(config, out);
+  const host = reachableHost(config.http.host);
   const running = await progress.step(
     config.database.url ? 'Starting Assay on DATABASE_URL' : 'Starting Assay on an embedded PostgreSQL and local Redis',
     () => startAssay(options.factories, config, logger, { announce: () => undefined }),
-    (r) => `API http://${reachableHost(config.http.host)}:${r.ports.api}, OTLP ingest http://${reachableHost(config.http.host)}:${r.ports.ingest}, worker http://${reachableHost(config.http.host)}:${r.ports.worker}`,
+    (r) => `API http://${host}:${r.ports.api}, OTLP ingest http://${host}:${r.ports.ingest}, worker http://${host}:${r.ports.worker}`,
   );
-  const apiUrl = `http://${reachableHost(config.http.host)}:${running.ports.api}`;
-  const ingestUrl = `http://${reachableHost(config.http.host)}:${running.ports.ingest}`;
+  const apiUrl = `http://${host}:${running.ports.api}`;
+  const ingestUrl = `http://${host}:${running.ports.ingest}`;
   const api = new DemoClient(apiUrl);
   const admin = config.auth.adminKey!;
   let traffic: GenAiTraffic | null = null;
