@@ -16,9 +16,16 @@ function removeStaleOutputs(root) {
   }
 }
 
+// tsc prints nothing while it works: a first build (no incremental state yet) takes about a minute on two
+// cores, long enough to look hung, so it is announced.
+const firstBuild = !fs.existsSync('dist/.tsbuildinfo');
+const started = Date.now();
+if (firstBuild) process.stderr.write('assay: building dist/ (first run, about a minute on two cores; later runs check only what changed)…\n');
+
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit' }).status ?? 1;
 const tsc = run('npx', ['tsc', '-p', 'tsconfig.json']);
 const alias = run('npx', ['tsc-alias', '-p', 'tsconfig.json']);
 const assets = run(process.execPath, ['scripts/copy-assets.mjs']);
 removeStaleOutputs('dist');
 process.exitCode = tsc || alias || assets;
+if (firstBuild) process.stderr.write(`assay: build ${process.exitCode ? 'finished with errors' : 'done'} in ${Math.round((Date.now() - started) / 1000)} s\n`);

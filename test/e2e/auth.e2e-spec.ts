@@ -61,11 +61,42 @@ describe('API keys and roles', () => {
       assert.equal((await call('GET', `${assay.apiUrl}/v1/projects/${beta.id}`, { key: alpha.keys[role].key })).status, 404, role);
     }
     assert.equal((await call('DELETE', `${assay.apiUrl}/v1/keys/${beta.keys.ci.id}`, { key: owner })).status, 404);
-    assert.equal(
-      (await call('POST', `${assay.apiUrl}/v1/keys`, { key: owner, json: { projectId: beta.id, role: 'ci', name: 'x' } })).status,
-      404,
-    );
     assert.equal((await call('GET', `${assay.apiUrl}/v1/keys?projectId=${beta.id}`, { key: owner })).status, 404);
+  });
+
+  it("creates an owner's keys in the owner's project when projectId is left out", async () => {
+    const created = await call<{ id: string; projectId: string; role: string; key: string }>('POST', `${assay.apiUrl}/v1/keys`, {
+      key: alpha.keys.owner.key,
+      json: { role: 'auditor', name: 'no project id' },
+    });
+    assert.equal(created.status, 201, created.text);
+    assert.equal(created.body.projectId, alpha.id);
+    assert.equal(created.body.role, 'auditor');
+    secrets.push(created.body.key);
+    const seen = await call<{ id: string }>('GET', `${assay.apiUrl}/v1/projects/${alpha.id}`, { key: created.body.key });
+    assert.equal(seen.status, 200);
+    assert.equal(seen.body.id, alpha.id);
+    assert.equal((await call('GET', `${assay.apiUrl}/v1/projects/${beta.id}`, { key: created.body.key })).status, 404);
+    const explicit = await call<{ projectId: string }>('POST', `${assay.apiUrl}/v1/keys`, {
+      key: alpha.keys.owner.key,
+      json: { projectId: alpha.id, role: 'ci', name: 'own project id' },
+    });
+    assert.equal(explicit.status, 201);
+    assert.equal(explicit.body.projectId, alpha.id);
+  });
+
+  it("answers 403 to an owner naming another project's id, or one that does not exist, and creates nothing", async () => {
+    const before = await call<{ items: unknown[] }>('GET', `${assay.apiUrl}/v1/keys?projectId=${beta.id}`, { key: assay.adminKey });
+    for (const projectId of [beta.id, '00000000-0000-4000-8000-000000000000']) {
+      const refused = await call<{ message: string }>('POST', `${assay.apiUrl}/v1/keys`, {
+        key: alpha.keys.owner.key,
+        json: { projectId, role: 'ci', name: 'elsewhere' },
+      });
+      assert.equal(refused.status, 403, projectId);
+      assert.equal(refused.body.message, `an owner key creates keys in its own project (${alpha.id}) only`);
+    }
+    const afterwards = await call<{ items: unknown[] }>('GET', `${assay.apiUrl}/v1/keys?projectId=${beta.id}`, { key: assay.adminKey });
+    assert.equal(afterwards.body.items.length, before.body.items.length);
   });
 
   it('stops accepting a revoked key at once', async () => {

@@ -1,5 +1,6 @@
 import type { AppFactory, AppName } from '@assay/common';
 import { CLIENT_USAGE, runClientCommand } from './client/client-cli.js';
+import { parseDemoArgs } from './demo/demo-args.js';
 
 // The server is loaded only by the commands that run it: `gate` and `verify` start in milliseconds
 // and need no database, Redis or Nest.
@@ -13,7 +14,9 @@ const USAGE = `usage: assay <command>
   serve [api] [ingest] [worker]   run the named apps (all three by default) in this process
   migrate                         apply pending database migrations and exit
   db bootstrap [--print]          prepare a database's owner and application roles, as a superuser (assay db --help)
-  demo [--no-serve]               run the end-to-end story on real OpenTelemetry traffic, then keep serving
+  demo [--no-serve] [--reset] [--host ADDR]
+                                  run the end-to-end story on real OpenTelemetry traffic, then keep serving
+                                  (--reset: on an empty database; --host: listen there, default 127.0.0.1)
 ${CLIENT_USAGE}
 `;
 
@@ -45,16 +48,16 @@ async function migrate(): Promise<number> {
 }
 
 async function demo(args: string[]): Promise<number | null> {
-  const unknown = args.filter((a) => a !== '--no-serve');
-  if (unknown.length > 0) {
-    process.stderr.write(`assay demo: unknown option ${unknown.join(' ')}\n`);
+  const parsed = parseDemoArgs(args);
+  if ('error' in parsed) {
+    process.stderr.write(`assay demo: ${parsed.error}\n`);
     return 2;
   }
-  const serve = !args.includes('--no-serve');
+  const { serve } = parsed;
   let outcome;
   try {
     const { runDemo } = await import('./demo/demo.command.js');
-    outcome = await runDemo({ serve, factories: await factories() });
+    outcome = await runDemo({ ...parsed, factories: await factories() });
   } catch (error) {
     process.stderr.write(`\nassay demo failed: ${(error as Error).message}\n`);
     return 1;

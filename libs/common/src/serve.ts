@@ -41,7 +41,8 @@ export async function startAssay(
     for (const [name, factory] of Object.entries(factories) as Array<[AppName, AppFactory]>) {
       const app = await factory(runtime);
       apps[name] = app;
-      await app.listen(portOf(config, name));
+      if (config.http.host === null) await app.listen(portOf(config, name));
+      else await app.listen(portOf(config, name), config.http.host);
       ports[name] = (app.getHttpServer().address() as AddressInfo).port;
       logger.info({ app: name, port: ports[name] }, `${name} listening on port ${ports[name]}`);
     }

@@ -20,6 +20,16 @@ describe(loadConfig.name, () => {
     assert.throws(() => loadConfig({ ASSAY_INGEST_THREADS: '65' }, '/srv/assay'), /ASSAY_INGEST_THREADS: must be a whole number from 0 to 64/);
   });
 
+  it('listens on all interfaces unless ASSAY_HOST names an address or host name', () => {
+    assert.equal(loadConfig({}, '/srv/assay').http.host, null);
+    for (const host of ['127.0.0.1', '0.0.0.0', '::1', '::', 'localhost', 'assay-api.internal']) {
+      assert.equal(loadConfig({ ASSAY_HOST: host }, '/srv/assay').http.host, host);
+    }
+    for (const host of ['http://127.0.0.1', '127.0.0.1:3000', 'a b', '-bad.example']) {
+      assert.throws(() => loadConfig({ ASSAY_HOST: host }, '/srv/assay'), /ASSAY_HOST: must be an IP address or a host name/, host);
+    }
+  });
+
   it('reads the secrets key file and the previous ones being rotated out', () => {
     assert.deepEqual(loadConfig({}, '/srv/assay').secrets, { keyFile: null, previousKeyFiles: [] });
     assert.deepEqual(

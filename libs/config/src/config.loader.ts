@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { getHeapStatistics } from 'node:v8';
@@ -113,6 +114,16 @@ class EnvReader {
     return value as T;
   }
 
+  listenHost(name: string): string | null {
+    const value = this.raw(name);
+    if (value === undefined) return null;
+    if (isIP(value) === 0 && !/^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(value)) {
+      this.fail(name, `must be an IP address or a host name to listen on, e.g. 127.0.0.1 or 0.0.0.0 (got "${value}")`);
+      return null;
+    }
+    return value;
+  }
+
   list(name: string): string[] {
     const value = this.raw(name);
     return value === undefined ? [] : value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -178,6 +189,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       maxInFlight: read.integer('ASSAY_INGEST_MAX_IN_FLIGHT', 64, 1, 100_000),
     },
     http: {
+      host: read.listenHost('ASSAY_HOST'),
       headersTimeoutMs: read.integer('ASSAY_HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
       bodyIdleTimeoutMs: read.integer('ASSAY_HTTP_BODY_IDLE_TIMEOUT_MS', 10_000, 100, 600_000),
       bodyTimeoutMs: read.integer('ASSAY_HTTP_BODY_TIMEOUT_MS', 30_000, 100, 3_600_000),

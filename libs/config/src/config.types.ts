@@ -30,6 +30,8 @@ export interface AppConfig {
   };
   /** Limits every HTTP app applies to requests before handling them. */
   http: {
+    /** Address every app listens on; null listens on all interfaces (Node's default). */
+    host: string | null;
     /** Time from connection (or the previous request) to the end of the request headers. */
     headersTimeoutMs: number;
     /** Longest wait for the next byte of a request body. */

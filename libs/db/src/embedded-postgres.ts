@@ -119,3 +119,17 @@ export async function startEmbeddedPostgres(
   await ensureDatabase(`${base}/postgres`);
   return { url, stop: () => server.stop() };
 }
+
+/**
+ * Removes the embedded cluster kept under dataDir, so that the next start initialises an empty one.
+ * Refused while a cluster answers on the port: its files are in use, possibly by another process.
+ */
+export async function removeEmbeddedPostgres(dataDir: string, port: number): Promise<{ removed: string | null }> {
+  if (await portIsOpen(port)) {
+    throw new Error(`an embedded PostgreSQL is running on port ${port}; stop the Assay that uses it, then reset`);
+  }
+  const parent = path.join(dataDir, 'postgres');
+  if (!fs.existsSync(parent)) return { removed: null };
+  fs.rmSync(parent, { recursive: true, force: true });
+  return { removed: parent };
+}

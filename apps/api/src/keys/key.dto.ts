@@ -3,7 +3,7 @@ import { IsEnum, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { Role, type ApiKeyEntity } from '@assay/db';
 
 export class CreateKeyDto {
-  @ApiPropertyOptional({ format: 'uuid', description: 'required for every role but admin' })
+  @ApiPropertyOptional({ format: 'uuid', description: "the key's project: required from an admin key for every role but admin; an owner key's own project by default, and no other" })
   @IsOptional()
   @IsUUID()
   projectId?: string;

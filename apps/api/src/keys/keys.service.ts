@@ -18,13 +18,7 @@ export class KeysService {
     if (principal.role !== Role.Admin && input.role === Role.Admin) {
       throw new DomainError(ErrorCode.Forbidden, 'only an admin key can create admin keys');
     }
-    if (input.role !== Role.Admin && !input.projectId) throw badInput('projectId is required for a non-admin key');
-    if (input.role === Role.Admin && input.projectId) throw badInput('admin keys are not scoped to a project; omit projectId');
-    const projectId = input.projectId ?? null;
-    if (projectId !== null) {
-      const visible = principal.role === Role.Admin || principal.projectId === projectId;
-      if (!visible || !(await this.projects.findById(projectId))) throw notFound(`project ${projectId}`);
-    }
+    const projectId = await this.projectOfNewKey(principal, input);
     // The key and its ledger entry commit together: no key, and no revocation, the ledger does not know of.
     return this.dataSource.transaction(async (manager) => {
       const issued = await this.issuer.issue({ projectId, role: input.role, name: input.name }, manager);
@@ -32,6 +26,25 @@ export class KeysService {
       await this.ledger.append({ kind: LedgerKind.KeyEvent, projectId, subject: `api-key/${issued.key.id}`, body: event }, manager);
       return issued;
     });
+  }
+
+  // An owner's key names its project, so an owner may omit projectId; naming another project is a role
+  // it does not hold there (403), not a resource hidden from it.
+  private async projectOfNewKey(principal: Principal, input: { projectId?: string; role: Role }): Promise<string | null> {
+    if (input.role === Role.Admin) {
+      if (input.projectId) throw badInput('admin keys are not scoped to a project; omit projectId');
+      return null;
+    }
+    if (principal.role !== Role.Admin) {
+      if (!principal.projectId) throw new DomainError(ErrorCode.Forbidden, 'this key belongs to no project');
+      if (input.projectId && input.projectId !== principal.projectId) {
+        throw new DomainError(ErrorCode.Forbidden, `an owner key creates keys in its own project (${principal.projectId}) only`);
+      }
+      return principal.projectId;
+    }
+    if (!input.projectId) throw badInput('projectId is required for a non-admin key');
+    if (!(await this.projects.findById(input.projectId))) throw notFound(`project ${input.projectId}`);
+    return input.projectId;
   }
 
   list(principal: Principal, projectId?: string): Promise<ApiKeyEntity[]> {

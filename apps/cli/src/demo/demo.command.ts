@@ -3,17 +3,23 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pino } from 'pino';
 import { ConfigError, loadConfig, type AppConfig } from '@assay/config';
+import { removeEmbeddedPostgres } from '@assay/db';
 import { createRootLogger, startAssay, type AppFactory, type AppName, type RunningAssay } from '@assay/common';
 import { openStatement, parseCheckpoint, verifyCheckpoint, verifyConsistency, type DsseEnvelope } from '@assay/provenance';
 import { GenAiTraffic } from '../traffic/genai-traffic.js';
 import { verifyReport } from '../verify/report-verify.js';
 import { DemoClient, until } from './demo-client.js';
 import { DEMO_MODEL, DEMO_PRICE, demoShapes, evaluationSet } from './demo-traffic.js';
+import { DEMO_DEFAULT_HOST, reachableHost, settleChecks, summaryText, type AdminKeySource } from './demo-summary.js';
 import { Progress } from './progress.js';
 import { WebhookReceiver } from './webhook-receiver.js';
 
 export interface DemoOptions {
   serve: boolean;
+  /** Start on an empty embedded PostgreSQL: earlier demo runs' projects, checks and ledger are removed. */
+  reset?: boolean;
+  /** Address the apps listen on; default ASSAY_HOST, else 127.0.0.1, since the demo prints live keys. */
+  host?: string;
   factories: Record<AppName, AppFactory>;
   env?: NodeJS.ProcessEnv;
   out?: NodeJS.WritableStream;
@@ -48,26 +54,34 @@ const WINDOW = { type: 'count', samples: 300 } as const;
 
 // The demo keeps its own data directory, database and queue prefix, so it never touches the data or
 // the bootstrap key of an Assay started with `npm start`.
-function demoEnvironment(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+function demoEnvironment(base: NodeJS.ProcessEnv, host: string | undefined): { env: NodeJS.ProcessEnv; adminKey: AdminKeySource } {
   const env: NodeJS.ProcessEnv = { ...base };
+  env.ASSAY_HOST = host ?? (env.ASSAY_HOST || DEMO_DEFAULT_HOST);
   env.ASSAY_DATA_DIR ??= path.resolve('.assay', 'demo');
   env.ASSAY_EMBEDDED_PG_PORT ??= '54331';
   env.ASSAY_QUEUE_PREFIX ??= 'assay-demo';
   env.ASSAY_WEBHOOK_ALLOW ??= '127.0.0.1';
   env.ASSAY_CHECKPOINT_INTERVAL_MS ??= '1000';
   env.ASSAY_LOG_LEVEL ??= 'info';
-  if (!env.ASSAY_ADMIN_KEY) {
-    const file = path.join(env.ASSAY_DATA_DIR, 'demo-admin-key');
-    fs.mkdirSync(env.ASSAY_DATA_DIR, { recursive: true, mode: 0o755 });
-    if (!fs.existsSync(file)) fs.writeFileSync(file, `assay_admin_demo_${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
-    env.ASSAY_ADMIN_KEY = fs.readFileSync(file, 'utf8').trim();
+  if (env.ASSAY_ADMIN_KEY) return { env, adminKey: { from: 'environment' } };
+  const file = path.join(env.ASSAY_DATA_DIR, 'demo-admin-key');
+  fs.mkdirSync(env.ASSAY_DATA_DIR, { recursive: true, mode: 0o755 });
+  if (!fs.existsSync(file)) fs.writeFileSync(file, `assay_admin_demo_${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
+  env.ASSAY_ADMIN_KEY = fs.readFileSync(file, 'utf8').trim();
+  return { env, adminKey: { from: 'file', file } };
+}
+
+async function resetDemoDatabase(config: AppConfig, out: NodeJS.WritableStream): Promise<void> {
+  if (config.database.url) {
+    throw new Error('--reset removes the demo\'s embedded PostgreSQL; with DATABASE_URL set, drop and recreate that database yourself');
   }
-  return env;
+  const { removed } = await removeEmbeddedPostgres(config.dataDir, config.database.embeddedPort);
+  out.write(removed ? `Reset: removed the demo's database ${removed}\n` : 'Reset: the demo had no database yet\n');
 }
 
 export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   const out = options.out ?? process.stdout;
-  const env = demoEnvironment(options.env ?? process.env);
+  const { env, adminKey } = demoEnvironment(options.env ?? process.env, options.host);
   let config: AppConfig;
   try {
     config = loadConfig(env);
@@ -78,22 +92,26 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   const logFile = path.join(config.dataDir, 'assay-demo.log');
   // Written synchronously, so the log is complete whenever the demo stops.
   const logger = createRootLogger(config.log.level, pino.destination({ dest: logFile, append: true, mkdir: true, sync: true }));
-  const progress = new Progress(out, 14);
+  const progress = new Progress(out, 15);
   const steps: Record<string, unknown> = {};
   const receiver = new WebhookReceiver();
   const shapes = demoShapes(20261128);
 
   out.write(`\nAssay demo — logs in ${logFile}\n\n`);
+  if (options.reset) await resetDemoDatabase(config, out);
+  const host = reachableHost(config.http.host);
   const running = await progress.step(
     config.database.url ? 'Starting Assay on DATABASE_URL' : 'Starting Assay on an embedded PostgreSQL and local Redis',
     () => startAssay(options.factories, config, logger, { announce: () => undefined }),
-    (r) => `API http://127.0.0.1:${r.ports.api}, OTLP ingest http://127.0.0.1:${r.ports.ingest}, worker http://127.0.0.1:${r.ports.worker}`,
+    (r) => `API http://${host}:${r.ports.api}, OTLP ingest http://${host}:${r.ports.ingest}, worker http://${host}:${r.ports.worker}`,
   );
-  const apiUrl = `http://127.0.0.1:${running.ports.api}`;
-  const ingestUrl = `http://127.0.0.1:${running.ports.ingest}`;
+  const apiUrl = `http://${host}:${running.ports.api}`;
+  const ingestUrl = `http://${host}:${running.ports.ingest}`;
   const api = new DemoClient(apiUrl);
   const admin = config.auth.adminKey!;
   let traffic: GenAiTraffic | null = null;
+  let ownerKey: string | null = null;
+  const checks = { monitors: [] as string[], policies: [] as string[] };
   try {
     const hookUrl = await progress.step('Webhook receiver on loopback (Standard Webhooks verification)', () => receiver.start(), (url) => url);
 
@@ -126,6 +144,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
       return { project, keys, subscription };
     }, (s) => `project ${s.project.name}; webhook subscription ${s.subscription.id} (whsec_ secret shown once, kept by the receiver)`);
     const { keys } = setup;
+    ownerKey = keys.owner;
     const firstCheckpoint = await until('a first signed checkpoint', () => api.get<Checkpoint>('/v1/ledger/checkpoint', keys.auditor).catch(() => null), 15_000);
 
     traffic = new GenAiTraffic(ingestUrl, keys.ingest, { serviceName: 'support-app' });
@@ -157,6 +176,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
           name: signal, signal, method, window: WINDOW, minSamples: 100, scheduleSeconds: 2, severity: signal === 'input_tokens' ? 'info' : 'critical',
         });
         ids[signal] = created.id;
+        checks.monitors.push(created.id);
       }
       const policies: Array<[string, string]> = [
         ['latency p95', 'p95(latency_ms) <= 1500'],
@@ -169,6 +189,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
           name, rule, window: WINDOW, minSamples: 100, scheduleSeconds: 2, severity: 'critical',
         });
         ids[name] = created.id;
+        checks.policies.push(created.id);
       }
       return ids;
     }, (ids) => `${Object.keys(ids).length} checks: ${Object.keys(ids).join(', ')}`);
@@ -313,20 +334,22 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
     }, (c) => `tree ${c.from} → ${c.to} entries, ${c.proofLength}-hash proof verified offline`);
     steps.consistency = consistency;
 
+    const settled = await progress.step('Checks back to every hour, so that a demo left serving stops growing its ledger', () => settleChecks(api, keys.owner, checks),
+      (n) => `${n} checks now run hourly`);
+    steps.settled = settled;
+
     const urls = { api: apiUrl, console: `${apiUrl}/`, docs: `${apiUrl}/docs`, ingest: `${ingestUrl}/v1/traces`, report: `${apiUrl}/v1/reports/${report.id}` };
-    out.write(
-      `\nOpen:\n  Console        ${urls.console}  (sign in with the owner or auditor key below)\n  OpenAPI docs   ${urls.docs}\n  HTML report    ${report.file}\n` +
-        `                 (or curl -H "Authorization: Bearer ${keys.auditor}" -H "Accept: text/html" ${urls.report})\n` +
-        `  OTLP endpoint  ${urls.ingest}\n` +
-        `  Verify again   node dist/apps/cli/src/main.js verify report ${path.join(config.dataDir, `report-${report.id}.dsse.json`)} --keys-url ${apiUrl}/v1/signing-keys --api-key ${keys.auditor}\n` +
-        `  Keys (demo project): owner ${keys.owner}\n                       auditor ${keys.auditor}\n\n`,
-    );
+    out.write(summaryText({
+      apiUrl, ingestUrl, host: config.http.host, projectName: setup.project.name, keys, adminKey,
+      report: { id: report.id, htmlFile: report.file, envelopeFile: path.join(config.dataDir, `report-${report.id}.dsse.json`) },
+    }));
     steps.keys = keys;
     steps.secrets = [admin, ...Object.values(keys), setup.subscription.secret];
     steps.logFile = logFile;
     steps.receiver = receiver.deliveries.length;
     return { running, urls, steps };
   } catch (error) {
+    if (ownerKey) await settleChecks(api, ownerKey, checks).catch(() => undefined);
     await traffic?.shutdown().catch(() => undefined);
     await receiver.stop();
     await running.close();
