@@ -1,10 +1,13 @@
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
-
-function fnv1a(bytes: Uint8Array, start: number, end: number): number {
-  let hash = FNV_OFFSET;
-  for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i], FNV_PRIME);
-  return hash >>> 0;
+// Attribute keys share long prefixes (`gen_ai.usage.`): the length and three bytes toward the end
+// tell them apart nearly always, for far less than hashing every byte; a bucket is then compared whole.
+function keyHash(bytes: Uint8Array, start: number, end: number): number {
+  const length = end - start;
+  if (length === 0) return 0;
+  let hash = length;
+  hash = Math.imul(hash, 31) + bytes[end - 1];
+  hash = Math.imul(hash, 31) + bytes[start + (length >>> 1)];
+  hash = Math.imul(hash, 31) + bytes[end - 1 - (length >>> 2)];
+  return hash | 0;
 }
 
 /**
@@ -22,7 +25,7 @@ export class AttributeKeySet {
       const index = this.keys.length;
       this.keys.push(key);
       this.encoded.push(bytes);
-      const hash = fnv1a(bytes, 0, bytes.length);
+      const hash = keyHash(bytes, 0, bytes.length);
       const bucket = this.byHash.get(hash);
       if (bucket) bucket.push(index);
       else this.byHash.set(hash, [index]);
@@ -40,7 +43,7 @@ export class AttributeKeySet {
 
   /** The index of the key spelt by bytes[start, end), or -1. */
   indexOf(bytes: Uint8Array, start: number, end: number): number {
-    const bucket = this.byHash.get(fnv1a(bytes, start, end));
+    const bucket = this.byHash.get(keyHash(bytes, start, end));
     if (bucket === undefined) return -1;
     const length = end - start;
     for (const index of bucket) {
