@@ -30,6 +30,15 @@ export {
   type SignalProfileOptions,
 } from './signal-profile.js';
 export { QuantileSketch, DEFAULT_SKETCH_K, SKETCH_ERROR_SIGMAS, type QuantileSketchJSON } from './sketch/quantile-sketch.js';
+export { DistinctSketch, DEFAULT_DISTINCT_PRECISION, type DistinctSketchJSON } from './sketch/distinct-sketch.js';
+export {
+  moreCandidateCallsNeeded,
+  proportionNonInferiority,
+  welchNonInferiority,
+  type MeanSummary,
+  type NonInferiority,
+  type ProportionSummary,
+} from './tiering/non-inferiority.js';
 export {
   summarise,
   summariseNumeric,
