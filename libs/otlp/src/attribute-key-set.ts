@@ -1,3 +1,5 @@
+import { REPLACEMENT_CHARACTER } from './safe-text.js';
+
 // Attribute keys share long prefixes (`gen_ai.usage.`): the length and three bytes toward the end
 // tell them apart nearly always, for far less than hashing every byte; a bucket is then compared whole.
 function keyHash(bytes: Uint8Array, start: number, end: number): number {
@@ -59,4 +61,40 @@ export class AttributeKeySet {
   keyAt(index: number): string {
     return this.keys[index];
   }
+}
+
+const INTERNED_SLOTS = 4096;
+const LONGEST_INTERNED_KEY = 256;
+
+/**
+ * Attribute keys that are not in any AttributeKeySet, remembered by their bytes in a fixed table (a
+ * newer key takes an older one's slot), so that the same key arriving again is the same string:
+ * V8 stores a property under a string it has seen as a key before without hashing it anew.
+ * Keys must already be valid UTF-8.
+ */
+export class InternedKeys {
+  private readonly encoded: Array<Buffer | undefined> = new Array(INTERNED_SLOTS);
+  private readonly keys: string[] = new Array(INTERNED_SLOTS);
+
+  intern(bytes: Buffer, start: number, end: number): string {
+    const length = end - start;
+    if (length > LONGEST_INTERNED_KEY) return decodeKey(bytes, start, end);
+    const slot = keyHash(bytes, start, end) & (INTERNED_SLOTS - 1);
+    const candidate = this.encoded[slot];
+    if (candidate !== undefined && candidate.length === length) {
+      let i = 0;
+      while (i < length && candidate[i] === bytes[start + i]) i++;
+      if (i === length) return this.keys[slot];
+    }
+    const key = decodeKey(bytes, start, end);
+    this.encoded[slot] = Buffer.from(bytes.subarray(start, end));
+    this.keys[slot] = key;
+    return key;
+  }
+}
+
+// As NulSafeReader decodes a string: U+0000 becomes U+FFFD.
+function decodeKey(bytes: Buffer, start: number, end: number): string {
+  const key = bytes.toString('utf8', start, end);
+  return key.includes('\u0000') ? key.replaceAll('\u0000', REPLACEMENT_CHARACTER) : key;
 }

@@ -41,6 +41,7 @@ export const ExportMetricsServiceResponseType = root.lookupType(
 );
 
 export const KeyValueType = root.lookupType('opentelemetry.proto.common.v1.KeyValue');
+export const AnyValueType = root.lookupType('opentelemetry.proto.common.v1.AnyValue');
 export const SpanEventType = root.lookupType('opentelemetry.proto.trace.v1.Span.Event');
 export const SpanLinkType = root.lookupType('opentelemetry.proto.trace.v1.Span.Link');
 export const SpanStatusType = root.lookupType('opentelemetry.proto.trace.v1.Status');

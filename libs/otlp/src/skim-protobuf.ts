@@ -1,13 +1,13 @@
 import protobuf from 'protobufjs';
 import { setAttribute } from './attribute-readers.js';
-import type { AttributeKeySet } from './attribute-key-set.js';
+import { InternedKeys, type AttributeKeySet } from './attribute-key-set.js';
 import { AttributeValueLimit } from './attribute-value-limit.js';
 import {
   addKeyValue, decodeOrRefuse, int64ToValue, toAttributes, toEvents, toId, toLinks, toStatus, toValue,
-  type PbEvent, type PbKeyValue, type PbLink, type PbResource, type PbScope, type PbSpan,
+  type PbAnyValue, type PbEvent, type PbKeyValue, type PbLink, type PbResource, type PbScope, type PbSpan,
 } from './decode-protobuf.js';
 import { NulSafeReader } from './nul-safe-reader.js';
-import { InstrumentationScopeType, KeyValueType, ResourceType, SpanEventType, SpanLinkType, SpanStatusType } from './otlp-schema.js';
+import { AnyValueType, InstrumentationScopeType, KeyValueType, ResourceType, SpanEventType, SpanLinkType, SpanStatusType } from './otlp-schema.js';
 import { checkAnyValue, checkKeyValue, checkUtf8, enter, leave, type Reader } from './protobuf-checks.js';
 import { keepText } from './safe-text.js';
 import {
@@ -33,15 +33,24 @@ function nested<T>(type: protobuf.Type): (reader: Reader, length: number, depth:
 }
 
 const decodeKeyValue = nested<PbKeyValue>(KeyValueType);
+const decodeAnyValue = nested<PbAnyValue>(AnyValueType);
+const internedKeys = new InternedKeys();
 const decodeEvent = nested<PbEvent>(SpanEventType);
 const decodeLink = nested<PbLink>(SpanLinkType);
 const decodeStatus = nested<NonNullable<PbSpan['status']>>(SpanStatusType);
 const decodeResource = nested<PbResource>(ResourceType);
 const decodeScope = nested<PbScope>(InstrumentationScopeType);
 
-/** One request's skim: its body, and every attribute's range and wanted key, three numbers each. */
+/**
+ * Per attribute, in the context's `keyValues`: its range, the wanted key's index (or NO_KEY), and the
+ * ranges of its key and value fields (NOT_PLAIN when it is not one key field and at most one value).
+ */
+const STRIDE = 7;
+const NOT_PLAIN = -2;
+
+/** One request's skim: its body, and every attribute's ranges and wanted key. */
 class SkimContext {
-  keyValues = new Int32Array(3 * 4096);
+  keyValues = new Int32Array(STRIDE * 4096);
   used = 0;
 
   constructor(
@@ -50,16 +59,22 @@ class SkimContext {
     readonly limit: AttributeValueLimit,
   ) {}
 
-  push(start: number, end: number, keyIndex: number): void {
-    if (this.used + 3 > this.keyValues.length) {
+  push(start: number, end: number, keyIndex: number, keyStart: number, keyEnd: number, valueStart: number, valueEnd: number): void {
+    if (this.used + STRIDE > this.keyValues.length) {
       // Spans skimmed before keep reading the old array through `context.keyValues`, which holds the same entries.
       const grown = new Int32Array(this.keyValues.length * 2);
       grown.set(this.keyValues);
       this.keyValues = grown;
     }
-    this.keyValues[this.used++] = start;
-    this.keyValues[this.used++] = end;
-    this.keyValues[this.used++] = keyIndex;
+    const at = this.used;
+    this.keyValues[at] = start;
+    this.keyValues[at + 1] = end;
+    this.keyValues[at + 2] = keyIndex;
+    this.keyValues[at + 3] = keyStart;
+    this.keyValues[at + 4] = keyEnd;
+    this.keyValues[at + 5] = valueStart;
+    this.keyValues[at + 6] = valueEnd;
+    this.used += STRIDE;
   }
 }
 
@@ -101,15 +116,28 @@ export function completeSpan(span: Span): void {
   const read = span.attributes;
   const attributes: Attributes = {};
   const reader = new NulSafeReader(context.body);
-  for (let i = from; i < to; i += 3) {
+  for (let i = from; i < to; i += STRIDE) {
     const keyIndex = keyValues[i + 2];
     if (keyIndex !== NO_KEY) {
       const key = keys.keyAt(keyIndex);
       setAttribute(attributes, key, read[key]);
       continue;
     }
-    reader.pos = keyValues[i];
-    addKeyValue(attributes, decodeKeyValue(reader, keyValues[i + 1] - keyValues[i], KEY_VALUE_DEPTH), limit);
+    const keyStart = keyValues[i + 3];
+    if (keyStart === NOT_PLAIN) {
+      reader.pos = keyValues[i];
+      addKeyValue(attributes, decodeKeyValue(reader, keyValues[i + 1] - keyValues[i], KEY_VALUE_DEPTH), limit);
+      continue;
+    }
+    const key = keyStart < 0 ? '' : internedKeys.intern(context.body, keyStart, keyValues[i + 4]);
+    const valueStart = keyValues[i + 5];
+    const valueEnd = keyValues[i + 6];
+    let value = scalarValue(reader, valueStart, valueEnd, limit);
+    if (value === NOT_SCALAR) {
+      reader.pos = valueStart;
+      value = toValue(decodeAnyValue(reader, valueEnd - valueStart, ANY_VALUE_DEPTH), limit);
+    }
+    setAttribute(attributes, key, value);
   }
   span.attributes = attributes;
 }
@@ -248,7 +276,7 @@ function skimSpan(r: Reader, length: number, context: SkimContext, path: string)
     status: toStatus(status, limit),
   };
   // Spans whose every attribute was wanted are complete as they are.
-  for (let i = from + 2; i < context.used; i += 3) {
+  for (let i = from + 2; i < context.used; i += STRIDE) {
     if (context.keyValues[i] === NO_KEY) {
       span.unread = { context, from, to: context.used };
       break;
@@ -325,7 +353,8 @@ function skimKeyValue(r: Reader, context: SkimContext, attributes: Attributes): 
     }
   }
   r.pos = end;
-  context.push(start, end, keyIndex);
+  if (plain) context.push(start, end, keyIndex, keyStart, keyEnd, valueStart, valueEnd);
+  else context.push(start, end, keyIndex, NOT_PLAIN, 0, 0, 0);
 }
 
 const NOT_SCALAR = Symbol('not a scalar');
