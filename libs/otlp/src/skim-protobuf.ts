@@ -50,7 +50,7 @@ const NOT_PLAIN = -2;
 
 /** One request's skim: its body, and every attribute's ranges and wanted key. */
 class SkimContext {
-  keyValues = new Int32Array(STRIDE * 4096);
+  keyValues = new Int32Array(STRIDE * 2048);
   used = 0;
 
   constructor(
