@@ -1,5 +1,7 @@
+import { DEFAULT_DIGITS, formatNumber, type Unit } from '@assay/format';
 import { formatExpression, formatRule } from './format.js';
 import type { AggregateRef, ComparisonOperator, Expression, PolicyRule } from './policy-rule.js';
+import { unitOfAggregate, unitOfComparison } from './rule-units.js';
 
 /** Supplies the value of each aggregate; null when it has no value (e.g. an empty window). */
 export type AggregateValues = (ref: AggregateRef) => number | null;
@@ -28,7 +30,7 @@ export function evaluateRule(rule: PolicyRule, values: AggregateValues): RuleEva
     };
   }
   const passed = compare(left, rule.operator, right);
-  const comparison = `${displayNumber(left)} ${rule.operator} ${displayNumber(right)}`;
+  const comparison = comparisonText(left, rule.operator, right, unitOfComparison(rule));
   const verdict = passed ? `holds: ${comparison}` : `fails: ${comparison} is false`;
   const inputs = context.inputs.length > 0 ? ` (${context.inputs.join(', ')})` : '';
   return { passed, left, right, operator: rule.operator, explanation: `${text} ${verdict}${inputs}` };
@@ -79,7 +81,7 @@ class EvaluationContext {
       if (firstTime) this.problems.push(`${text} has no value (insufficient data)`);
       return null;
     }
-    if (firstTime) this.inputs.push(`${text} = ${displayNumber(value)}`);
+    if (firstTime) this.inputs.push(`${text} = ${formatNumber(value, { unit: unitOfAggregate(expression.ref) })}`);
     return value;
   }
 }
@@ -114,8 +116,13 @@ function compare(left: number, operator: ComparisonOperator, right: number): boo
   }
 }
 
-// Ten significant digits hide binary noise (0.30000000000000004) in explanations only;
-// the comparison itself is exact.
-function displayNumber(value: number): string {
-  return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(10)));
+// Sides that differ are written with as many digits as it takes to show it (0.79996 >= 0.8, not 0.8 >= 0.8),
+// up to ten: past that the difference is binary noise (0.30000000000000004), and the comparison itself is exact.
+const MAX_DISTINGUISHING_DIGITS = 10;
+
+function comparisonText(left: number, operator: ComparisonOperator, right: number, unit: Unit | null): string {
+  let digits = DEFAULT_DIGITS;
+  const side = (value: number): string => formatNumber(value, { unit, digits });
+  while (left !== right && side(left) === side(right) && digits < MAX_DISTINGUISHING_DIGITS) digits++;
+  return `${side(left)} ${operator} ${side(right)}`;
 }

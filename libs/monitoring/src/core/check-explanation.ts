@@ -1,6 +1,5 @@
 import { formatChange, formatCount, formatNumber, formatPValue, unitOfSignal, type Unit } from '@assay/format';
-import type { AggregateRef } from '@assay/policy';
-import { policyReferences } from './check-evaluation.js';
+import { parsePolicyRule, unitOfAggregate, unitOfComparison, type AggregateRef } from '@assay/policy';
 import { P_VALUE_METHODS, summarisePair, summarise, type ConcreteDriftMethod, type DriftResult, type ProfileSummary, type SignalProfile } from '@assay/stats';
 
 export const EXPLANATION_VERSION = 1;
@@ -249,12 +248,6 @@ export function withCorrection(explanation: CheckExplanation, correction: string
   return { ...updated, sentence: sentenceOf(updated, reason) };
 }
 
-function unitOfRef(ref: AggregateRef): Unit | null {
-  if (ref.fn === 'rate') return '%';
-  if (ref.fn === 'count') return null;
-  return unitOfSignal(ref.signal);
-}
-
 export interface PolicyExplanationInput {
   rule: string;
   operator: string;
@@ -269,12 +262,11 @@ export interface PolicyExplanationInput {
 }
 
 export function explainPolicy(input: PolicyExplanationInput): CheckExplanation {
-  const units = [...new Set(input.refs.map(unitOfRef))];
-  const unit = units.length === 1 ? units[0]! : null;
+  const unit = unitOfRule(input.rule);
   const seen = new Set<string>();
   const values = input.refs
     .filter((ref) => !seen.has(ref.key) && seen.add(ref.key))
-    .map((ref) => ({ key: ref.key.replace(/^window:/, '').replace(/^baseline:/, 'baseline.'), value: finite(input.values.get(ref.key)), unit: unitOfRef(ref) }));
+    .map((ref) => ({ key: ref.key.replace(/^window:/, '').replace(/^baseline:/, 'baseline.'), value: finite(input.values.get(ref.key)), unit: unitOfAggregate(ref) }));
   const signals = input.profiles.map((p) => {
     const pair = summaries(p.reference, p.current);
     return { signal: p.signal, unit: unitOfSignal(p.signal), ...pair, measures: measuresOf(pair.baseline, pair.current), shares: sharesOf(pair.baseline, pair.current) };
@@ -316,12 +308,10 @@ export function distributionLines(explanation: Pick<CheckExplanation, 'baseline'
   return baseline && current ? { baseline, current } : null;
 }
 
-/** The unit of the value a rule compares: shared by every aggregate it reads, else none. */
+/** The unit both sides of a rule are stated in (a relative change has none), as the rule's reason states them. */
 export function unitOfRule(rule: string): Unit | null {
   try {
-    const refs = policyReferences(rule);
-    const units = [...new Set([...refs.window, ...refs.baseline].map(unitOfRef))];
-    return units.length === 1 ? units[0]! : null;
+    return unitOfComparison(parsePolicyRule(rule));
   } catch {
     return null;
   }
