@@ -1,4 +1,4 @@
-import { DEFAULT_DIGITS, formatNumber, type Unit } from '@assay/format';
+import { formatNumber, formatSides } from '@assay/format';
 import { formatExpression, formatRule } from './format.js';
 import type { AggregateRef, ComparisonOperator, Expression, PolicyRule } from './policy-rule.js';
 import { unitOfAggregate, unitOfComparison } from './rule-units.js';
@@ -30,7 +30,8 @@ export function evaluateRule(rule: PolicyRule, values: AggregateValues): RuleEva
     };
   }
   const passed = compare(left, rule.operator, right);
-  const comparison = comparisonText(left, rule.operator, right, unitOfComparison(rule));
+  const [leftText, rightText] = formatSides(left, right, { unit: unitOfComparison(rule) });
+  const comparison = `${leftText} ${rule.operator} ${rightText}`;
   const verdict = passed ? `holds: ${comparison}` : `fails: ${comparison} is false`;
   const inputs = context.inputs.length > 0 ? ` (${context.inputs.join(', ')})` : '';
   return { passed, left, right, operator: rule.operator, explanation: `${text} ${verdict}${inputs}` };
@@ -114,15 +115,4 @@ function compare(left: number, operator: ComparisonOperator, right: number): boo
     case '!=':
       return left !== right;
   }
-}
-
-// Sides that differ are written with as many digits as it takes to show it (0.79996 >= 0.8, not 0.8 >= 0.8),
-// up to ten: past that the difference is binary noise (0.30000000000000004), and the comparison itself is exact.
-const MAX_DISTINGUISHING_DIGITS = 10;
-
-function comparisonText(left: number, operator: ComparisonOperator, right: number, unit: Unit | null): string {
-  let digits = DEFAULT_DIGITS;
-  const side = (value: number): string => formatNumber(value, { unit, digits });
-  while (left !== right && side(left) === side(right) && digits < MAX_DISTINGUISHING_DIGITS) digits++;
-  return `${side(left)} ${operator} ${side(right)}`;
 }

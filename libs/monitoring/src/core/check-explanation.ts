@@ -1,4 +1,4 @@
-import { formatChange, formatCount, formatNumber, formatPValue, unitOfSignal, type Unit } from '@assay/format';
+import { formatChange, formatCount, formatNumber, formatPValue, formatSides, unitOfSignal, type Unit } from '@assay/format';
 import { parsePolicyRule, unitOfAggregate, unitOfComparison, type AggregateRef } from '@assay/policy';
 import { P_VALUE_METHODS, summarisePair, summarise, type ConcreteDriftMethod, type DriftResult, type ProfileSummary, type SignalProfile } from '@assay/stats';
 
@@ -160,6 +160,11 @@ function countsText(baseline: ProfileSummary | null, current: ProfileSummary | n
   return `${formatCount(baseline?.count ?? 0)} baseline vs ${formatCount(current?.count ?? 0)} current values`;
 }
 
+function sidesText(left: number, operator: string, right: number, unit: Unit | null): string {
+  const [leftText, rightText] = formatSides(left, right, { unit });
+  return `${leftText} ${operator} ${rightText}`;
+}
+
 /** The one sentence, from the explanation's own numbers (so it can be rendered again after a correction). */
 export function sentenceOf(explanation: Omit<CheckExplanation, 'sentence'>, fallbackReason = ''): string {
   const verdict = explanation.kind === 'policy' && explanation.verdict === 'ok' ? 'holds' : (VERDICT_WORDS[explanation.verdict] ?? explanation.verdict);
@@ -169,7 +174,7 @@ export function sentenceOf(explanation: Omit<CheckExplanation, 'sentence'>, fall
     const comparison =
       rule.left === null || rule.right === null
         ? 'cannot be decided'
-        : `${formatNumber(rule.left, { unit: rule.unit })} ${holds ? rule.operator : `is not ${rule.operator}`} ${formatNumber(rule.right, { unit: rule.unit })}`;
+        : sidesText(rule.left, holds ? rule.operator : `is not ${rule.operator}`, rule.right, rule.unit);
     const values = rule.values.length > 1 ? ` (${rule.values.map((v) => `${v.key} = ${formatNumber(v.value, { unit: v.unit })}`).join(', ')})` : '';
     const signals = (explanation.signals ?? [])
       .map((s) => ({ s, text: distributionText(s.measures, s.shares, s.unit) }))
