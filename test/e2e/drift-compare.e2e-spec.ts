@@ -10,6 +10,22 @@ function repeat(entries: Array<[string, number]>): string[] {
   return entries.flatMap(([label, n]) => Array<string>(n).fill(label));
 }
 
+interface ExplainedResult {
+  threshold: number;
+  noiseFloor: number | null;
+  summary: string;
+  explanation: {
+    unit: string | null;
+    verdict: string;
+    baseline: { count: number };
+    current: { count: number };
+    measures: Array<{ measure: string; baseline: number; current: number; change: number | null }>;
+    shares: Array<{ category: string; baseline: number; current: number }>;
+    test: { method: string; chosenBecause: string; pValue: number | null; threshold: number | null; noiseFloor?: number | null };
+    sentence: string;
+  };
+}
+
 describe('POST /v1/drift/compare', () => {
   let assay: TestAssay;
   let project: SeededProject;
@@ -53,12 +69,53 @@ describe('POST /v1/drift/compare', () => {
     assert.match(response.body.reason as string, /chi/i);
   });
 
+  it('explains a numeric comparison as check runs do: both sides, the test, the verdict in one sentence', async () => {
+    // numpy 2 / scipy 1.17: mean, median, percentile(95) (linear) of each side, and ks_2samp(reference, current).
+    const reference = Array.from({ length: 100 }, (_, i) => 700 + 2 * i);
+    const current = Array.from({ length: 100 }, (_, i) => 1100 + 3 * i);
+    const response = await call<ExplainedResult>('POST', url(), { key: project.keys.ci.key, json: { reference, current, signal: 'latency_ms' } });
+    assert.equal(response.status, 200, response.text);
+    const { explanation } = response.body;
+    assert.deepEqual(
+      explanation.measures.map((m) => [m.measure, m.baseline, m.current]),
+      [['mean', 799, 1248.5], ['p50', 799, 1248.5], ['p95', 888.1, 1382.15]].map(([m, b, c]) => [m, b, c]),
+    );
+    assert.ok(explanation.measures.every((m) => Math.abs(m.change! - (m.current - m.baseline) / m.baseline) < 1e-12));
+    assert.deepEqual([explanation.baseline.count, explanation.current.count, explanation.unit, explanation.verdict], [100, 100, 'ms', 'drift']);
+    assert.equal(explanation.test.method, 'ks');
+    assert.match(explanation.test.chosenBecause, /reference of 100 values/);
+    assert.ok(Math.abs(explanation.test.pValue! / 2.2087606931995054e-59 - 1) < 1e-6, String(explanation.test.pValue));
+    assert.equal(explanation.test.threshold, response.body.threshold);
+    assert.equal(explanation.test.noiseFloor, response.body.noiseFloor);
+    assert.equal(response.body.summary, explanation.sentence);
+    assert.match(
+      explanation.sentence,
+      /^latency_ms: median 799 → 1,249 ms \(\+56%\), p95 888 → 1,382 ms \(\+56%\); KS D = 1 ≥ 0\.05, p = 2\.2e-59 ≤ α = 0\.01, noise floor 0\.225; drift \(100 baseline vs 100 current values\)$/,
+    );
+  });
+
+  it('explains categories by their shares, and names the test set in the request', async () => {
+    const response = await call<ExplainedResult>('POST', url(), {
+      key: project.keys.owner.key,
+      json: { reference: repeat([['stop', 30], ['length', 50], ['content_filter', 20]]), current: repeat([['stop', 20], ['length', 40], ['content_filter', 40]]), method: 'chi2' },
+    });
+    assert.equal(response.status, 200, response.text);
+    const { explanation } = response.body;
+    assert.deepEqual(
+      explanation.shares.map((s) => [s.category, s.baseline, s.current]).sort(),
+      [['content_filter', 0.2, 0.4], ['length', 0.5, 0.4], ['stop', 0.3, 0.2]],
+    );
+    assert.equal(explanation.test.chosenBecause, 'set in the request');
+    assert.match(explanation.sentence, /^values: "content_filter" 20% → 40%, "length" 50% → 40%, "stop" 30% → 20%; χ² = 9\.78, Cramér’s V [\d.]+ ≥ 0\.05, p = 0\.0075 ≤ α = 0\.01, noise floor [\d.]+; drift \(100 baseline vs 100 current values\)$/);
+  });
+
   it('refuses bad input with 400 and the reason', async () => {
     const cases: Array<[unknown, RegExp]> = [
       [{ reference: [], current: [1, 2] }, /empty|no values|at least/i],
       [{ reference: [1, null], current: [1, 2] }, /reference\[1\] must be a number, a string or a boolean \(got null\)/],
       [{ reference: [1, 2], current: [3, 4], method: 'magic' }, /method must be one of/],
       [{ reference: 'abc', current: [1] }, /reference must be an array/],
+      [{ reference: [1, 2], current: [3, 4], signal: 'not a name!' }, /signal must be a signal name/],
     ];
     for (const [json, message] of cases) {
       const response = await call<{ message: string | string[] }>('POST', url(), { key: project.keys.ci.key, json });
@@ -74,6 +131,20 @@ describe('POST /v1/drift/compare', () => {
     });
     assert.equal(response.status, 400);
     assert.match(response.body.message.join(';'), /reference must contain no more than 250000 elements/);
+  });
+
+  it('documents the explanation in the OpenAPI schema', async () => {
+    type Schema = { properties: Record<string, { $ref?: string; allOf?: Array<{ $ref: string }> }>; required?: string[] };
+    const doc = await call<{ components: { schemas: Record<string, Schema> } }>('GET', `${assay.apiUrl}/docs-json`);
+    assert.equal(doc.status, 200);
+    const result = doc.body.components.schemas.DriftResultDto!;
+    const explanation = result.properties.explanation!;
+    assert.equal(explanation.$ref ?? explanation.allOf?.[0]?.$ref, '#/components/schemas/DriftExplanationDto');
+    assert.ok(result.required?.includes('summary'));
+    const documented = doc.body.components.schemas.DriftExplanationDto!;
+    for (const field of ['baseline', 'current', 'measures', 'shares', 'test', 'sentence']) assert.ok(field in documented.properties, field);
+    assert.ok(['noiseFloor', 'pValue', 'threshold', 'chosenBecause'].every((f) => f in doc.body.components.schemas.ExplainedTestDto!.properties));
+    assert.ok('signal' in doc.body.components.schemas.DriftCompareDto!.properties);
   });
 
   it('is closed to auditors and ingest keys', async () => {

@@ -66,6 +66,20 @@ describe(ModelsService.name, () => {
     await refused('PATCH', `/v1/monitors/${created.body.id}`, { alpha: 0 }, /alpha must be a number between 0 and 1/);
     await refused('PATCH', `/v1/monitors/${created.body.id}`, { threshold: 1.5 }, /threshold of chi2 is an effect size \(Cramér's V\): at most 1, got 1.5/);
     await refused('PUT', '/v1/models/bounded/gate-policy', { signals: [{ signal: 'latency_ms', method: 'ztest', threshold: 2 }] }, /signals: latency_ms: threshold of ztest is an effect size/);
+    for (const alpha of [0, 1, -0.01, 1.5]) {
+      await refused('PUT', '/v1/models/bounded/gate-policy', { signals: [{ signal: 'latency_ms', method: 'ks', alpha }] }, new RegExp(`signals: latency_ms: alpha must be a number between 0 and 1 \\(exclusive\\), got ${alpha}`));
+      await refused('POST', '/v1/models/bounded/monitors', { ...monitor, name: 'a', signal: 'latency_ms', method: 'ks', alpha }, /alpha must be a number between 0 and 1 \(exclusive\)/);
+      await refused('PATCH', `/v1/monitors/${created.body.id}`, { alpha }, /alpha must be a number between 0 and 1 \(exclusive\)/);
+    }
+    for (const alpha of ['0.05', true, [0.05], { value: 0.05 }]) {
+      await refused('PUT', '/v1/models/bounded/gate-policy', { signals: [{ signal: 'latency_ms', method: 'ks', alpha }] }, /signals\.0\.alpha must be a number/);
+      await refused('POST', '/v1/models/bounded/monitors', { ...monitor, name: 'a', signal: 'latency_ms', method: 'ks', alpha }, /alpha must be a number/);
+      await refused('PATCH', `/v1/monitors/${created.body.id}`, { alpha }, /alpha must be a number/);
+    }
+    const gatePolicy = await api('PUT', '/v1/models/bounded/gate-policy', owner, { signals: [{ signal: 'latency_ms', method: 'ks', threshold: null, alpha: 0.001 }, { signal: 'input_tokens', method: 'ks', threshold: null, alpha: null }] });
+    assert.equal(gatePolicy.status, 200, gatePolicy.text);
+    const stored = await api('GET', '/v1/models/bounded/gate-policy', owner);
+    assert.deepEqual((stored.body as { signals: Array<{ signal: string; alpha: number | null }> }).signals.map((g) => [g.signal, g.alpha]), [['latency_ms', 0.001], ['input_tokens', null]]);
     assert.equal((await api('PATCH', `/v1/monitors/${created.body.id}`, owner, { method: 'psi', threshold: 1.5 })).status, 200);
   });
 

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatChange, formatCount, formatNumber, formatPValue, relativeChange, unitOfSignal } from './number-format.js';
+import { formatChange, formatCount, formatNumber, formatPValue, formatSides, relativeChange, unitOfSignal } from './number-format.js';
 
 describe(formatNumber.name, () => {
   it('writes tiny values in scientific notation, never as 0', () => {
@@ -101,5 +101,15 @@ describe(unitOfSignal.name, () => {
       ['latency_ms', 'ttft_ms', 'output_tokens', 'cost_usd', 'energy_wh', 'co2e_g', 'finish_reason', 'output_chars', null].map(unitOfSignal),
       ['ms', 'ms', 'tokens', 'USD', 'Wh', 'g CO2e', null, null, null],
     );
+  });
+});
+
+describe(formatSides.name, () => {
+  it('writes differing sides with the digits it takes to tell them apart, and binary noise not at all', () => {
+    assert.deepEqual(formatSides(0.79996, 0.8), ['0.79996', '0.8']);
+    assert.deepEqual(formatSides(1500.2, 1500, { unit: 'ms' }), ['1,500.2 ms', '1,500 ms']);
+    assert.deepEqual(formatSides(0.1 + 0.2, 0.3), ['0.3', '0.3']);
+    assert.deepEqual(formatSides(0.0125, 0.01, { unit: '%' }), ['1.25%', '1%']);
+    assert.deepEqual(formatSides(null, 2), ['—', '2']);
   });
 });

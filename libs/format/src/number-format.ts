@@ -76,6 +76,20 @@ export function formatNumber(value: number | null | undefined, format: NumberFor
   return withUnit(text, sign, format.unit);
 }
 
+// Past ten significant digits a difference is binary noise (0.1 + 0.2 against 0.3), not something to show.
+const MAX_DISTINGUISHING_DIGITS = 10;
+
+/**
+ * Two sides of a comparison, with as many digits as it takes to show they differ (`0.79996` and `0.8`,
+ * not `0.8` and `0.8`), up to ten.
+ */
+export function formatSides(left: number | null | undefined, right: number | null | undefined, format: NumberFormat = {}): [string, string] {
+  let digits = format.digits ?? DEFAULT_DIGITS;
+  const side = (value: number | null | undefined): string => formatNumber(value, { ...format, digits });
+  while (left !== right && side(left) === side(right) && digits < MAX_DISTINGUISHING_DIGITS) digits++;
+  return [side(left), side(right)];
+}
+
 /** A count: every digit, grouped by thousands. */
 export function formatCount(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return formatNumber(value);

@@ -8,7 +8,7 @@ import {
 import { LedgerKind, LedgerService, SigningService } from '@assay/ledger';
 import { mergeProfileRows, parseBaselineUpload, policyReferences, profileOfValues, profilesOfSamples, type UploadFormat } from '@assay/monitoring';
 import { digestOf, sha256Hex, type DsseEnvelope } from '@assay/provenance';
-import { SignalProfile, thresholdProblem, type DriftMethod, type SignalProfileJSON } from '@assay/stats';
+import { alphaProblem, SignalProfile, thresholdProblem, type DriftMethod, type SignalProfileJSON } from '@assay/stats';
 import { evaluateGate, type GateReason } from './gate-evaluation.js';
 import { gatePolicyOf, type GatePolicy, type GateSignal } from './gate-policy.js';
 import { gateStatement } from './gate-statement.js';
@@ -69,8 +69,10 @@ export class GatesService {
   async putPolicy(projectId: string, modelName: string, policy: Partial<GatePolicy>): Promise<GatePolicy> {
     const model = await this.model(projectId, modelName);
     const normalised = gatePolicyOf(policy);
-    for (const { signal, method, threshold } of normalised.signals) {
-      const problem = threshold === null ? null : thresholdProblem(method as DriftMethod, threshold);
+    for (const { signal, method, threshold, alpha } of normalised.signals) {
+      const problem =
+        (threshold === null || threshold === undefined ? null : thresholdProblem(method as DriftMethod, threshold)) ??
+        (alpha === null || alpha === undefined ? null : alphaProblem(alpha));
       if (problem) throw badInput(`signals: ${signal}: ${problem}`);
     }
     for (const rule of normalised.rules) {

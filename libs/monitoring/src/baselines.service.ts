@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { badInput, notFound } from '@assay/common';
 import { BaselineRepository, WindowRepository, type BaselineEntity, type BaselineSignalEntity, type NewBaselineSignal } from '@assay/db';
 import { LedgerKind, LedgerService } from '@assay/ledger';
@@ -6,6 +6,7 @@ import { digestOf } from '@assay/provenance';
 import type { SignalProfile } from '@assay/stats';
 import { parseBaselineUpload, type UploadFormat } from './baseline-upload.js';
 import { ModelResolver, type ResolvedModel } from './model-resolver.js';
+import { MonitorsService } from './monitors.service.js';
 import { mergeProfileRows, profileOfValues, profilesOfSamples } from './window-reader.service.js';
 
 export interface CaptureRequest {
@@ -26,11 +27,14 @@ const CAPTURE_EXACT_MAX = 200_000;
 
 @Injectable()
 export class BaselinesService {
+  private readonly logger = new Logger('Baselines');
+
   constructor(
     private readonly baselines: BaselineRepository,
     private readonly windows: WindowRepository,
     private readonly models: ModelResolver,
     private readonly ledger: LedgerService,
+    private readonly monitors: MonitorsService,
   ) {}
 
   async capture(projectId: string, modelName: string, request: CaptureRequest): Promise<BaselineWithSignals> {
@@ -130,6 +134,8 @@ export class BaselinesService {
         return appended.index;
       },
     );
+    // The baseline is stored whatever happens here: the monitors' shown settings catch up at the next start.
+    await this.monitors.resolveForModel(model.id).catch((error: Error) => this.logger.warn(`monitors of ${model.name} keep their settings: ${error.message}`));
     return { baseline, signals: await this.baselines.signals(baseline.id) };
   }
 }

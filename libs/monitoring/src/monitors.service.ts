@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DomainError, ErrorCode, badInput, notFound } from '@assay/common';
 import { BaselineRepository, MonitorRepository, WindowRepository, isUniqueViolation, type Correction, type MonitorEntity, type MonitorKind, type NewMonitor, type Severity, type VersionScope } from '@assay/db';
 import { PolicyParseError, parsePolicyRule } from '@assay/policy';
@@ -74,6 +74,8 @@ export function validateRule(rule: string): void {
 
 @Injectable()
 export class MonitorsService {
+  private readonly logger = new Logger('Monitors');
+
   constructor(
     private readonly monitors: MonitorRepository,
     private readonly baselines: BaselineRepository,
@@ -187,11 +189,41 @@ export class MonitorsService {
     return this.monitors.correctionFor(model.id);
   }
 
+  /**
+   * Monitors created before calibration have no resolved method or threshold, and an `auto` monitor none
+   * until a baseline has its signal: resolved as creation and updates resolve them. Run as a worker starts,
+   * since resolving needs this code (auto's choice, the defaults) and the baselines, which a migration has not.
+   */
+  async resolveUnresolved(): Promise<number> {
+    return this.storeSettings(await this.monitors.listUnresolvedDrift());
+  }
+
+  /** After a new baseline: what the model's drift monitors apply may have changed with it. */
+  async resolveForModel(modelId: string): Promise<number> {
+    return this.storeSettings(await this.monitors.listByModel(modelId, 'drift'));
+  }
+
+  private async storeSettings(monitors: MonitorEntity[]): Promise<number> {
+    let stored = 0;
+    for (const monitor of monitors) {
+      try {
+        const resolved = { alpha: monitor.alpha ?? DEFAULT_ALPHA, ...(await this.resolveSettings(monitor)) };
+        const unchanged = resolved.alpha === monitor.alpha && resolved.effectiveMethod === monitor.effectiveMethod
+          && resolved.effectiveThreshold === monitor.effectiveThreshold && resolved.effectiveReason === monitor.effectiveReason;
+        if (!unchanged && (await this.monitors.storeResolvedSettings(monitor.id, monitor.updatedAt, resolved))) stored++;
+      } catch (error) {
+        // One monitor whose baseline cannot be read keeps its settings unresolved; the others go on.
+        this.logger.warn(`could not resolve the settings of monitor ${monitor.id}: ${(error as Error).message}`);
+      }
+    }
+    return stored;
+  }
+
   // Stored so that reports and the API show what a monitor applies, not `auto` and `null`; each
   // check run still records what it applied against the baseline of its day.
   private async resolveSettings(
     monitor: Pick<NewMonitor, 'modelId' | 'projectId' | 'signal' | 'method' | 'threshold' | 'alpha' | 'versionScope' | 'versions' | 'baselineId'>,
-  ): Promise<Pick<NewMonitor, 'effectiveMethod' | 'effectiveThreshold' | 'effectiveReason'>> {
+  ): Promise<Pick<MonitorEntity, 'effectiveMethod' | 'effectiveThreshold' | 'effectiveReason'>> {
     const reference = await this.referenceProfile(monitor);
     const settings = effectiveSettings(monitor.method as DriftMethod, monitor.threshold, monitor.alpha ?? null, reference);
     return { effectiveMethod: settings.method, effectiveThreshold: settings.threshold, effectiveReason: settings.reason };

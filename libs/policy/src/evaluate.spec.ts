@@ -18,7 +18,7 @@ describe(evaluateRule.name, () => {
       left: 1200,
       right: 1500,
       operator: '<=',
-      explanation: 'p95(latency_ms) <= 1500 holds: 1200 <= 1500 (p95(latency_ms) = 1200)',
+      explanation: 'p95(latency_ms) <= 1500 holds: 1,200 ms <= 1,500 ms (p95(latency_ms) = 1,200 ms)',
     });
   });
 
@@ -33,7 +33,7 @@ describe(evaluateRule.name, () => {
       right: 0.48,
       operator: '<=',
       explanation:
-        'mean(cost_usd) <= 1.2 * baseline.mean(cost_usd) fails: 0.5 <= 0.48 is false (mean(cost_usd) = 0.5, baseline.mean(cost_usd) = 0.4)',
+        'mean(cost_usd) <= 1.2 * baseline.mean(cost_usd) fails: $0.5 <= $0.48 is false (mean(cost_usd) = $0.5, baseline.mean(cost_usd) = $0.4)',
     });
   });
 
@@ -109,5 +109,27 @@ describe(evaluateRule.name, () => {
     const sut = evaluateRule(parsePolicyRule('mean(x) + mean(y) <= 0.3'), valuesFrom({ 'window:mean(x)': 0.1, 'window:mean(y)': 0.2 }));
     assert.deepEqual([sut.passed, sut.left], [false, 0.30000000000000004]);
     assert.match(sut.explanation, /fails: 0\.3 <= 0\.3 is false/);
+  });
+
+  it('writes sides that differ with the digits it takes to tell them apart', () => {
+    const sut = evaluateRule(parsePolicyRule('mean(eval.score) >= 0.8'), valuesFrom({ 'window:mean(eval.score)': 0.79996 }));
+    assert.equal(sut.explanation, 'mean(eval.score) >= 0.8 fails: 0.79996 >= 0.8 is false (mean(eval.score) = 0.8)');
+  });
+
+  it('never writes a non-zero value as 0, and states a rate as a percentage', () => {
+    const tiny = evaluateRule(parsePolicyRule('mean(cost_usd) <= 0'), valuesFrom({ 'window:mean(cost_usd)': 0.0000123 }));
+    assert.equal(tiny.explanation, 'mean(cost_usd) <= 0 fails: $1.23e-5 <= $0 is false (mean(cost_usd) = $1.23e-5)');
+    const rate = evaluateRule(parsePolicyRule('rate(finish_reason == "content_filter") < 0.01'), valuesFrom({ 'window:rate(finish_reason == "content_filter")': 0.0125 }));
+    assert.match(rate.explanation, /fails: 1\.25% < 1% is false \(rate\(finish_reason == "content_filter"\) = 1\.25%\)$/);
+  });
+
+  it('gives a relative change no unit, and a huge value scientific notation', () => {
+    const change = evaluateRule(
+      parsePolicyRule('(mean(latency_ms) - baseline.mean(latency_ms)) / baseline.mean(latency_ms) <= 0.1'),
+      valuesFrom({ 'window:mean(latency_ms)': 1320, 'baseline:mean(latency_ms)': 1000 }),
+    );
+    assert.match(change.explanation, /fails: 0\.32 <= 0\.1 is false \(mean\(latency_ms\) = 1,320 ms, baseline\.mean\(latency_ms\) = 1,000 ms\)$/);
+    const huge = evaluateRule(parsePolicyRule('sum(input_tokens) < 1000'), valuesFrom({ 'window:sum(input_tokens)': 2.5e18 }));
+    assert.match(huge.explanation, /fails: 2\.5e18 tokens < 1,000 tokens is false/);
   });
 });

@@ -1,5 +1,7 @@
+import { formatNumber, formatSides } from '@assay/format';
 import { formatExpression, formatRule } from './format.js';
 import type { AggregateRef, ComparisonOperator, Expression, PolicyRule } from './policy-rule.js';
+import { unitOfAggregate, unitOfComparison } from './rule-units.js';
 
 /** Supplies the value of each aggregate; null when it has no value (e.g. an empty window). */
 export type AggregateValues = (ref: AggregateRef) => number | null;
@@ -28,7 +30,8 @@ export function evaluateRule(rule: PolicyRule, values: AggregateValues): RuleEva
     };
   }
   const passed = compare(left, rule.operator, right);
-  const comparison = `${displayNumber(left)} ${rule.operator} ${displayNumber(right)}`;
+  const [leftText, rightText] = formatSides(left, right, { unit: unitOfComparison(rule) });
+  const comparison = `${leftText} ${rule.operator} ${rightText}`;
   const verdict = passed ? `holds: ${comparison}` : `fails: ${comparison} is false`;
   const inputs = context.inputs.length > 0 ? ` (${context.inputs.join(', ')})` : '';
   return { passed, left, right, operator: rule.operator, explanation: `${text} ${verdict}${inputs}` };
@@ -79,7 +82,7 @@ class EvaluationContext {
       if (firstTime) this.problems.push(`${text} has no value (insufficient data)`);
       return null;
     }
-    if (firstTime) this.inputs.push(`${text} = ${displayNumber(value)}`);
+    if (firstTime) this.inputs.push(`${text} = ${formatNumber(value, { unit: unitOfAggregate(expression.ref) })}`);
     return value;
   }
 }
@@ -112,10 +115,4 @@ function compare(left: number, operator: ComparisonOperator, right: number): boo
     case '!=':
       return left !== right;
   }
-}
-
-// Ten significant digits hide binary noise (0.30000000000000004) in explanations only;
-// the comparison itself is exact.
-function displayNumber(value: number): string {
-  return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(10)));
 }

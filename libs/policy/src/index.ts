@@ -18,3 +18,4 @@ export { requiredAggregates, signalsOf } from './references.js';
 export { evaluatePredicate } from './predicate.js';
 export { evaluateRule, type AggregateValues, type RuleEvaluation } from './evaluate.js';
 export { computeAggregates, evaluateRuleOnSamples } from './compute-aggregates.js';
+export { unitOfAggregate, unitOfComparison } from './rule-units.js';

@@ -134,6 +134,22 @@ describe(compare.name, () => {
     const results = compareMany([1, 2, 3, 4], [2, 3, 4, 5], ['ks', 'psi', 'wasserstein_norm']);
     assert.deepEqual(results.map((r) => r.method), ['ks', 'psi', 'wasserstein_norm']);
   });
+  it('writes its reason with the one number formatter: a tiny p-value in scientific notation, never 0', () => {
+    const range = (from: number, n: number): number[] => Array.from({ length: n }, (_, i) => from + i);
+    const sut = compare(range(0, 200), range(1000, 200), { method: 'ks' });
+    assert.ok(sut.pValue! > 0 && sut.pValue! < 1e-100, String(sut.pValue));
+    assert.match(sut.reason, /^drift: ks = 1, significant \(p = \d(\.\d)?e-\d{3} <= alpha 0\.01, noise floor 0\.\d+\) and material \(effect 1 >= threshold 0\.05\)/);
+    const underflowed = compare(range(0, 5000), range(10_000, 5000), { method: 'ks' });
+    assert.equal(underflowed.pValue, 0);
+    assert.match(underflowed.reason, /\(p < 1e-300 <= alpha 0\.01/);
+  });
+
+  it('writes huge distances in scientific notation and groups the thousands of large ones', () => {
+    const huge = compare([1e20, 2e20, 3e20, 4e20], [5e21, 6e21, 7e21, 8e21], { method: 'wasserstein' });
+    assert.match(huge.reason, /^(no )?drift: wasserstein = 6\.25e21, /);
+    const large = compare([0, 1, 2, 3], [12_345, 12_346, 12_347, 12_348], { method: 'wasserstein_norm' });
+    assert.match(large.reason, /\(distance 12,345 over reference sd\)$/);
+  });
 });
 
 describe('auto method choice', () => {

@@ -1,3 +1,4 @@
+import { formatNumber, formatPValue } from '@assay/format';
 import { chooseMethod } from './auto-method.js';
 import { categoricalBins, numericBins, type AlignedCounts } from './binning.js';
 import { chiSquareNoiseFloor, isResampled, ksNoiseFloor, resampledCalibration, zNoiseFloor } from './calibration/noise-floor.js';
@@ -140,10 +141,10 @@ export function combinedSize(a: Map<string, number>, b: Map<string, number>): nu
 
 export function wassersteinMeasurement(method: 'wasserstein' | 'wasserstein_norm', distance: number, sd: number): Measurement {
   const normalised = distance / Math.max(sd, MIN_NORMALISING_SD);
-  const note = sd < MIN_NORMALISING_SD ? ` (reference sd ${sd} floored to ${MIN_NORMALISING_SD})` : '';
+  const note = sd < MIN_NORMALISING_SD ? ` (reference sd ${formatNumber(sd)} floored to ${formatNumber(MIN_NORMALISING_SD)})` : '';
   return method === 'wasserstein'
     ? { statistic: distance, pValue: null, effectSize: normalised, detail: `effect size is the distance in reference sds${note}` }
-    : { statistic: normalised, pValue: null, effectSize: normalised, detail: `distance ${distance} over reference sd${note}` };
+    : { statistic: normalised, pValue: null, effectSize: normalised, detail: `distance ${formatNumber(distance)} over reference sd${note}` };
 }
 
 export function binnedMeasurement(method: ConcreteDriftMethod, bins: AlignedCounts, asCategories: boolean): Measurement {
@@ -373,22 +374,19 @@ export function verdict(
   const effect = materialEffect(result);
   const material = effect >= result.threshold;
   const drifted = significant && material;
-  const noise = `p = ${fmt(pValue)} ${significant ? '<=' : '>'} alpha ${fmt(result.alpha)}${result.noiseFloor === null ? '' : `, noise floor ${fmt(result.noiseFloor)}`}`;
-  const size = `${effectLabel(result.method)} ${fmt(effect)} ${material ? '>=' : '<'} threshold ${fmt(result.threshold)}`;
+  const floor = result.noiseFloor === null ? '' : `, noise floor ${formatNumber(result.noiseFloor)}`;
+  const noise = `${formatPValue(pValue)} ${significant ? '<=' : '>'} alpha ${formatNumber(result.alpha)}${floor}`;
+  const size = `${effectLabel(result.method)} ${formatNumber(effect)} ${material ? '>=' : '<'} threshold ${formatNumber(result.threshold)}`;
   const test = drifted
     ? `significant (${noise}) and material (${size})`
     : !significant
       ? `within sampling noise (${noise})`
       : `significant (${noise}) but not material (${size})`;
-  const approximation = result.exact ? '' : `; approximate, error bound ${fmt(result.errorBound ?? 0)}`;
-  const reason = `${prefix}${drifted ? 'drift' : 'no drift'}: ${result.method} = ${fmt(result.statistic)}, ${test} (${detail}${approximation})`;
+  const approximation = result.exact ? '' : `; approximate, error bound ${formatNumber(result.errorBound ?? 0)}`;
+  const reason = `${prefix}${drifted ? 'drift' : 'no drift'}: ${result.method} = ${formatNumber(result.statistic)}, ${test} (${detail}${approximation})`;
   return { ...result, significant, material, drifted, reason };
 }
 
 function effectLabel(method: ConcreteDriftMethod): string {
   return method === 'chi2' ? "Cramér's V" : method === 'ztest' ? '|difference|' : 'effect';
-}
-
-function fmt(x: number): string {
-  return String(Number(x.toPrecision(4)));
 }

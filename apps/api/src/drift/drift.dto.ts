@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, Matches, Max, Min } from 'class-validator';
 import { DEFAULT_ALPHA, MAX_THRESHOLD, type DriftMethod, type PValueMethod, type DriftResult, type SignalKind } from '@assay/stats';
+import { DriftExplanationDto } from './drift-explanation.dto.js';
 
 export const DRIFT_METHODS: DriftMethod[] = [
   'auto', 'ks', 'chi2', 'psi', 'jensenshannon', 'wasserstein', 'wasserstein_norm', 'hellinger', 'ztest',
@@ -9,7 +10,14 @@ export const DRIFT_METHODS: DriftMethod[] = [
 // Each side is held in memory and sorted: this bounds the work of one request.
 export const MAX_COMPARE_VALUES = 250_000;
 
+const SIGNAL = /^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$/;
+
 export class DriftCompareDto {
+  @ApiPropertyOptional({ example: 'latency_ms', default: 'values', description: "what the values are, for the explanation: named in its sentence, and its unit read from the name (latency_ms: ms)" })
+  @IsOptional()
+  @Matches(SIGNAL, { message: 'signal must be a signal name such as latency_ms or eval.faithfulness.score' })
+  signal?: string;
+
   @ApiProperty({
     description: `reference values: numbers, strings or booleans (at most ${MAX_COMPARE_VALUES})`,
     example: [1.2, 1.4, 1.1, 1.3],
@@ -82,4 +90,7 @@ export class DriftResultDto implements DriftResult {
   @ApiProperty({ nullable: true, type: Number }) errorBound!: number | null;
   @ApiProperty() reason!: string;
   @ApiPropertyOptional() degreesOfFreedom?: number;
+  @ApiProperty({ description: "the explanation's sentence: both sides' values, the test, p-value, noise floor, threshold and verdict" }) summary!: string;
+  @ApiProperty({ type: DriftExplanationDto, description: 'what check runs carry: both sides summarised (count, mean, p50, p95 or category shares), their change, the test and why it was chosen, and one sentence' })
+  explanation!: DriftExplanationDto;
 }

@@ -4,7 +4,7 @@ import {
   ArrayMaxSize, IsBoolean, IsDateString, IsDefined, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min,
   ValidateNested,
 } from 'class-validator';
-import { MAX_THRESHOLD } from '@assay/stats';
+import { DEFAULT_ALPHA, MAX_THRESHOLD } from '@assay/stats';
 import type { GateDecisionView, GatePolicy } from '@assay/gates';
 
 const SIGNAL = /^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$/;
@@ -98,7 +98,20 @@ export class GateDecisionDto {
 export class GateSignalDto {
   @ApiProperty() @Matches(SIGNAL) signal!: string;
   @ApiProperty({ enum: METHODS }) @IsIn(METHODS) method!: string;
-  @ApiPropertyOptional({ nullable: true, type: Number }) @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(MAX_THRESHOLD) threshold!: number | null;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: "materiality: drift needs the method's effect size at or past it; the method's default when null" })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(MAX_THRESHOLD)
+  threshold!: number | null;
+
+  @ApiPropertyOptional({
+    nullable: true, type: Number, minimum: 0, maximum: 1, exclusiveMinimum: true, exclusiveMaximum: true, default: DEFAULT_ALPHA,
+    description: 'significance: drift needs p <= alpha; strictly between 0 and 1',
+  })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  alpha?: number | null;
 }
 
 export class GatePolicyDto {

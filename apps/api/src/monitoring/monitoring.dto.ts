@@ -121,7 +121,10 @@ export class CreateMonitorDto extends CheckSettingsDto {
   @Max(MAX_THRESHOLD)
   threshold?: number;
 
-  @ApiPropertyOptional({ description: 'significance: drift needs p <= alpha, before any correction across the model\'s monitors', default: DEFAULT_ALPHA })
+  @ApiPropertyOptional({
+    description: "significance: drift needs p <= alpha, before any correction across the model's monitors; strictly between 0 and 1",
+    default: DEFAULT_ALPHA, minimum: 0, maximum: 1, exclusiveMinimum: true, exclusiveMaximum: true,
+  })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   alpha?: number;
@@ -138,7 +141,8 @@ export class UpdateMonitorDto {
   @ApiPropertyOptional() @IsOptional() @Matches(SIGNAL) signal?: string;
   @ApiPropertyOptional({ enum: METHODS }) @IsOptional() @IsIn(METHODS) method?: (typeof METHODS)[number];
   @ApiPropertyOptional() @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(MAX_THRESHOLD) threshold?: number;
-  @ApiPropertyOptional() @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) alpha?: number;
+  @ApiPropertyOptional({ description: 'significance: strictly between 0 and 1', minimum: 0, maximum: 1, exclusiveMinimum: true, exclusiveMaximum: true })
+  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) alpha?: number;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) rule?: string;
   @ApiPropertyOptional({ type: WindowDto }) @IsOptional() @ValidateNested() @Type(() => WindowDto) window?: WindowDto;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(10_000_000) minSamples?: number;

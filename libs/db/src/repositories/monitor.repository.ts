@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type Repository } from 'typeorm';
+import { DataSource, IsNull, type Repository } from 'typeorm';
 import { ModelMonitoringEntity, MonitorEntity, type Correction, type MonitorKind } from '../entities/monitoring.entities.js';
 
 type ResolvedSettings = 'alpha' | 'effectiveMethod' | 'effectiveThreshold' | 'effectiveReason';
@@ -23,6 +23,25 @@ export class MonitorRepository {
   async update(id: string, patch: Partial<NewMonitor>): Promise<MonitorEntity> {
     await this.monitors.update({ id }, { ...patch, updatedAt: new Date() });
     return (await this.monitors.findOneBy({ id }))!;
+  }
+
+  /** Drift monitors with no resolved method: from before calibration, or `auto` still without a baseline of its signal. */
+  listUnresolvedDrift(): Promise<MonitorEntity[]> {
+    return this.monitors.find({ where: { kind: 'drift', effectiveMethod: IsNull() }, order: { createdAt: 'ASC' } });
+  }
+
+  /**
+   * Stores settings resolved from a monitor as read at `readAt`, unless it has been changed since (its update
+   * resolved its own). Not an edit by anyone: `updated_at` stays.
+   */
+  async storeResolvedSettings(id: string, readAt: Date, settings: Pick<MonitorEntity, ResolvedSettings>): Promise<boolean> {
+    // node-postgres reads timestamps to the millisecond; rows written by migrations carry microseconds.
+    const [, affected] = (await this.dataSource.query(
+      `UPDATE monitors SET alpha = $2, effective_method = $3, effective_threshold = $4, effective_reason = $5
+        WHERE id = $1 AND date_trunc('milliseconds', updated_at) = $6`,
+      [id, settings.alpha, settings.effectiveMethod, settings.effectiveThreshold, settings.effectiveReason, readAt],
+    )) as [unknown, number];
+    return affected > 0;
   }
 
   findById(id: string): Promise<MonitorEntity | null> {

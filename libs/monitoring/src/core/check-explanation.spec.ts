@@ -88,4 +88,16 @@ describe(explainPolicy.name, () => {
     const sut = explainPolicy({ rule, operator: outcome.operator, left: outcome.left, right: outcome.right, verdict: outcome.verdict, reason: outcome.reason, refs: refs.window, values, profiles: [] });
     assert.equal(sut.sentence, 'mean(cost_usd) <= 0.00001: $1.23e-5 is not <= $1e-5; breach');
   });
+
+  it('tells differing sides apart in the sentence, and gives a relative change no unit', () => {
+    const explain = (rule: string, values: Map<string, number>) => {
+      const refs = policyReferences(rule);
+      const outcome = evaluatePolicy(rule, values, 100, 1);
+      return explainPolicy({ rule, operator: outcome.operator, left: outcome.left, right: outcome.right, verdict: outcome.verdict, reason: outcome.reason, refs: [...refs.window, ...refs.baseline], values, profiles: [] });
+    };
+    assert.equal(explain('mean(eval.score) >= 0.8', new Map([['window:mean(eval.score)', 0.79996]])).sentence, 'mean(eval.score) >= 0.8: 0.79996 is not >= 0.8; breach');
+    const change = explain('(mean(latency_ms) - baseline.mean(latency_ms)) / baseline.mean(latency_ms) <= 0.1', new Map([['window:mean(latency_ms)', 1320], ['baseline:mean(latency_ms)', 1000]]));
+    assert.equal(change.rule?.unit, null);
+    assert.match(change.sentence, /: 0\.32 is not <= 0\.1 \(mean\(latency_ms\) = 1,320 ms, baseline\.mean\(latency_ms\) = 1,000 ms\); breach$/);
+  });
 });

@@ -1,6 +1,5 @@
-import { formatChange, formatCount, formatNumber, formatPValue, unitOfSignal, type Unit } from '@assay/format';
-import type { AggregateRef } from '@assay/policy';
-import { policyReferences } from './check-evaluation.js';
+import { formatChange, formatCount, formatNumber, formatPValue, formatSides, unitOfSignal, type Unit } from '@assay/format';
+import { parsePolicyRule, unitOfAggregate, unitOfComparison, type AggregateRef } from '@assay/policy';
 import { P_VALUE_METHODS, summarisePair, summarise, type ConcreteDriftMethod, type DriftResult, type ProfileSummary, type SignalProfile } from '@assay/stats';
 
 export const EXPLANATION_VERSION = 1;
@@ -161,6 +160,11 @@ function countsText(baseline: ProfileSummary | null, current: ProfileSummary | n
   return `${formatCount(baseline?.count ?? 0)} baseline vs ${formatCount(current?.count ?? 0)} current values`;
 }
 
+function sidesText(left: number, operator: string, right: number, unit: Unit | null): string {
+  const [leftText, rightText] = formatSides(left, right, { unit });
+  return `${leftText} ${operator} ${rightText}`;
+}
+
 /** The one sentence, from the explanation's own numbers (so it can be rendered again after a correction). */
 export function sentenceOf(explanation: Omit<CheckExplanation, 'sentence'>, fallbackReason = ''): string {
   const verdict = explanation.kind === 'policy' && explanation.verdict === 'ok' ? 'holds' : (VERDICT_WORDS[explanation.verdict] ?? explanation.verdict);
@@ -170,7 +174,7 @@ export function sentenceOf(explanation: Omit<CheckExplanation, 'sentence'>, fall
     const comparison =
       rule.left === null || rule.right === null
         ? 'cannot be decided'
-        : `${formatNumber(rule.left, { unit: rule.unit })} ${holds ? rule.operator : `is not ${rule.operator}`} ${formatNumber(rule.right, { unit: rule.unit })}`;
+        : sidesText(rule.left, holds ? rule.operator : `is not ${rule.operator}`, rule.right, rule.unit);
     const values = rule.values.length > 1 ? ` (${rule.values.map((v) => `${v.key} = ${formatNumber(v.value, { unit: v.unit })}`).join(', ')})` : '';
     const signals = (explanation.signals ?? [])
       .map((s) => ({ s, text: distributionText(s.measures, s.shares, s.unit) }))
@@ -249,12 +253,6 @@ export function withCorrection(explanation: CheckExplanation, correction: string
   return { ...updated, sentence: sentenceOf(updated, reason) };
 }
 
-function unitOfRef(ref: AggregateRef): Unit | null {
-  if (ref.fn === 'rate') return '%';
-  if (ref.fn === 'count') return null;
-  return unitOfSignal(ref.signal);
-}
-
 export interface PolicyExplanationInput {
   rule: string;
   operator: string;
@@ -269,12 +267,11 @@ export interface PolicyExplanationInput {
 }
 
 export function explainPolicy(input: PolicyExplanationInput): CheckExplanation {
-  const units = [...new Set(input.refs.map(unitOfRef))];
-  const unit = units.length === 1 ? units[0]! : null;
+  const unit = unitOfRule(input.rule);
   const seen = new Set<string>();
   const values = input.refs
     .filter((ref) => !seen.has(ref.key) && seen.add(ref.key))
-    .map((ref) => ({ key: ref.key.replace(/^window:/, '').replace(/^baseline:/, 'baseline.'), value: finite(input.values.get(ref.key)), unit: unitOfRef(ref) }));
+    .map((ref) => ({ key: ref.key.replace(/^window:/, '').replace(/^baseline:/, 'baseline.'), value: finite(input.values.get(ref.key)), unit: unitOfAggregate(ref) }));
   const signals = input.profiles.map((p) => {
     const pair = summaries(p.reference, p.current);
     return { signal: p.signal, unit: unitOfSignal(p.signal), ...pair, measures: measuresOf(pair.baseline, pair.current), shares: sharesOf(pair.baseline, pair.current) };
@@ -316,12 +313,10 @@ export function distributionLines(explanation: Pick<CheckExplanation, 'baseline'
   return baseline && current ? { baseline, current } : null;
 }
 
-/** The unit of the value a rule compares: shared by every aggregate it reads, else none. */
+/** The unit both sides of a rule are stated in (a relative change has none), as the rule's reason states them. */
 export function unitOfRule(rule: string): Unit | null {
   try {
-    const refs = policyReferences(rule);
-    const units = [...new Set([...refs.window, ...refs.baseline].map(unitOfRef))];
-    return units.length === 1 ? units[0]! : null;
+    return unitOfComparison(parsePolicyRule(rule));
   } catch {
     return null;
   }
