@@ -28,11 +28,13 @@ function onPath(command: string): boolean {
 }
 
 // The test command sets up what it needs on a fresh Debian machine: a local Redis when none runs and
-// Chromium for the report page test. Elsewhere (no root, no apt) it goes on, and the tests say what is missing.
+// Chromium for the report page test, promtool and Alertmanager for the Prometheus tests. Elsewhere (no root, no apt) it goes on, and the tests say what is missing.
 function ensureSystemPackages(): void {
   const wanted = [
     { binary: 'redis-server', pkg: 'redis-server' },
     { binary: 'chromium', pkg: 'chromium' },
+    { binary: 'promtool', pkg: 'prometheus' },
+    { binary: 'prometheus-alertmanager', pkg: 'prometheus-alertmanager' },
   ].filter((w) => !onPath(w.binary));
   if (wanted.length === 0 || process.getuid?.() !== 0 || !onPath('apt-get')) return;
   process.stdout.write(`# installing ${wanted.map((w) => w.pkg).join(', ')} with apt-get\n`);

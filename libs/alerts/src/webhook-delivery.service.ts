@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@assay/config';
 import { DeliveryRepository, SubscriptionRepository, type DeliveryEntity, type DeliveryStatus } from '@assay/db';
-import { counter } from '@assay/common';
+import { appMetrics } from '@assay/common';
 import { JobName, QueueService, type JobOf, type JobPayloads } from '@assay/queue';
 import { AddressPolicy } from './address-policy.js';
 import { nextAttemptDelayMs, parseRetryAfter } from './retry-schedule.js';
@@ -9,7 +9,9 @@ import { WebhookClient, WebhookRefusedError } from './webhook-client.js';
 import { webhookHeaders } from './webhook-signature.js';
 import { WebhookSecrets } from './webhook-secrets.service.js';
 
-const attempts = counter('assay_webhook_attempts_total', 'Webhook delivery attempts, by outcome', ['outcome'] as const);
+const workerMetrics = appMetrics('worker');
+
+const attempts = workerMetrics.counter('assay_webhook_attempts_total', 'Webhook delivery attempts, by outcome', ['outcome'] as const);
 
 const THROTTLED = new Set([429, 502, 503, 504]);
 

@@ -202,6 +202,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     monitoring: {
       exactWindowMax: read.integer('ASSAY_EXACT_WINDOW_MAX', 20_000, 100, 5_000_000),
     },
+    metrics: {
+      maxMonitors: read.integer('ASSAY_METRICS_MAX_MONITORS', 1000, 1, 100_000),
+      maxModels: read.integer('ASSAY_METRICS_MAX_MODELS', 1000, 1, 100_000),
+    },
     retention: {
       sampleDays: read.integer('ASSAY_RETENTION_DAYS', 30, 1, 3650),
     },

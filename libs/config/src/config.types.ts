@@ -72,6 +72,11 @@ export interface AppConfig {
   monitoring: {
     exactWindowMax: number;
   };
+  /** Series caps of the per-monitor and per-model metrics (README "Metrics"). */
+  metrics: {
+    maxMonitors: number;
+    maxModels: number;
+  };
   retention: {
     sampleDays: number;
   };
