@@ -11,3 +11,4 @@ export * from './packed-cli.js';
 export * from './raw-http.js';
 export * from './pathological-regex.js';
 export * from './prometheus-tools.js';
+export * from './alertmanager.js';

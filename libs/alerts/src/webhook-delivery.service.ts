@@ -70,6 +70,14 @@ export class WebhookDeliveryService {
       await this.deliveries.abandon(delivery.id, subscription ? 'the subscription is disabled' : 'the subscription was deleted');
       return 'failed';
     }
+    // Every post to Alertmanager carries its group's whole current state and is made again each repeat
+    // interval, so a retry behind a newer post would only restate older news: while Alertmanager is
+    // away, one post per group is retried instead of one per interval piling up. (A resolution that only
+    // the older post carried still ends in Alertmanager when its endsAt passes.)
+    if (subscription.format === 'alertmanager-api' && job.attempt > 1 && (await this.deliveries.hasNewerInGroup(delivery))) {
+      await this.deliveries.abandon(delivery.id, 'superseded by a newer post of its group');
+      return 'failed';
+    }
     // A secret that does not open (another ASSAY_SECRETS_KEY_FILE) throws: the job fails and is
     // retried, so deliveries resume once the key is put right.
     const signingSecret = this.secrets.open(secret, subscription.projectId);

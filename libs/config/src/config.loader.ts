@@ -170,6 +170,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       port: read.port('ASSAY_API_PORT', 3000),
       bodyLimitBytes: read.bytes('ASSAY_API_BODY_LIMIT', 8 << 20, 256 << 20),
       maxInFlight: read.integer('ASSAY_API_MAX_IN_FLIGHT', 256, 1, 100_000),
+      publicUrl: read.url('ASSAY_PUBLIC_URL', ['http:', 'https:'], 'an http:// or https:// URL where people reach the API and console'),
     },
     ingest: {
       port: read.port('ASSAY_INGEST_PORT', 4318),
