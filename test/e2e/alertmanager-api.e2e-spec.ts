@@ -32,17 +32,17 @@ describe('alertmanager-api: Assay posts its alerts to a real Alertmanager', () =
   let subscriptionId = '';
   let alertId = '';
 
+  const fromAlertmanager = (): ForwardedAlert[] =>
+    receiver.received.filter((r) => r.path === '/from-alertmanager').flatMap((r) => (JSON.parse(r.body) as { alerts: ForwardedAlert[] }).alerts);
   const forwarded = (status: 'firing' | 'resolved'): ForwardedAlert | undefined =>
-    receiver.received
-      .flatMap((r) => (JSON.parse(r.body) as { alerts: ForwardedAlert[] }).alerts)
-      .find((a) => a.status === status && a.labels.monitor_id === scenario.monitorId);
+    fromAlertmanager().find((a) => a.status === status && a.labels.monitor_id === scenario.monitorId);
   const deliveries = async (): Promise<Delivery[]> =>
     (await call<{ items: Delivery[] }>('GET', scenario.api(`/v1/subscriptions/${subscriptionId}/deliveries?limit=500`), { key: scenario.owner() })).body.items;
 
   before(async () => {
     receiver = await WebhookReceiver.start();
     alertmanager = await startAlertmanager(receiver.url('/from-alertmanager'));
-    assay = await startTestAssay({ env: { ASSAY_PUBLIC_URL: PUBLIC_URL } });
+    assay = await startTestAssay({ env: { ASSAY_PUBLIC_URL: PUBLIC_URL, ASSAY_WEBHOOK_RETRY_SCHEDULE: '0,1,1,1,1,1' } });
     scenario = await DriftScenario.prepare(assay, async (s) => {
       const created = await call<{ id: string; groupWaitSeconds: number; groupBy: string[]; events: string[] }>('POST', s.api('/v1/subscriptions'), {
         key: s.owner(),
@@ -109,6 +109,25 @@ describe('alertmanager-api: Assay posts its alerts to a real Alertmanager', () =
     assert.deepEqual(active.body.map((a) => a.status.state), ['active']);
   });
 
+  it('while an Alertmanager answers 503, a retry behind a newer post of the group is dropped instead of piling up', async () => {
+    receiver.answer = (request) => ({ status: request.path.startsWith('/down/') ? 503 : 200 });
+    const down = await call<{ id: string }>('POST', scenario.api('/v1/subscriptions'), {
+      key: scenario.owner(),
+      json: { name: 'down', url: receiver.url('/down/api/v2/alerts'), format: 'alertmanager-api', models: [scenario.model], repeatIntervalSeconds: 1 },
+    });
+    assert.equal(down.status, 201, down.text);
+    const ofDown = async () =>
+      (await call<{ items: Array<Delivery & { attempts: number; lastError: string | null }> }>('GET', scenario.api(`/v1/subscriptions/${down.body.id}/deliveries?limit=500`), { key: scenario.owner() })).body.items;
+    const superseded = await eventually(async () => {
+      const items = await ofDown();
+      return items.filter((d) => d.lastError === 'superseded by a newer post of its group').length >= 2 ? items : null;
+    }, 20_000, 250);
+    // Each post is tried once, or twice when the next one was not yet made: none goes on through the schedule.
+    assert.ok(superseded.every((d) => d.attempts <= 2), JSON.stringify(superseded.map((d) => [d.status, d.attempts, d.lastError])));
+    assert.ok(superseded.filter((d) => d.status === 'pending').length <= 2);
+    assert.equal((await call('DELETE', scenario.api(`/v1/subscriptions/${down.body.id}`), { key: scenario.owner() })).status, 204);
+  });
+
   it('the alert resolves in Assay, and Alertmanager forwards it resolved, ended at the resolution time', async () => {
     await scenario.calmAgain();
     const resolved = await eventually(async () => {
@@ -131,7 +150,7 @@ describe('alertmanager-api: Assay posts its alerts to a real Alertmanager', () =
     assert.equal(posted!.labels.alertname, 'AssayTestDelivery');
     assert.equal(posted!.startsAt, posted!.endsAt);
     await new Promise((r) => setTimeout(r, 2500));
-    const notified = receiver.received.flatMap((r) => (JSON.parse(r.body) as { alerts: ForwardedAlert[] }).alerts).filter((a) => a.labels.alertname === 'AssayTestDelivery');
+    const notified = fromAlertmanager().filter((a) => a.labels.alertname === 'AssayTestDelivery');
     assert.deepEqual(notified, []);
   });
 });
