@@ -53,6 +53,11 @@ describe('alertmanager-api: Assay posts its alerts to a real Alertmanager', () =
       assert.deepEqual(created.body.groupBy, []);
       assert.deepEqual(created.body.events, []);
       subscriptionId = created.body.id;
+      const firingOnly = await call<{ id: string }>('POST', s.api('/v1/subscriptions'), {
+        key: s.owner(),
+        json: { name: 'firing-only', url: receiver.url('/firing-only'), models: [s.model], events: ['alert.firing'], groupWaitSeconds: 0, groupIntervalSeconds: 1 },
+      });
+      assert.equal(firingOnly.status, 201, firingOnly.text);
     });
     alertId = (await scenario.firingAlert()).id;
   });
@@ -139,6 +144,10 @@ describe('alertmanager-api: Assay posts its alerts to a real Alertmanager', () =
     assert.equal(alert.labels.monitor_id, scenario.monitorId);
     const resolvedPosts = (await deliveries()).filter((d) => d.eventType === 'alert.resolved');
     assert.equal(resolvedPosts.length, 1);
+    // The webhook subscription whose events leave alert.resolved out heard the firing and, given time, nothing more.
+    await new Promise((r) => setTimeout(r, 2000));
+    const types = receiver.received.filter((r) => r.path === '/firing-only').map((r) => (JSON.parse(r.body) as { type: string }).type);
+    assert.ok(types.length > 0 && types.every((t) => t === 'alert.firing'), types.join(', '));
   });
 
   it('a test delivery posts an alert that has already ended, so Alertmanager takes it and pages no one', async () => {
