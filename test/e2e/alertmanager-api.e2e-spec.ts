@@ -100,9 +100,10 @@ describe('alertmanager-api: Assay posts its alerts to a real Alertmanager', () =
     for (const post of posts) {
       assert.equal(post.lastStatusCode, 200);
       const [alert] = JSON.parse(post.payload) as ForwardedAlert[];
-      // Rendered just before the delivery row is stored.
+      // Rendered (now + 4 intervals; the unit test checks the arithmetic) before the delivery row is stored, which a
+      // loaded machine may delay by a second or more: valid at most four intervals past the row, and past the next post.
       const validForMs = Date.parse(alert!.endsAt) - Date.parse(post.createdAt);
-      assert.ok(Math.abs(validForMs - 4 * REPEAT_SECONDS * 1000) < 500, `valid for ${validForMs} ms: ${post.payload}`);
+      assert.ok(validForMs <= 4 * REPEAT_SECONDS * 1000 && validForMs > 2 * REPEAT_SECONDS * 1000, `valid for ${validForMs} ms: ${post.payload}`);
     }
     const times = posts.map((p) => Date.parse(p.createdAt)).sort((a, b) => a - b);
     for (let i = 1; i < times.length; i++) assert.ok(times[i]! - times[i - 1]! >= REPEAT_SECONDS * 1000 - 1000, `posts ${times.join(', ')}`);
