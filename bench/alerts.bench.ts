@@ -119,7 +119,7 @@ async function main(): Promise<void> {
   const target = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
   const subscriptions = app.get(SubscriptionsService);
   const { subscription, secret } = await subscriptions.create(projectId, {
-    name: 'bench', url: target, format: 'assay', models: [], severities: [], kinds: [], groupBy: ['model'],
+    name: 'bench', url: target, format: 'assay', models: [], severities: [], kinds: [], events: [], groupBy: ['model'],
     groupWaitSeconds: 30, groupIntervalSeconds: 300, repeatIntervalSeconds: 14_400, sendResolved: true, enabled: true,
   });
   const queuedMs = await timed(async () => {

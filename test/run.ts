@@ -27,21 +27,28 @@ function onPath(command: string): boolean {
   return (process.env.PATH ?? '').split(path.delimiter).some((dir) => fs.existsSync(path.join(dir, command)));
 }
 
-// The test command sets up what it needs on a fresh Debian machine: a local Redis when none runs and
-// Chromium for the report page test, curl and jq for the README walkthrough. Elsewhere (no root, no
-// apt) it goes on, and the tests say what is missing.
+// The test command sets up what it needs on a fresh Debian machine: a local Redis when none runs,
+// Chromium for the report page test, curl and jq for the README walkthrough, promtool and Alertmanager
+// for the Prometheus tests. Elsewhere (no root, no apt) it goes on, and the tests say what is missing.
 function ensureSystemPackages(): void {
   const wanted = [
-    { binary: 'redis-server', pkg: 'redis-server' },
-    { binary: 'chromium', pkg: 'chromium' },
-    { binary: 'curl', pkg: 'curl' },
-    { binary: 'jq', pkg: 'jq' },
+    { binary: 'redis-server', pkg: 'redis-server', recommends: true },
+    { binary: 'chromium', pkg: 'chromium', recommends: true },
+    { binary: 'curl', pkg: 'curl', recommends: true },
+    { binary: 'jq', pkg: 'jq', recommends: true },
+    // Without their recommends (node exporter, SMART tools and the like), which the tests do not use.
+    { binary: 'promtool', pkg: 'prometheus', recommends: false },
+    { binary: 'prometheus-alertmanager', pkg: 'prometheus-alertmanager', recommends: false },
   ].filter((w) => !onPath(w.binary));
   if (wanted.length === 0 || process.getuid?.() !== 0 || !onPath('apt-get')) return;
   process.stdout.write(`# installing ${wanted.map((w) => w.pkg).join(', ')} with apt-get\n`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   spawnSync('apt-get', ['update', '-qq'], { stdio: 'ignore', env });
-  spawnSync('apt-get', ['install', '-y', '-qq', ...wanted.map((w) => w.pkg)], { stdio: 'ignore', env });
+  for (const recommends of [true, false]) {
+    const pkgs = wanted.filter((w) => w.recommends === recommends).map((w) => w.pkg);
+    if (pkgs.length === 0) continue;
+    spawnSync('apt-get', ['install', '-y', '-qq', ...(recommends ? [] : ['--no-install-recommends']), ...pkgs], { stdio: 'ignore', env });
+  }
 }
 
 async function canConnect(url: string): Promise<boolean> {

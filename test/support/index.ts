@@ -10,3 +10,5 @@ export * from './database-roles.js';
 export * from './packed-cli.js';
 export * from './raw-http.js';
 export * from './pathological-regex.js';
+export * from './prometheus-tools.js';
+export * from './alertmanager.js';

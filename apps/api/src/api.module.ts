@@ -34,6 +34,6 @@ export const API_FEATURES = [
 @Module({})
 export class ApiModule {
   static forRoot(runtime: Runtime): DynamicModule {
-    return { module: ApiModule, imports: [CoreModule.forRoot(runtime, { consumeQueues: false }), AlertsModule, ...API_FEATURES] };
+    return { module: ApiModule, imports: [CoreModule.forRoot(runtime, { app: 'api', consumeQueues: false }), AlertsModule, ...API_FEATURES] };
   }
 }

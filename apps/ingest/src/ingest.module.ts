@@ -9,7 +9,7 @@ export class IngestModule {
   static forRoot(runtime: Runtime): DynamicModule {
     return {
       module: IngestModule,
-      imports: [CoreModule.forRoot(runtime, { consumeQueues: false }), ModelsModule],
+      imports: [CoreModule.forRoot(runtime, { app: 'ingest', consumeQueues: false }), ModelsModule],
       providers: [IngestService, SamplingCaps],
     };
   }

@@ -7,25 +7,28 @@ import {
   type CustomSignalSkipReason, type GenAiLogRecordInput, type LogsPartialSuccess, type MetricsPartialSuccess, type OtlpFormat, type PartialSuccess, type SignalValues,
 } from '@assay/otlp';
 import { ModelCatalog, ModelsService, SpanMatcher, buildProfiles, capKey, type CapDemand, type ProjectCatalog } from '@assay/models';
-import { LOGGER, counter } from '@assay/common';
+import { LOGGER, appMetrics } from '@assay/common';
 import { planIngest, priceOf, type IngestPlan } from './ingest-plan.js';
 import { PlannerPool } from './planner-pool.js';
 import { SamplingCaps, type CapGrant } from './sampling-caps.js';
+import { countModelSamples } from './model-sample-metrics.js';
+
+const ingestMetrics = appMetrics('ingest');
 
 const DAY_MS = 86_400_000;
 const PENDING_TTL_SECONDS = 3600;
 const MAX_PENDING_PER_PROJECT = 10_000;
 const MAX_REASONS = 10;
 
-const spansCounter = counter('assay_ingest_spans_total', 'Inference spans received, by outcome', ['outcome']);
-const logRecordsCounter = counter('assay_ingest_log_records_total', 'OTLP log records received: GenAI events or other', ['kind']);
-const metricsCounter = counter('assay_ingest_metrics_total', 'OTLP metrics received, by GenAI client metric name or other', ['kind']);
-const clientMetricPointsCounter = counter(
+const spansCounter = ingestMetrics.counter('assay_ingest_spans_total', 'Inference spans received, by outcome', ['outcome']);
+const logRecordsCounter = ingestMetrics.counter('assay_ingest_log_records_total', 'OTLP log records received: GenAI events or other', ['kind']);
+const metricsCounter = ingestMetrics.counter('assay_ingest_metrics_total', 'OTLP metrics received, by GenAI client metric name or other', ['kind']);
+const clientMetricPointsCounter = ingestMetrics.counter(
   'assay_ingest_client_metric_points_total',
   'GenAI client metric points: folded into model totals, matching no model, or refused at the per-project series limit',
   ['outcome'],
 );
-const customSignalSkipsCounter = counter(
+const customSignalSkipsCounter = ingestMetrics.counter(
   'assay_ingest_custom_signal_skips_total',
   'regex_match signal values left out: the request spent its regex time (budget), or the stored pattern is one the regex engine refuses (unsupported_pattern)',
   ['reason'],
@@ -66,6 +69,7 @@ function refusals(rejectedSpans: number, reasons: string[]): Pick<IngestOutcome,
 @Injectable()
 export class IngestService implements OnModuleDestroy {
   private readonly maxAgeMs: number;
+  private readonly maxModelSeries: number;
   private readonly pool: PlannerPool | null;
   private lastPurge = 0;
 
@@ -79,6 +83,7 @@ export class IngestService implements OnModuleDestroy {
     @Inject(LOGGER) logger: Logger,
   ) {
     this.maxAgeMs = config.retention.sampleDays * DAY_MS;
+    this.maxModelSeries = config.metrics.maxModels;
     this.pool = config.ingest.threads > 0 ? new PlannerPool(config.ingest.threads, logger.child({ app: 'ingest' })) : null;
   }
 
@@ -122,6 +127,7 @@ export class IngestService implements OnModuleDestroy {
     // Spans whose values the database refused were left out of the write, alone.
     const rejected = plan.rejected + result.refused.reduce((n, r) => n + r.spans, 0);
     spansCounter.inc({ outcome: 'matched' }, plan.matched);
+    countModelSamples(projectId, plan.counts, this.maxModelSeries);
     spansCounter.inc({ outcome: 'sampled' }, samples.length);
     if (rejected > 0) spansCounter.inc({ outcome: 'rejected' }, rejected);
     return { inferences: plan.inferences, sampled: samples.length, stored: result.inserted, ...refusals(rejected, [...plan.reasons, ...result.refused.map((r) => r.reason)]) };

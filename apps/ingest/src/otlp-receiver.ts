@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { Admission, BodyDeadlines, closeAfterResponse, counter, isRefusal, bearerToken, type AdmissionTicket, type ApiKeyService, type BodyBudget, type BodyTimeouts } from '@assay/common';
+import { Admission, BodyDeadlines, closeAfterResponse, isRefusal, bearerToken, type AdmissionTicket, type ApiKeyService, type BodyBudget, type BodyTimeouts, appMetrics } from '@assay/common';
 import { Role } from '@assay/db';
 import { OtlpError, encodeExportResponse, encodeLogsExportResponse, encodeMetricsExportResponse, encodeStatus, inflateBody, type OtlpFormat } from '@assay/otlp';
 import type { IngestService } from './ingest.service.js';
+
+const ingestMetrics = appMetrics('ingest');
 
 const MEDIA_TYPES: Record<string, OtlpFormat> = { 'application/x-protobuf': 'protobuf', 'application/json': 'json' };
 const AUTH_CACHE_MS = 1000;
@@ -11,7 +13,7 @@ const AUTH_CACHE_MS = 1000;
 // google.rpc.Code values
 const GRPC = { invalidArgument: 3, deadlineExceeded: 4, permissionDenied: 7, resourceExhausted: 8, internal: 13, unavailable: 14, unauthenticated: 16 } as const;
 
-const requests = counter('assay_ingest_requests_total', 'OTLP export requests, by HTTP status', ['status']);
+const requests = ingestMetrics.counter('assay_ingest_requests_total', 'OTLP export requests, by HTTP status', ['status']);
 
 /** The OTLP signal a route takes; each answers with its own Export…ServiceResponse. */
 export type OtlpSignal = 'traces' | 'logs' | 'metrics';

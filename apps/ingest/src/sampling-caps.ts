@@ -1,8 +1,10 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { LOGGER, counter } from '@assay/common';
+import { LOGGER, appMetrics } from '@assay/common';
 import { LocalCaps, type CapDemand } from '@assay/models';
 import { BestEffortRedis, QUEUE_OPTIONS, type QueueModuleOptions } from '@assay/queue';
+
+const ingestMetrics = appMetrics('ingest');
 
 // Late spans still find their minute's counter; a span older than this starts it again.
 const COUNTER_TTL_MS = 11 * 60_000;
@@ -31,7 +33,7 @@ for i = 1, #KEYS do
 end
 return 0`;
 
-const counted = counter('assay_sampling_cap_grants_total', 'Per-minute sampling cap decisions, by where they were counted', ['counted'] as const);
+const counted = ingestMetrics.counter('assay_sampling_cap_grants_total', 'Per-minute sampling cap decisions, by where they were counted', ['counted'] as const);
 
 interface CapCommands {
   grantCaps(keyCount: number, ...keysAndArgs: Array<string | number>): Promise<number[]>;

@@ -6,6 +6,7 @@ import { DiagnosticsProcessor } from './diagnostics/diagnostics.processor.js';
 import { LedgerProcessor } from './ledger/ledger.processor.js';
 import { RetentionProcessor } from './maintenance/retention.processor.js';
 import { MonitoringProcessor } from './monitoring/monitoring.processor.js';
+import { MonitorStateMetrics } from './monitoring/monitor-state.metrics.js';
 import { AlertsProcessor } from './alerts/alerts.processor.js';
 import { ReportBuildProcessor } from './reports/report-build.processor.js';
 import { ReportsModule } from '@assay/reports';
@@ -24,8 +25,8 @@ export class WorkerModule {
   static forRoot(runtime: Runtime, processors: Type[] = JOB_PROCESSORS): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CoreModule.forRoot(runtime, { consumeQueues: true }), AlertsModule, MonitoringModule, ReportsModule],
-      providers: processors,
+      imports: [CoreModule.forRoot(runtime, { app: 'worker', consumeQueues: true }), AlertsModule, MonitoringModule, ReportsModule],
+      providers: [...processors, MonitorStateMetrics],
     };
   }
 }

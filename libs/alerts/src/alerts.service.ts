@@ -1,17 +1,15 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import {
   AlertRepository, ModelRepository, MonitorRepository,
   type AlertEntity, type AlertFilter, type AlertTransition, type CheckRunEntity, type FailingRunForAlert, type PassingRunForAlert,
 } from '@assay/db';
-import { DomainError, ErrorCode, counter, notFound } from '@assay/common';
+import { APP_METRICS, DomainError, ErrorCode, notFound, type AppMetrics } from '@assay/common';
 import { LedgerKind, LedgerService } from '@assay/ledger';
 import { alertFingerprint, alertLabels } from './alert-labels.js';
 import { AlertEvents, type AlertEvent } from './alert-events.service.js';
 import { alertView } from './alert-view.js';
 import { NotificationScheduler } from './notification-scheduler.service.js';
-
-const transitions = counter('assay_alert_transitions_total', 'Alert transitions, by transition', ['transition'] as const);
 
 export interface Actor {
   projectId: string;
@@ -20,14 +18,20 @@ export interface Actor {
 
 @Injectable()
 export class AlertsService {
+  // Owners acknowledge and resolve through the API, the worker fires and resolves: each app counts its own.
+  private readonly transitions;
+
   constructor(
+    @Inject(APP_METRICS) metrics: AppMetrics,
     private readonly alerts: AlertRepository,
     private readonly monitors: MonitorRepository,
     private readonly models: ModelRepository,
     private readonly ledger: LedgerService,
     private readonly events: AlertEvents,
     private readonly scheduler: NotificationScheduler,
-  ) {}
+  ) {
+    this.transitions = metrics.counter('assay_alert_transitions_total', 'Alert transitions, by transition', ['transition'] as const);
+  }
 
   /**
    * Called by the monitoring loop once a tick's runs are stored. A drift or breach fires (or updates)
@@ -145,7 +149,7 @@ export class AlertsService {
   }
 
   private async announce(changed: AlertTransition[], updated: AlertEntity[]): Promise<void> {
-    for (const change of changed) transitions.inc({ transition: change.transition });
+    for (const change of changed) this.transitions.inc({ transition: change.transition });
     const events: AlertEvent[] = [
       ...changed.map(({ alert, transition }) => ({ type: `alert.${transition}` as AlertEvent['type'], projectId: alert.projectId, alert: alertView(alert) })),
       ...updated.map((alert) => ({ type: 'alert.updated' as const, projectId: alert.projectId, alert: alertView(alert) })),

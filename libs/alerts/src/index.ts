@@ -9,6 +9,8 @@ export * from './notification-scheduler.service.js';
 export * from './retry-schedule.js';
 export * from './silences.service.js';
 export * from './subscriptions.service.js';
+export * from './subscription-settings.js';
+export * from './alertmanager-api-payload.js';
 export * from './webhook-client.js';
 export * from './webhook-delivery.service.js';
 export * from './webhook-signature.js';

@@ -1,5 +1,6 @@
 import type { AlertEntity, PayloadFormat } from '@assay/db';
 import { distributionLines, type CheckExplanation } from '@assay/monitoring';
+import { postableAlerts, testPostableAlerts, type AlertmanagerPostOptions } from './alertmanager-api-payload.js';
 
 export interface NotifiedAlert {
   id: string;
@@ -63,10 +64,14 @@ export interface RenderedPayload {
   body: string;
 }
 
-export function renderGroupNotification(format: PayloadFormat, notification: GroupNotification, now: Date): RenderedPayload {
+/** `alertmanager` is required for the `alertmanager-api` format. */
+export function renderGroupNotification(format: PayloadFormat, notification: GroupNotification, now: Date, alertmanager?: AlertmanagerPostOptions): RenderedPayload {
   const status = groupStatus(notification.alerts);
   const eventType = `alert.${status}`;
   switch (format) {
+    case 'alertmanager-api':
+      if (!alertmanager) throw new Error('rendering for Alertmanager needs the public URL and the validity of a firing alert');
+      return { eventType, body: JSON.stringify(postableAlerts(notification.alerts, annotationsOf, now, alertmanager)) };
     case 'assay':
       return {
         eventType,
@@ -139,9 +144,11 @@ function slackText(status: 'firing' | 'resolved', notification: GroupNotificatio
   return [`${header}${scope ? ` (${scope})` : ''}`, ...lines].join('\n');
 }
 
-export function renderTestPayload(format: PayloadFormat, subscriptionId: string, subscriptionName: string, now: Date): RenderedPayload {
+export function renderTestPayload(format: PayloadFormat, subscriptionId: string, subscriptionName: string, now: Date, publicUrl: string): RenderedPayload {
   const eventType = 'subscription.test';
   switch (format) {
+    case 'alertmanager-api':
+      return { eventType, body: JSON.stringify(testPostableAlerts(subscriptionId, now, publicUrl)) };
     case 'assay':
       return { eventType, body: JSON.stringify({ type: eventType, timestamp: now.toISOString(), data: { subscriptionId, message: 'test delivery from Assay' } }) };
     case 'alertmanager':
@@ -164,7 +171,7 @@ export function renderTestPayload(format: PayloadFormat, subscriptionId: string,
 }
 
 /**
- * A subscriber event that is not an alert (e.g. `report.ready`). Alertmanager receivers understand only
+ * A subscriber event that is not an alert (e.g. `report.ready`). Alertmanager and its receivers understand only
  * alerts, so they get none: null means "do not send to this subscription".
  */
 export function renderEventPayload(
@@ -180,6 +187,7 @@ export function renderEventPayload(
     case 'slack':
       return { eventType: type, body: JSON.stringify({ text }) };
     case 'alertmanager':
+    case 'alertmanager-api':
       return null;
     default: {
       const unknown: never = format;

@@ -1,11 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { counter } from '@assay/common';
+import { appMetrics } from '@assay/common';
 import { DeliveryRepository, NotificationGroupRepository } from '@assay/db';
 import { SCHEDULE_REFRESH_MS } from '@assay/queue';
 import { NotificationScheduler } from './notification-scheduler.service.js';
 import { WebhookDeliveryService } from './webhook-delivery.service.js';
 
-const restored = counter(
+const workerMetrics = appMetrics('worker');
+
+const restored = workerMetrics.counter(
   'assay_notification_jobs_restored_total',
   'Group flushes and webhook attempts queued again from PostgreSQL because Redis no longer had their job',
   ['job', 'how'] as const,

@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@assay/config';
 import {
   AlertRepository, DeliveryRepository, NotificationGroupRepository, SilenceRepository, SubscriptionRepository,
   type AlertEntity, type NotifiedState, type SilenceEntity, type SubscriptionEntity,
@@ -6,6 +7,7 @@ import {
 import { JobName, QueueService, QueueUnavailableError, type JobOf, type JobPayloads } from '@assay/queue';
 import { groupKeyOf, groupLabelsOf, isSilenced, matchesFilter } from './alert-labels.js';
 import { notifiedAlert, renderGroupNotification } from './notification-payload.js';
+import { ALERTMANAGER_VALIDITY_INTERVALS, publicUrlOf, wantsAlerts, wantsEvent } from './subscription-settings.js';
 import { newWebhookId } from './webhook-signature.js';
 import { WebhookDeliveryService } from './webhook-delivery.service.js';
 
@@ -51,7 +53,10 @@ function sameState(a: NotifiedState, b: NotifiedState): boolean {
 export class NotificationScheduler {
   private readonly logger = new Logger('Notifications');
 
+  private readonly publicUrl: string;
+
   constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
     private readonly alerts: AlertRepository,
     private readonly subscriptions: SubscriptionRepository,
     private readonly silences: SilenceRepository,
@@ -59,13 +64,16 @@ export class NotificationScheduler {
     private readonly deliveries: DeliveryRepository,
     private readonly queue: QueueService,
     private readonly delivery: WebhookDeliveryService,
-  ) {}
+  ) {
+    this.publicUrl = publicUrlOf(config.api);
+  }
 
   async alertsChanged(alerts: AlertEntity[], onlyNewGroups: boolean): Promise<void> {
     const byProject = new Map<string, AlertEntity[]>();
     for (const alert of alerts) byProject.set(alert.projectId, [...(byProject.get(alert.projectId) ?? []), alert]);
     for (const [projectId, projectAlerts] of byProject) {
       for (const subscription of await this.subscriptions.listEnabled(projectId)) {
+        if (!wantsAlerts(subscription)) continue;
         const groups = new Map<string, Record<string, string>>();
         for (const alert of projectAlerts) {
           if (!matchesFilter(subscription, alert.labels)) continue;
@@ -160,8 +168,9 @@ export class NotificationScheduler {
     }
     const nextRepeat = earliest(open.length > 0 ? now.getTime() + subscription.repeatIntervalSeconds * 1000 : null, unmuteAt);
     const announced = subscription.sendResolved ? members : open;
-    if (announced.length === 0) {
-      // Everything resolved and the subscription does not want to hear it: forget the group quietly.
+    const eventType = open.length > 0 ? 'alert.firing' : 'alert.resolved';
+    if (announced.length === 0 || !wantsEvent(subscription, eventType)) {
+      // Nothing the subscription wants to hear (everything resolved, or not its event type): remember the state quietly.
       await this.groups.reschedule(subscription.id, job.groupKey, now, unmuteAt === null ? null : new Date(unmuteAt));
       await this.groups.recordState(subscription.id, job.groupKey, state);
       if (unmuteAt !== null) await this.enqueueFlush(subscription.id, job.groupKey, unmuteAt);
@@ -171,6 +180,7 @@ export class NotificationScheduler {
       subscription.format,
       { subscriptionId: subscription.id, subscriptionName: subscription.name, groupKey: job.groupKey, groupLabels: group.groupLabels, alerts: announced.map(notifiedAlert) },
       now,
+      { publicUrl: this.publicUrl, firingValidForMs: ALERTMANAGER_VALIDITY_INTERVALS * subscription.repeatIntervalSeconds * 1000 },
     );
     const delivery = await this.groups.recordSent(subscription.id, job.groupKey, state, now, nextRepeat === null ? null : new Date(nextRepeat), {
       projectId: subscription.projectId,

@@ -13,6 +13,7 @@ import { parseWebhookUrl, WebhookRefusedError } from './webhook-client.js';
 import { WebhookDeliveryService } from './webhook-delivery.service.js';
 import { generateWebhookSecret, newWebhookId } from './webhook-signature.js';
 import { SecretBox, WebhookSecrets } from './webhook-secrets.service.js';
+import { ALERTMANAGER_ALERTS_PATH, publicUrlOf, wantsEvent } from './subscription-settings.js';
 
 export interface SubscriptionInput {
   name: string;
@@ -21,6 +22,7 @@ export interface SubscriptionInput {
   models: string[];
   severities: Severity[];
   kinds: MonitorKind[];
+  events: string[];
   groupBy: GroupLabel[];
   groupWaitSeconds: number;
   groupIntervalSeconds: number;
@@ -34,6 +36,7 @@ export type SubscriptionChange = Partial<SubscriptionInput>;
 @Injectable()
 export class SubscriptionsService implements OnApplicationBootstrap {
   private readonly policy: AddressPolicy;
+  private readonly publicUrl: string;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -45,6 +48,7 @@ export class SubscriptionsService implements OnApplicationBootstrap {
     private readonly secrets: WebhookSecrets,
   ) {
     this.policy = new AddressPolicy(config.webhooks.allow);
+    this.publicUrl = publicUrlOf(config.api);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -57,7 +61,7 @@ export class SubscriptionsService implements OnApplicationBootstrap {
   }
 
   async create(projectId: string, input: SubscriptionInput): Promise<{ subscription: SubscriptionEntity; secret: string }> {
-    this.checkUrl(input.url);
+    this.checkUrl(input.url, input.format);
     const secret = generateWebhookSecret();
     const subscription = await this.subscriptions.create({ ...input, projectId, secret: this.secrets.seal(secret, projectId) });
     return { subscription, secret };
@@ -98,8 +102,8 @@ export class SubscriptionsService implements OnApplicationBootstrap {
   }
 
   async update(projectId: string, id: string, change: SubscriptionChange): Promise<SubscriptionEntity> {
-    await this.get(projectId, id);
-    if (change.url !== undefined) this.checkUrl(change.url);
+    const current = await this.get(projectId, id);
+    if (change.url !== undefined || change.format !== undefined) this.checkUrl(change.url ?? current.url, change.format ?? current.format);
     const patch = change.enabled === true ? { ...change, disabledReason: null } : change.enabled === false ? { ...change, disabledReason: 'disabled by an owner' } : change;
     return (await this.subscriptions.update(id, patch))!;
   }
@@ -111,7 +115,7 @@ export class SubscriptionsService implements OnApplicationBootstrap {
   async sendTest(projectId: string, id: string): Promise<DeliveryEntity> {
     const subscription = await this.get(projectId, id);
     if (!subscription.enabled) throw new DomainError(ErrorCode.Conflict, `subscription ${id} is disabled; enable it first`);
-    const payload = renderTestPayload(subscription.format, subscription.id, subscription.name, new Date());
+    const payload = renderTestPayload(subscription.format, subscription.id, subscription.name, new Date(), this.publicUrl);
     const delivery = await this.deliveries.create({
       projectId, subscriptionId: subscription.id, webhookId: newWebhookId(), eventType: payload.eventType, payload: payload.body,
     });
@@ -119,12 +123,13 @@ export class SubscriptionsService implements OnApplicationBootstrap {
     return delivery;
   }
 
-  /** Delivers an event to every enabled subscription of the project whose model filter admits the model. */
+  /** Delivers an event to every enabled subscription of the project whose model and event filters admit it. */
   async publish(projectId: string, model: string, type: string, data: Record<string, unknown>, text: string): Promise<DeliveryEntity[]> {
     const now = new Date();
     const sent: DeliveryEntity[] = [];
     for (const subscription of await this.subscriptions.listEnabled(projectId)) {
       if (subscription.models.length > 0 && !subscription.models.includes(model)) continue;
+      if (!wantsEvent(subscription, type)) continue;
       const payload = renderEventPayload(subscription.format, type, data, text, now);
       if (!payload) continue;
       const delivery = await this.deliveries.create({
@@ -166,9 +171,12 @@ export class SubscriptionsService implements OnApplicationBootstrap {
   }
 
   // Literal addresses and special-use names are refused up front; other names are checked again at every delivery, after resolution.
-  private checkUrl(value: string): void {
+  private checkUrl(value: string, format: PayloadFormat): void {
     try {
       const url = parseWebhookUrl(value);
+      if (format === 'alertmanager-api' && !url.pathname.replace(/\/+$/, '').endsWith(ALERTMANAGER_ALERTS_PATH)) {
+        throw badInput(`url: an alertmanager-api subscription posts to Alertmanager's ${ALERTMANAGER_ALERTS_PATH}; give its full URL, e.g. http://alertmanager:9093${ALERTMANAGER_ALERTS_PATH}`);
+      }
       const host = url.hostname.replace(/^\[|\]$/g, '');
       const refusal = net.isIP(host) ? this.policy.refusal(host) : this.policy.nameRefusal(host);
       if (refusal) throw new WebhookRefusedError(refusal);

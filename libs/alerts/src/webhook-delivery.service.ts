@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@assay/config';
 import { DeliveryRepository, SubscriptionRepository, type DeliveryEntity, type DeliveryStatus } from '@assay/db';
-import { counter } from '@assay/common';
+import { appMetrics } from '@assay/common';
 import { JobName, QueueService, type JobOf, type JobPayloads } from '@assay/queue';
 import { AddressPolicy } from './address-policy.js';
 import { nextAttemptDelayMs, parseRetryAfter } from './retry-schedule.js';
@@ -9,7 +9,9 @@ import { WebhookClient, WebhookRefusedError } from './webhook-client.js';
 import { webhookHeaders } from './webhook-signature.js';
 import { WebhookSecrets } from './webhook-secrets.service.js';
 
-const attempts = counter('assay_webhook_attempts_total', 'Webhook delivery attempts, by outcome', ['outcome'] as const);
+const workerMetrics = appMetrics('worker');
+
+const attempts = workerMetrics.counter('assay_webhook_attempts_total', 'Webhook delivery attempts, by outcome', ['outcome'] as const);
 
 const THROTTLED = new Set([429, 502, 503, 504]);
 
@@ -66,6 +68,14 @@ export class WebhookDeliveryService {
     const secret = subscription ? await this.subscriptions.secretOf(subscription.id) : null;
     if (!subscription || !subscription.enabled || secret === null) {
       await this.deliveries.abandon(delivery.id, subscription ? 'the subscription is disabled' : 'the subscription was deleted');
+      return 'failed';
+    }
+    // Every post to Alertmanager carries its group's whole current state and is made again each repeat
+    // interval, so a retry behind a newer post would only restate older news: while Alertmanager is
+    // away, one post per group is retried instead of one per interval piling up. (A resolution that only
+    // the older post carried still ends in Alertmanager when its endsAt passes.)
+    if (subscription.format === 'alertmanager-api' && job.attempt > 1 && (await this.deliveries.hasNewerInGroup(delivery))) {
+      await this.deliveries.abandon(delivery.id, 'superseded by a newer post of its group');
       return 'failed';
     }
     // A secret that does not open (another ASSAY_SECRETS_KEY_FILE) throws: the job fails and is

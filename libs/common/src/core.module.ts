@@ -8,11 +8,13 @@ import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { ApiKeyService } from './auth/api-key.service.js';
 import { RateLimiter } from './auth/rate-limiter.service.js';
 import { HealthModule } from './health/health.module.js';
+import { APP_METRICS, appMetrics, type MetricsApp } from './health/metrics.js';
 import type { Runtime } from './runtime.js';
 
 export const LOGGER = Symbol('LOGGER');
 
 export interface CoreOptions {
+  app: MetricsApp;
   consumeQueues: boolean;
 }
 
@@ -37,11 +39,12 @@ export class CoreModule {
       ],
       providers: [
         { provide: LOGGER, useValue: runtime.logger },
+        { provide: APP_METRICS, useValue: appMetrics(options.app) },
         ApiKeyService,
         RateLimiter,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
       ],
-      exports: [LOGGER, ApiKeyService, RateLimiter],
+      exports: [LOGGER, APP_METRICS, ApiKeyService, RateLimiter],
     };
   }
 }

@@ -181,6 +181,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       port: read.port('ASSAY_API_PORT', 3000),
       bodyLimitBytes: read.bytes('ASSAY_API_BODY_LIMIT', 8 << 20, 256 << 20),
       maxInFlight: read.integer('ASSAY_API_MAX_IN_FLIGHT', 256, 1, 100_000),
+      publicUrl: read.url('ASSAY_PUBLIC_URL', ['http:', 'https:'], 'an http:// or https:// URL where people reach the API and console'),
     },
     ingest: {
       port: read.port('ASSAY_INGEST_PORT', 4318),
@@ -213,6 +214,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     },
     monitoring: {
       exactWindowMax: read.integer('ASSAY_EXACT_WINDOW_MAX', 20_000, 100, 5_000_000),
+    },
+    metrics: {
+      maxMonitors: read.integer('ASSAY_METRICS_MAX_MONITORS', 1000, 1, 100_000),
+      maxModels: read.integer('ASSAY_METRICS_MAX_MODELS', 1000, 1, 100_000),
     },
     retention: {
       sampleDays: read.integer('ASSAY_RETENTION_DAYS', 30, 1, 3650),

@@ -19,6 +19,8 @@ export interface AppConfig {
     bodyLimitBytes: number;
     /** Requests served at once; more get 429 with Retry-After. */
     maxInFlight: number;
+    /** Where people reach the API and console, for links in notifications; null: http://127.0.0.1:<port>. */
+    publicUrl: string | null;
   };
   ingest: {
     port: number;
@@ -73,6 +75,11 @@ export interface AppConfig {
   };
   monitoring: {
     exactWindowMax: number;
+  };
+  /** Series caps of the per-monitor and per-model metrics (README "Metrics"). */
+  metrics: {
+    maxMonitors: number;
+    maxModels: number;
   };
   retention: {
     sampleDays: number;

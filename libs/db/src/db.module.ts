@@ -14,6 +14,7 @@ import { LedgerRepository } from './repositories/ledger.repository.js';
 import { SigningKeyRepository } from './repositories/signing-key.repository.js';
 import { BaselineRepository } from './repositories/baseline.repository.js';
 import { MonitorRepository } from './repositories/monitor.repository.js';
+import { MonitorStateRepository } from './repositories/monitor-state.repository.js';
 import { CheckRunRepository } from './repositories/check-run.repository.js';
 import { WindowRepository } from './repositories/window.repository.js';
 import { RetentionRepository } from './repositories/retention.repository.js';
@@ -42,6 +43,7 @@ const REPOSITORIES = [
   SigningKeyRepository,
   BaselineRepository,
   MonitorRepository,
+  MonitorStateRepository,
   CheckRunRepository,
   WindowRepository,
   RetentionRepository,

@@ -13,6 +13,7 @@ export * from './repositories/ledger.repository.js';
 export * from './repositories/signing-key.repository.js';
 export * from './repositories/baseline.repository.js';
 export * from './repositories/monitor.repository.js';
+export * from './repositories/monitor-state.repository.js';
 export * from './repositories/check-run.repository.js';
 export * from './repositories/window.repository.js';
 export * from './repositories/retention.repository.js';

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { counter } from '@assay/common';
+import { appMetrics } from '@assay/common';
 import { formatPValue } from '@assay/format';
 import {
   BaselineRepository, CheckRunRepository, MonitorRepository, WindowRepository,
@@ -15,9 +15,11 @@ import { aggregatesFromProfiles } from './core/profile-aggregates.js';
 import { windowOf } from './monitors.service.js';
 import { WindowReader, type WindowData } from './window-reader.service.js';
 
+const workerMetrics = appMetrics('worker');
+
 export type CheckRunListener = (runs: CheckRunEntity[]) => Promise<void>;
 
-const checkRuns = counter('assay_check_runs_total', 'Check runs stored, by kind and verdict', ['kind', 'verdict'] as const);
+const checkRuns = workerMetrics.counter('assay_check_runs_total', 'Check runs stored, by kind and verdict', ['kind', 'verdict'] as const);
 
 const finite = (value: number | null | undefined): number | null =>
   value === null || value === undefined || !Number.isFinite(value) ? null : value;

@@ -3,15 +3,21 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsDateString, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min,
 } from 'class-validator';
+import { SUBSCRIBER_EVENTS, type SubscriberEvent } from '@assay/alerts';
 import type { DeliveryAttempt, DeliveryEntity, GroupLabel, MonitorKind, PayloadFormat, Severity, SubscriptionEntity } from '@assay/db';
 
-const FORMATS = ['assay', 'alertmanager', 'slack'] as const;
+const FORMATS = ['assay', 'alertmanager', 'alertmanager-api', 'slack'] as const;
 const SEVERITIES = ['info', 'warning', 'critical'] as const;
 const KINDS = ['drift', 'policy'] as const;
 const GROUP_LABELS = ['model', 'monitor', 'severity', 'kind'] as const;
 
 class SubscriptionSettingsDto {
-  @ApiPropertyOptional({ enum: FORMATS, description: "Assay's {type, timestamp, data}, Alertmanager webhook v4, or a Slack incoming-webhook message" })
+  @ApiPropertyOptional({
+    enum: FORMATS,
+    description:
+      "Assay's {type, timestamp, data}, Alertmanager's webhook v4 (for receivers that take it), alerts posted to Alertmanager's API " +
+      '(alertmanager-api: the url ends in /api/v2/alerts; firing alerts are posted again every repeatIntervalSeconds), or a Slack incoming-webhook message',
+  })
   @IsOptional() @IsIn(FORMATS) format?: PayloadFormat;
   @ApiPropertyOptional({ type: [String], description: 'model names; empty for all' })
   @IsOptional() @IsArray() @ArrayMaxSize(200) @ArrayUnique() @IsString({ each: true }) @Length(1, 200, { each: true }) models?: string[];
@@ -19,13 +25,18 @@ class SubscriptionSettingsDto {
   @IsOptional() @IsArray() @ArrayUnique() @IsIn(SEVERITIES, { each: true }) severities?: Severity[];
   @ApiPropertyOptional({ enum: KINDS, isArray: true, description: 'empty for all' })
   @IsOptional() @IsArray() @ArrayUnique() @IsIn(KINDS, { each: true }) kinds?: MonitorKind[];
-  @ApiPropertyOptional({ enum: GROUP_LABELS, isArray: true, description: 'labels that split notifications into groups (default model)' })
+  @ApiPropertyOptional({ enum: SUBSCRIBER_EVENTS, isArray: true, description: 'event types delivered; empty for all' })
+  @IsOptional() @IsArray() @ArrayUnique() @IsIn(SUBSCRIBER_EVENTS, { each: true }) events?: SubscriberEvent[];
+  @ApiPropertyOptional({ enum: GROUP_LABELS, isArray: true, description: 'labels that split notifications into groups (default model; none for alertmanager-api)' })
   @IsOptional() @IsArray() @ArrayUnique() @IsIn(GROUP_LABELS, { each: true }) groupBy?: GroupLabel[];
-  @ApiPropertyOptional({ default: 30, description: 'seconds to wait before the first notification of a new group' })
+  @ApiPropertyOptional({ default: 30, description: 'seconds to wait before the first notification of a new group (default 0 for alertmanager-api)' })
   @IsOptional() @IsInt() @Min(0) @Max(86_400) groupWaitSeconds?: number;
-  @ApiPropertyOptional({ default: 300, description: 'seconds between notifications of a changed group' })
+  @ApiPropertyOptional({ default: 300, description: 'seconds between notifications of a changed group (default 5 for alertmanager-api)' })
   @IsOptional() @IsInt() @Min(1) @Max(7 * 86_400) groupIntervalSeconds?: number;
-  @ApiPropertyOptional({ default: 14_400, description: 'seconds before an unchanged open group is notified again' })
+  @ApiPropertyOptional({
+    default: 14_400,
+    description: 'seconds before an unchanged open group is notified again (default 60 for alertmanager-api, whose firing alerts stay valid for 4 of these)',
+  })
   @IsOptional() @IsInt() @Min(1) @Max(30 * 86_400) repeatIntervalSeconds?: number;
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() sendResolved?: boolean;
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
@@ -51,6 +62,7 @@ export class SubscriptionDto {
   @ApiProperty({ type: [String] }) models!: string[];
   @ApiProperty({ enum: SEVERITIES, isArray: true }) severities!: Severity[];
   @ApiProperty({ enum: KINDS, isArray: true }) kinds!: MonitorKind[];
+  @ApiProperty({ enum: SUBSCRIBER_EVENTS, isArray: true, description: 'empty for all' }) events!: string[];
   @ApiProperty({ enum: GROUP_LABELS, isArray: true }) groupBy!: GroupLabel[];
   @ApiProperty() groupWaitSeconds!: number;
   @ApiProperty() groupIntervalSeconds!: number;
@@ -62,7 +74,7 @@ export class SubscriptionDto {
   static from(entity: SubscriptionEntity): SubscriptionDto {
     return {
       id: entity.id, name: entity.name, url: entity.url, format: entity.format, enabled: entity.enabled, disabledReason: entity.disabledReason,
-      models: entity.models, severities: entity.severities, kinds: entity.kinds, groupBy: entity.groupBy,
+      models: entity.models, severities: entity.severities, kinds: entity.kinds, events: entity.events, groupBy: entity.groupBy,
       groupWaitSeconds: entity.groupWaitSeconds, groupIntervalSeconds: entity.groupIntervalSeconds, repeatIntervalSeconds: entity.repeatIntervalSeconds,
       sendResolved: entity.sendResolved, createdAt: entity.createdAt.toISOString(), updatedAt: entity.updatedAt.toISOString(),
     };

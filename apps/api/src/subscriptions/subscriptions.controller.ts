@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { SubscriptionsService } from '@assay/alerts';
+import { SubscriptionsService, groupingDefaults } from '@assay/alerts';
 import { Role } from '@assay/db';
 import { CurrentPrincipal, Roles, type Principal } from '@assay/common';
 import { projectOf } from '../alerts/principal-scope.js';
@@ -18,17 +18,20 @@ export class SubscriptionsController {
   @Roles(Role.Owner)
   @ApiCreatedResponse({ type: CreatedSubscriptionDto })
   async create(@CurrentPrincipal() principal: Principal, @Body() body: CreateSubscriptionDto): Promise<CreatedSubscriptionDto> {
+    const format = body.format ?? 'assay';
+    const defaults = groupingDefaults(format);
     const { subscription, secret } = await this.subscriptions.create(projectOf(principal), {
       name: body.name,
       url: body.url,
-      format: body.format ?? 'assay',
+      format,
       models: body.models ?? [],
       severities: body.severities ?? [],
       kinds: body.kinds ?? [],
-      groupBy: body.groupBy ?? ['model'],
-      groupWaitSeconds: body.groupWaitSeconds ?? 30,
-      groupIntervalSeconds: body.groupIntervalSeconds ?? 300,
-      repeatIntervalSeconds: body.repeatIntervalSeconds ?? 14_400,
+      events: body.events ?? [],
+      groupBy: body.groupBy ?? defaults.groupBy,
+      groupWaitSeconds: body.groupWaitSeconds ?? defaults.groupWaitSeconds,
+      groupIntervalSeconds: body.groupIntervalSeconds ?? defaults.groupIntervalSeconds,
+      repeatIntervalSeconds: body.repeatIntervalSeconds ?? defaults.repeatIntervalSeconds,
       sendResolved: body.sendResolved ?? true,
       enabled: body.enabled ?? true,
     });

@@ -2,13 +2,15 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@assay/config';
 import { CheckpointService, LedgerAuditService, type CheckpointOutcome, type LedgerAuditReport } from '@assay/ledger';
 import { JobName, OnJob, QueueService, ScheduleKeeper } from '@assay/queue';
-import { gauge } from '@assay/common';
+import { appMetrics } from '@assay/common';
+
+const workerMetrics = appMetrics('worker');
 
 export const CHECKPOINT_SCHEDULER_ID = 'ledger-checkpoint';
 export const VERIFY_SCHEDULER_ID = 'ledger-verify-daily';
 const DAILY_AT_03_17 = '17 3 * * *';
 
-const tamperGauge = gauge('assay_ledger_tamper_detected', '1 when the latest tamper check found an altered ledger entry', []);
+const tamperGauge = workerMetrics.gauge('assay_ledger_tamper_detected', '1 when the latest tamper check found an altered ledger entry', []);
 
 @Injectable()
 export class LedgerProcessor implements OnModuleInit {

@@ -1,14 +1,14 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@assay/config';
 import { BestEffortRedis, QUEUE_OPTIONS, type QueueModuleOptions } from '@assay/queue';
-import { counter } from '../health/metrics.js';
+import { appMetrics, type MetricsApp } from '../health/metrics.js';
 
 export interface RateDecision {
   allowed: boolean;
   retryAfterSeconds: number;
 }
 
-const limited = counter('assay_rate_limited_total', 'Requests refused by the per-key rate limit', ['app'] as const);
+const limitedOf = (app: MetricsApp) => appMetrics(app).counter('assay_rate_limited_total', 'Requests refused by the per-key rate limit', ['app'] as const);
 
 // INCR and EXPIRE in one step, so a key's window always expires even if the process dies between them.
 const CONSUME = `
@@ -34,7 +34,7 @@ export class RateLimiter implements OnModuleDestroy {
     this.redis = new BestEffortRedis(options.redisUrl);
   }
 
-  async consume(keyId: string, app: string): Promise<RateDecision> {
+  async consume(keyId: string, app: MetricsApp): Promise<RateDecision> {
     const limit = this.config.rateLimit.perMinute;
     if (limit === 0) return { allowed: true, retryAfterSeconds: 0 };
     const now = Date.now();
@@ -46,7 +46,7 @@ export class RateLimiter implements OnModuleDestroy {
       return { allowed: true, retryAfterSeconds: 0 };
     }
     if (count <= limit) return { allowed: true, retryAfterSeconds: 0 };
-    limited.inc({ app });
+    limitedOf(app).inc({ app });
     return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((windowStart + 60_000 - now) / 1000)) };
   }
 

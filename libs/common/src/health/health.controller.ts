@@ -1,15 +1,18 @@
-import { Controller, Get, Header, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../auth/auth.decorators.js';
-import { metricsRegistry } from './metrics.js';
+import { APP_METRICS, type AppMetrics } from './metrics.js';
 import { ReadinessService } from './readiness.service.js';
 
 @ApiExcludeController()
 @Public()
 @Controller()
 export class HealthController {
-  constructor(private readonly readiness: ReadinessService) {}
+  constructor(
+    private readonly readiness: ReadinessService,
+    @Inject(APP_METRICS) private readonly appMetrics: AppMetrics,
+  ) {}
 
   @Get('healthz')
   healthz(): { status: 'ok' } {
@@ -24,8 +27,10 @@ export class HealthController {
   }
 
   @Get('metrics')
-  @Header('Content-Type', metricsRegistry.contentType)
-  metrics(): Promise<string> {
-    return metricsRegistry.metrics();
+  async metrics(@Res() response: Response): Promise<void> {
+    const { registry } = this.appMetrics;
+    const text = await registry.metrics();
+    response.setHeader('Content-Type', registry.contentType);
+    response.status(200).send(text);
   }
 }

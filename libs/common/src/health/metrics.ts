@@ -1,35 +1,57 @@
 import client from 'prom-client';
 
-export const metricsRegistry = new client.Registry();
-client.collectDefaultMetrics({ register: metricsRegistry, prefix: 'assay_' });
+export type MetricsApp = 'api' | 'ingest' | 'worker';
 
-export const httpRequestDuration = new client.Histogram({
-  name: 'assay_http_request_duration_seconds',
-  help: 'HTTP request duration by app, method, route and status',
-  labelNames: ['app', 'method', 'route', 'status'] as const,
-  buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-  registers: [metricsRegistry],
-});
+/** The Nest token of the running app's metrics, for code shared by several apps. */
+export const APP_METRICS = Symbol('APP_METRICS');
 
-export function counter<L extends string>(name: string, help: string, labelNames: readonly L[]): client.Counter<L> {
-  const existing = metricsRegistry.getSingleMetric(name);
-  if (existing) return existing as client.Counter<L>;
-  return new client.Counter({ name, help, labelNames, registers: [metricsRegistry] });
+// prom-client names these gauges `…_total`, which promtool refuses for anything but a counter; the
+// un-suffixed `…_active_handles` (and friends) gauges beside them carry the same counts by type.
+const MISNAMED_DEFAULT_GAUGES = ['assay_nodejs_active_handles_total', 'assay_nodejs_active_requests_total', 'assay_nodejs_active_resources_total'];
+
+const HTTP_DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/**
+ * The metrics one app serves on its own port. Each app has its own registry, also when one process
+ * runs all three, so a metric appears only where the app that produces it listens and scraping every
+ * port counts nothing twice. The process metrics (`assay_process_*`, `assay_nodejs_*`) describe the
+ * process behind the port and so appear on each.
+ */
+export class AppMetrics {
+  readonly registry = new client.Registry();
+  readonly httpRequestDuration: client.Histogram<'app' | 'method' | 'route' | 'status'>;
+
+  constructor(readonly app: MetricsApp) {
+    client.collectDefaultMetrics({ register: this.registry, prefix: 'assay_' });
+    for (const name of MISNAMED_DEFAULT_GAUGES) this.registry.removeSingleMetric(name);
+    this.httpRequestDuration = this.histogram(
+      'assay_http_request_duration_seconds',
+      'HTTP request duration by app, method, route and status',
+      ['app', 'method', 'route', 'status'],
+      HTTP_DURATION_BUCKETS,
+    );
+  }
+
+  counter<L extends string>(name: string, help: string, labelNames: readonly L[]): client.Counter<L> {
+    return (this.registry.getSingleMetric(name) as client.Counter<L> | undefined) ?? new client.Counter({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  gauge<L extends string>(name: string, help: string, labelNames: readonly L[], collect?: (this: client.Gauge<L>) => Promise<void> | void): client.Gauge<L> {
+    const existing = this.registry.getSingleMetric(name) as client.Gauge<L> | undefined;
+    return existing ?? new client.Gauge({ name, help, labelNames, registers: [this.registry], ...(collect ? { collect } : {}) });
+  }
+
+  histogram<L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]): client.Histogram<L> {
+    const existing = this.registry.getSingleMetric(name) as client.Histogram<L> | undefined;
+    return existing ?? new client.Histogram({ name, help, labelNames, buckets, registers: [this.registry] });
+  }
 }
 
-export function gauge<L extends string>(name: string, help: string, labelNames: readonly L[]): client.Gauge<L> {
-  const existing = metricsRegistry.getSingleMetric(name);
-  if (existing) return existing as client.Gauge<L>;
-  return new client.Gauge({ name, help, labelNames, registers: [metricsRegistry] });
-}
+const byApp = new Map<MetricsApp, AppMetrics>();
 
-export function histogram<L extends string>(
-  name: string,
-  help: string,
-  labelNames: readonly L[],
-  buckets: number[],
-): client.Histogram<L> {
-  const existing = metricsRegistry.getSingleMetric(name);
-  if (existing) return existing as client.Histogram<L>;
-  return new client.Histogram({ name, help, labelNames, buckets, registers: [metricsRegistry] });
+/** One per app and process: apps started again in the same process (tests) keep counting where they left off. */
+export function appMetrics(app: MetricsApp): AppMetrics {
+  let metrics = byApp.get(app);
+  if (!metrics) byApp.set(app, (metrics = new AppMetrics(app)));
+  return metrics;
 }

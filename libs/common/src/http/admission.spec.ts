@@ -9,7 +9,7 @@ function admitted(outcome: AdmissionTicket | AdmissionRefusal): AdmissionTicket 
 
 describe(Admission.name, () => {
   it('refuses a key at its share of requests with 429 while another key is admitted', () => {
-    const sut = new Admission('test', new BodyBudget(1 << 20), { maxInFlight: 8, keySharePercent: 25 });
+    const sut = new Admission('api', new BodyBudget(1 << 20), { maxInFlight: 8, keySharePercent: 25 });
     const held = [admitted(sut.admit('a', 10)), admitted(sut.admit('a', 10))];
     const refused = sut.admit('a', 10);
     assert.ok(isRefusal(refused));
@@ -22,7 +22,7 @@ describe(Admission.name, () => {
   });
 
   it('refuses past the process limit of requests whatever the key', () => {
-    const sut = new Admission('test', new BodyBudget(1 << 20), { maxInFlight: 2, keySharePercent: 100 });
+    const sut = new Admission('api', new BodyBudget(1 << 20), { maxInFlight: 2, keySharePercent: 100 });
     admitted(sut.admit('a', 0));
     admitted(sut.admit('b', 0));
     const refused = sut.admit('c', 0);
@@ -31,7 +31,7 @@ describe(Admission.name, () => {
 
   it("refuses a key past its share of the budget's bytes with 429, and the process past the budget with 503", () => {
     const budget = new BodyBudget(1000);
-    const sut = new Admission('test', budget, { maxInFlight: 100, keySharePercent: 50 });
+    const sut = new Admission('api', budget, { maxInFlight: 100, keySharePercent: 50 });
     admitted(sut.admit('a', 400));
     const overShare = sut.admit('a', 200);
     assert.ok(isRefusal(overShare) && overShare.status === 429);
@@ -43,7 +43,7 @@ describe(Admission.name, () => {
 
   it('lets one request through alone even when it is larger than the budget', () => {
     const budget = new BodyBudget(100);
-    const sut = new Admission('test', budget, { maxInFlight: 10, keySharePercent: 10 });
+    const sut = new Admission('api', budget, { maxInFlight: 10, keySharePercent: 10 });
     const alone = admitted(sut.admit('a', 5000));
     assert.ok(isRefusal(sut.admit('b', 1)));
     alone.release();
@@ -52,7 +52,7 @@ describe(Admission.name, () => {
 
   it('grows a ticket while its body arrives, within the room it reports, and gives every byte back', () => {
     const budget = new BodyBudget(1000);
-    const sut = new Admission('test', budget, { maxInFlight: 10, keySharePercent: 100 });
+    const sut = new Admission('api', budget, { maxInFlight: 10, keySharePercent: 100 });
     const other = admitted(sut.admit('b', 300));
     const ticket = admitted(sut.admit('a', 100));
     assert.equal(ticket.room, 600);

@@ -1,6 +1,7 @@
-import { counter } from '../health/metrics.js';
+import { appMetrics, type MetricsApp } from '../health/metrics.js';
 
-const refused = counter('assay_admission_refused_total', 'Requests refused before their body was read, by app and reason', ['app', 'reason'] as const);
+const refusedOf = (app: MetricsApp) =>
+  appMetrics(app).counter('assay_admission_refused_total', 'Requests refused before their body was read, by app and reason', ['app', 'reason'] as const);
 
 /**
  * Request bytes one process holds at once (bodies as received, and again as inflated), shared by
@@ -61,14 +62,17 @@ export class Admission {
   private readonly keys = new Map<string, KeyLoad>();
   readonly keyRequestShare: number;
   readonly keyByteShare: number;
+  // Made with the app, so the family is on its scrape before the first refusal and rules over it have a series to see.
+  private readonly refused;
 
   constructor(
-    private readonly app: string,
+    private readonly app: MetricsApp,
     readonly budget: BodyBudget,
     private readonly limits: AdmissionLimits,
   ) {
     this.keyRequestShare = Math.max(1, Math.floor((limits.maxInFlight * limits.keySharePercent) / 100));
     this.keyByteShare = Math.max(1, Math.floor((budget.bytes * limits.keySharePercent) / 100));
+    this.refused = refusedOf(app);
   }
 
   /** A ticket holding one request and `bytes` of the budget for `key`, or why not. */
@@ -116,7 +120,7 @@ export class Admission {
   }
 
   private refuse(reason: string, status: 429 | 503, message: string): AdmissionRefusal {
-    refused.inc({ app: this.app, reason });
+    this.refused.inc({ app: this.app, reason });
     return { status, message, retryAfterSeconds: RETRY_AFTER_SECONDS };
   }
 }

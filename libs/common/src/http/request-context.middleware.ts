@@ -4,13 +4,13 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-import { httpRequestDuration } from '../health/metrics.js';
+import { appMetrics, type MetricsApp } from '../health/metrics.js';
 import { tracer } from '../telemetry/tracing.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
-export function requestContext(app: string, logger: Logger): Array<(req: Request, res: Response, next: NextFunction) => void> {
+export function requestContext(app: MetricsApp, logger: Logger): Array<(req: Request, res: Response, next: NextFunction) => void> {
   const log = pinoHttp({
     logger: logger.child({ app }),
     genReqId: requestIdOf,
@@ -41,7 +41,7 @@ export function requestContext(app: string, logger: Logger): Array<(req: Request
  * per-request child logger were a measurable share of the event loop): request id, security
  * headers, metrics, a server span, and the same access log line.
  */
-export function rawRequestContext(app: string, logger: Logger): (route: string, req: IncomingMessage, res: ServerResponse, handler: RawHandler) => void {
+export function rawRequestContext(app: MetricsApp, logger: Logger): (route: string, req: IncomingMessage, res: ServerResponse, handler: RawHandler) => void {
   const log = logger.child({ app });
   return (route, req, res, handler) => {
     const started = Date.now();
@@ -82,7 +82,8 @@ function setSecurityHeaders(res: ServerResponse, path: string): void {
   res.removeHeader('X-Powered-By');
 }
 
-function observeRequest(app: string, method: string, path: string, res: ServerResponse, routeOf: () => string): void {
+function observeRequest(app: MetricsApp, method: string, path: string, res: ServerResponse, routeOf: () => string): void {
+  const duration = appMetrics(app).httpRequestDuration;
   const start = process.hrtime.bigint();
   const span = tracer.startSpan(`${method} ${path}`, {
     kind: SpanKind.SERVER,
@@ -90,7 +91,7 @@ function observeRequest(app: string, method: string, path: string, res: ServerRe
   });
   res.once('finish', () => {
     const route = routeOf();
-    httpRequestDuration.observe({ app, method, route, status: String(res.statusCode) }, Number(process.hrtime.bigint() - start) / 1e9);
+    duration.observe({ app, method, route, status: String(res.statusCode) }, Number(process.hrtime.bigint() - start) / 1e9);
     span.setAttribute('http.response.status_code', res.statusCode);
     span.setAttribute('http.route', route);
     if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });

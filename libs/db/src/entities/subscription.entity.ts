@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { MonitorKind, Severity } from './monitoring.entities.js';
 
-export type PayloadFormat = 'assay' | 'alertmanager' | 'slack';
+export type PayloadFormat = 'assay' | 'alertmanager' | 'alertmanager-api' | 'slack';
 export type GroupLabel = 'model' | 'monitor' | 'severity' | 'kind';
 
 @Entity({ name: 'subscriptions' })
@@ -18,6 +18,8 @@ export class SubscriptionEntity {
   @Column({ type: 'text', array: true }) models!: string[];
   @Column({ type: 'text', array: true }) severities!: Severity[];
   @Column({ type: 'text', array: true }) kinds!: MonitorKind[];
+  /** Event types delivered (alert.firing, alert.resolved, report.ready); empty for all. */
+  @Column({ type: 'text', array: true }) events!: string[];
   @Column({ name: 'group_by', type: 'text', array: true }) groupBy!: GroupLabel[];
   @Column({ name: 'group_wait_seconds', type: 'integer' }) groupWaitSeconds!: number;
   @Column({ name: 'group_interval_seconds', type: 'integer' }) groupIntervalSeconds!: number;

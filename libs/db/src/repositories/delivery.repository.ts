@@ -44,6 +44,16 @@ export class DeliveryRepository {
     return query.orderBy('d.created_at', 'DESC').addOrderBy('d.id', 'DESC').limit(limit).getMany();
   }
 
+  /** Whether the subscription has sent its group a notification after this one. */
+  async hasNewerInGroup(delivery: Pick<DeliveryEntity, 'subscriptionId' | 'groupKey' | 'createdAt'>): Promise<boolean> {
+    if (delivery.groupKey === null) return false;
+    const rows = await this.deliveries.query(
+      `SELECT 1 FROM deliveries WHERE subscription_id = $1 AND group_key = $2 AND created_at > $3 AND redelivery_of IS NULL LIMIT 1`,
+      [delivery.subscriptionId, delivery.groupKey, delivery.createdAt],
+    );
+    return (rows as unknown[]).length > 0;
+  }
+
   /** Pending deliveries whose next attempt is due by `horizon` (a new one is due when created), earliest first. */
   listPendingBefore(horizon: Date): Promise<DeliveryEntity[]> {
     return this.deliveries
