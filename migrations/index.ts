@@ -16,6 +16,7 @@ import { NotificationRecoveryIndexes1764320100600 } from './1764320100600-Notifi
 import { ConsoleSessions1764320120000 } from './1764320120000-ConsoleSessions.js';
 import { CalibratedDecisions1764320130000 } from './1764320130000-CalibratedDecisions.js';
 import { CheckExplanations1764320140000 } from './1764320140000-CheckExplanations.js';
+import { BaselineNulls1764320200000 } from './1764320200000-BaselineNulls.js';
 import { SubscriptionEvents1764320220000 } from './1764320220000-SubscriptionEvents.js';
 
 export { LEDGER_OWNER_ROLE } from './1764320020000-Ledger.js';
@@ -40,5 +41,6 @@ export const MIGRATIONS = [
   ConsoleSessions1764320120000,
   CalibratedDecisions1764320130000,
   CheckExplanations1764320140000,
+  BaselineNulls1764320200000,
   SubscriptionEvents1764320220000,
 ];

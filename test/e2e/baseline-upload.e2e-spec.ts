@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import pg from 'pg';
 import { call, seedProject, startTestAssay, uniqueName, type SeededProject, type TestAssay } from '@assay/testing';
 
 interface Baseline {
@@ -44,6 +45,32 @@ describe('baselines uploaded as evaluation sets', () => {
     assert.deepEqual(finish.categories, { stop: 3, length: 1 });
     const fetched = await call<Baseline>('GET', `${assay.apiUrl}/v1/baselines/${response.body.id}`, { key: project.keys.auditor.key });
     assert.equal(fetched.body.digest, response.body.digest);
+  });
+
+  it('stores the simulated nulls of the numeric distances with each numeric signal, and none with a categorical one', async () => {
+    const values = Array.from({ length: 300 }, (_, i) => Math.round(100 + 50 * Math.sin(i * 1.7) + i));
+    const response = await call<Baseline>('POST', url('version=v1'), {
+      key: project.keys.owner.key,
+      json: { signals: { latency_ms: values, finish_reason: values.map((v) => (v % 3 === 0 ? 'length' : 'stop')) } },
+    });
+    assert.equal(response.status, 201, response.text);
+    assert.equal('nulls' in response.body.signals[0]!, false);
+    const db = new pg.Client({ connectionString: assay.databaseUrl });
+    await db.connect();
+    try {
+      const { rows } = await db.query<{ signal: string; nulls: { version: number; nulls: Array<{ method: string; nReference: number; nSimulated: number; replicates: string }> } | null }>(
+        `SELECT signal, nulls FROM baseline_signals WHERE baseline_id = $1 ORDER BY signal`,
+        [response.body.id],
+      );
+      assert.deepEqual(rows.map((r) => [r.signal, r.nulls === null]), [['finish_reason', true], ['latency_ms', false]]);
+      const latency = rows[1]!.nulls!;
+      assert.deepEqual(latency.nulls.map((n) => [n.method, n.nReference, n.nSimulated]), [
+        ['wasserstein_norm', 300, 300], ['wasserstein', 300, 300], ['psi', 300, 300], ['jensenshannon', 300, 300], ['hellinger', 300, 300],
+      ]);
+      for (const n of latency.nulls) assert.equal(Buffer.from(n.replicates, 'base64').byteLength, 999 * 8);
+    } finally {
+      await db.end();
+    }
   });
 
   it('takes JSONL and JSON, and the same values give the same digest', async () => {

@@ -102,10 +102,11 @@ describe('the monitoring loop, end to end through OTLP', () => {
       { key: owner(), json: { name: 'auto', signal: 'output_tokens', method: 'auto', window, scheduleSeconds: 60, enabled: false } },
     );
     assert.equal(auto.status, 201, auto.text);
-    // 400 baseline values with many distinct ones: auto resolves to KS, judged on D >= 0.05 and p <= 0.01.
+    // 400 baseline values with many distinct ones: auto resolves to the normalised Wasserstein distance,
+    // judged on a distance >= 0.1 reference sd and a resampled p <= 0.01.
     assert.deepEqual(
       [auto.body.method, auto.body.threshold, auto.body.effectiveMethod, auto.body.effectiveThreshold, auto.body.alpha],
-      ['auto', null, 'ks', 0.05, 0.01],
+      ['auto', null, 'wasserstein_norm', 0.1, 0.01],
     );
     const policy = await call<{ id: string }>('POST', api(`/v1/models/${model}/policies`), {
       key: owner(),

@@ -3,7 +3,7 @@ import { badInput, notFound } from '@assay/common';
 import { BaselineRepository, WindowRepository, type BaselineEntity, type BaselineSignalEntity, type NewBaselineSignal } from '@assay/db';
 import { LedgerKind, LedgerService } from '@assay/ledger';
 import { digestOf } from '@assay/provenance';
-import type { SignalProfile } from '@assay/stats';
+import { precomputeNulls, type SignalProfile } from '@assay/stats';
 import { parseBaselineUpload, type UploadFormat } from './baseline-upload.js';
 import { ModelResolver, type ResolvedModel } from './model-resolver.js';
 import { MonitorsService } from './monitors.service.js';
@@ -94,7 +94,8 @@ export class BaselinesService {
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([signal, profile]) => {
         const json = profile.toJSON() as unknown as Record<string, unknown>;
-        return { signal, kind: profile.kind, count: profile.count, profile: json, digest: digestOf(json) };
+        const nulls = precomputeNulls(profile) as unknown as Record<string, unknown> | null;
+        return { signal, kind: profile.kind, count: profile.count, profile: json, digest: digestOf(json), nulls };
       });
     const digest = digestOf({ signals: Object.fromEntries(signals.map((s) => [s.signal, s.digest])) });
     const baseline = await this.baselines.createFrozen(

@@ -8,7 +8,7 @@ import {
 import { LedgerKind, LedgerService } from '@assay/ledger';
 import { computeAggregates, type Sample } from '@assay/policy';
 import { digestOf } from '@assay/provenance';
-import { adjustPValues, SignalProfile, type DriftMethod, type DriftResult, type SignalProfileJSON } from '@assay/stats';
+import { adjustPValues, SignalProfile, type DriftMethod, type DriftResult, type ReferenceNulls, type SignalProfileJSON } from '@assay/stats';
 import { evaluateDrift, evaluatePolicy, policyReferences, verdictAfterCorrection } from './core/check-evaluation.js';
 import { explainDrift, explainPolicy, withCorrection, type CheckExplanation } from './core/check-explanation.js';
 import { aggregatesFromProfiles } from './core/profile-aggregates.js';
@@ -44,6 +44,12 @@ export function resolveScope(monitor: Pick<MonitorEntity, 'versionScope' | 'vers
         ? { versions: null, note: 'no version of the model is in production, so all its traffic was judged' }
         : { versions: [productionVersion], note: null };
   }
+}
+
+interface BaselineReference {
+  profile: SignalProfile;
+  digest: string;
+  nulls?: ReferenceNulls;
 }
 
 interface Evaluated {
@@ -138,11 +144,13 @@ export class CheckRunner {
     return (version ? await this.baselines.latestFor(monitor.modelId, version) : null) ?? this.baselines.latestFor(monitor.modelId, null);
   }
 
-  private async baselineProfiles(baseline: BaselineEntity | null, signals: string[]): Promise<Map<string, { profile: SignalProfile; digest: string }>> {
-    const result = new Map<string, { profile: SignalProfile; digest: string }>();
+  private async baselineProfiles(baseline: BaselineEntity | null, signals: string[], withNulls = false): Promise<Map<string, BaselineReference>> {
+    const result = new Map<string, BaselineReference>();
     if (!baseline || signals.length === 0) return result;
-    for (const row of await this.baselines.signals(baseline.id, signals)) {
-      result.set(row.signal, { profile: SignalProfile.fromJSON(row.profile as unknown as SignalProfileJSON), digest: row.digest });
+    const rows = withNulls ? await this.baselines.signalsWithNulls(baseline.id, signals) : await this.baselines.signals(baseline.id, signals);
+    for (const row of rows) {
+      const nulls = (row.nulls ?? undefined) as unknown as ReferenceNulls | undefined;
+      result.set(row.signal, { profile: SignalProfile.fromJSON(row.profile as unknown as SignalProfileJSON), digest: row.digest, nulls });
     }
     return result;
   }
@@ -187,7 +195,7 @@ export class CheckRunner {
   private async drift(monitor: MonitorEntity, window: WindowData, baseline: BaselineEntity | null, trigger: 'schedule' | 'manual'): Promise<Evaluated> {
     const run = this.base(monitor, window, baseline, trigger);
     const signal = monitor.signal!;
-    const reference = (await this.baselineProfiles(baseline, [signal])).get(signal) ?? null;
+    const reference = (await this.baselineProfiles(baseline, [signal], true)).get(signal) ?? null;
     const current = await window.profile(signal);
     const outcome = evaluateDrift({
       method: monitor.method as DriftMethod,
@@ -195,6 +203,7 @@ export class CheckRunner {
       alpha: monitor.alpha,
       minSamples: monitor.minSamples,
       referenceKey: reference?.digest,
+      referenceNulls: reference?.nulls,
       reference: reference?.profile ?? null,
       current,
     });

@@ -1,5 +1,5 @@
 import { linearQuantile } from './binning.js';
-import { categoricalGrid, numericGrid, type ReferenceGrid } from './calibration/null-distribution.js';
+import { categoricalGrid, gridOfSorted, numericGrid, type ReferenceGrid } from './calibration/null-distribution.js';
 import {
   binnedMeasurement,
   combinedSize,
@@ -15,6 +15,7 @@ import type { CompareOptions, ConcreteDriftMethod, DriftResult, SignalKind } fro
 import { DEFAULT_BINS } from './drift-result.js';
 import { ksPValue } from './methods/kolmogorov-smirnov.js';
 import { MIN_NORMALISING_SD } from './methods/wasserstein.js';
+import { sortedNumbers } from './sample-input.js';
 import type { SignalProfile } from './signal-profile.js';
 import type { QuantileSketch } from './sketch/quantile-sketch.js';
 import { StatsInputError } from './stats-input.error.js';
@@ -119,11 +120,7 @@ class SketchPair implements ComparablePair {
   }
 
   referenceGrid(asCategories: boolean): ReferenceGrid {
-    if (asCategories) return categoricalGrid(this.counts()[0]);
-    const { values, cumulative } = this.sketches[0].sortedView();
-    const weights = new Float64Array(values.length);
-    for (let i = 0; i < values.length; i++) weights[i] = cumulative[i]! - (i > 0 ? cumulative[i - 1]! : 0);
-    return numericGrid(values, weights);
+    return asCategories ? categoricalGrid(this.counts()[0]) : numericReferenceGrid(this.reference);
   }
 
   distinctCombined(): number {
@@ -162,6 +159,19 @@ class SketchPair implements ComparablePair {
       }
     }
   }
+}
+
+/**
+ * A numeric profile as its null is drawn from: every value while it holds them (whatever the window
+ * holds, so that the null is one per baseline signal and can be stored with it), else its sketch's step CDF.
+ */
+export function numericReferenceGrid(profile: SignalProfile): ReferenceGrid {
+  const exact = profile.exactValues();
+  if (exact) return gridOfSorted(sortedNumbers(exact, 'reference'));
+  const { values, cumulative } = profile.quantileSketch().sortedView();
+  const weights = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) weights[i] = cumulative[i]! - (i > 0 ? cumulative[i - 1]! : 0);
+  return numericGrid(values, weights);
 }
 
 function weightsByValue(sketch: QuantileSketch): Map<string, number> {

@@ -156,10 +156,17 @@ describe('auto method choice', () => {
   const random = seeded(3);
   const numbers = (n: number, shift = 0): number[] => Array.from({ length: n }, () => random() + shift);
 
-  it('uses KS for a small numeric reference with many distinct values', () => {
+  it('uses the normalised Wasserstein distance for a numeric reference of 100 values or more with many distinct values', () => {
     const sut = compare(numbers(500), numbers(300));
+    assert.equal(sut.method, 'wasserstein_norm');
+    assert.equal(sut.pValueMethod, 'resampled');
+    assert.match(sut.reason, /auto chose wasserstein_norm: signal is numeric with 500 distinct reference values \(> 5\); with a reference of 500 values \(>= 100\) its null is resampled/);
+  });
+
+  it('uses KS, whose null is exact, for a numeric reference of fewer than 100 values', () => {
+    const sut = compare(numbers(99), numbers(300));
     assert.equal(sut.method, 'ks');
-    assert.match(sut.reason, /auto chose ks: reference of 500 values/);
+    assert.match(sut.reason, /auto chose ks: signal is numeric with 99 distinct reference values \(> 5\); a reference of 99 values \(< 100\) is too few to resample a null from/);
   });
 
   it('uses chi-square for a small numeric reference with at most five distinct values', () => {

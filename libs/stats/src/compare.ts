@@ -1,8 +1,9 @@
 import { formatNumber, formatPValue } from '@assay/format';
 import { chooseMethod } from './auto-method.js';
 import { categoricalBins, numericBins, type AlignedCounts } from './binning.js';
-import { chiSquareNoiseFloor, isResampled, ksNoiseFloor, resampledCalibration, zNoiseFloor } from './calibration/noise-floor.js';
-import { categoricalGrid, gridOfSorted, type ReferenceGrid } from './calibration/null-distribution.js';
+import { calibrate } from './calibrate-result.js';
+import { CHI2_MIN_EXPECTED, smallestExpectedCount } from './calibration/chi-square-null.js';
+import { categoricalGrid, gridOfSorted, NULL_REPLICATES, type ReferenceGrid } from './calibration/null-distribution.js';
 import {
   DEFAULT_ALPHA,
   DEFAULT_BINS,
@@ -264,39 +265,10 @@ export function runMethod(pair: ComparablePair, requested: DriftMethod, options:
     threshold = DEFAULT_THRESHOLDS.wasserstein * Math.max(pair.referenceSd(), MIN_NORMALISING_SD);
   }
   const alpha = options.alpha ?? DEFAULT_ALPHA;
-  const calibration = calibrate(pair, method, asCategories, bins, measured, alpha, options.referenceKey);
-  return verdict({ ...base, ...measured, ...calibration, pValueMethod: pValueMethod ?? calibration.pValueMethod, method, threshold, alpha }, prefix);
-}
-
-function calibrate(
-  pair: ComparablePair,
-  method: ConcreteDriftMethod,
-  asCategories: boolean,
-  bins: number,
-  measured: Measurement,
-  alpha: number,
-  referenceKey: string | undefined,
-): { pValue: number; noiseFloor: number; pValueMethod: PValueMethod } {
-  if (isResampled(method)) {
-    const { pValue, noiseFloor } = resampledCalibration({
-      method,
-      grid: () => pair.referenceGrid(asCategories),
-      nReference: pair.nReference,
-      nCurrent: pair.nCurrent,
-      bins,
-      statistic: measured.statistic,
-      alpha,
-      referenceKey: referenceKey === undefined ? undefined : `${referenceKey}|${asCategories ? 'c' : 'n'}`,
-    });
-    return { pValue, noiseFloor, pValueMethod: 'resampled' };
-  }
-  const noiseFloor =
-    method === 'ks'
-      ? ksNoiseFloor(pair.nReference, pair.nCurrent, alpha)
-      : method === 'chi2'
-        ? chiSquareNoiseFloor(measured.degreesOfFreedom ?? 0, alpha)
-        : zNoiseFloor(alpha);
-  return { pValue: measured.pValue ?? 1, noiseFloor, pValueMethod: 'asymptotic' };
+  const calibration = calibrate(pair, method, asCategories, bins, measured, alpha, options);
+  const { smallExpectedCounts: _counts, ...reported } = measured;
+  const appliedPValueMethod = calibration.pValueMethod === 'resampled' ? 'resampled' : (pValueMethod ?? calibration.pValueMethod);
+  return verdict({ ...base, ...reported, ...calibration, pValueMethod: appliedPValueMethod, method, threshold, alpha }, prefix);
 }
 
 const EFFECT_NAMES: Readonly<Record<'ks' | 'chi2' | 'ztest', string>> = {
@@ -324,6 +296,8 @@ export interface Measurement {
   degreesOfFreedom?: number;
   /** Overrides the pair's rank-error bound when the statistic is in other units. */
   errorBound?: number;
+  /** χ²'s table, when some expected count is below CHI2_MIN_EXPECTED: its null is then drawn at its margins. */
+  smallExpectedCounts?: { reference: number[]; current: number[] };
 }
 
 function measureCategories(pair: ComparablePair, method: ConcreteDriftMethod): Measurement {
@@ -331,13 +305,18 @@ function measureCategories(pair: ComparablePair, method: ConcreteDriftMethod): M
   switch (method) {
     case 'chi2': {
       const chi = chiSquareHomogeneity(bins.reference, bins.current);
+      const counted = bins.reference.every(Number.isInteger) && bins.current.every(Number.isInteger);
+      const small = counted && smallestExpectedCount(bins.reference, bins.current) < CHI2_MIN_EXPECTED;
       return {
         statistic: chi.statistic,
         pValue: chi.pValue,
         pValueMethod: 'asymptotic',
         effectSize: chi.cramersV,
         degreesOfFreedom: chi.degreesOfFreedom,
-        detail: `${chi.degreesOfFreedom} degrees of freedom; effect size is Cramér's V`,
+        detail: small
+          ? `${chi.degreesOfFreedom} degrees of freedom, expected counts below ${CHI2_MIN_EXPECTED}: p-value from ${NULL_REPLICATES} tables with the same margins; effect size is Cramér's V`
+          : `${chi.degreesOfFreedom} degrees of freedom; effect size is Cramér's V`,
+        ...(small ? { smallExpectedCounts: { reference: bins.reference, current: bins.current } } : {}),
       };
     }
     case 'ztest': {

@@ -1,3 +1,4 @@
+import type { ReferenceNulls } from './calibration/stored-nulls.js';
 export type DriftMethod =
   | 'auto'
   | 'ks'
@@ -25,6 +26,8 @@ export interface CompareOptions {
   alpha?: number;
   /** Names the reference across calls (a baseline signal's digest), so its simulated nulls are kept and reused. */
   referenceKey?: string;
+  /** Nulls stored with the baseline signal (precomputeNulls); used where one matches the sizes. */
+  referenceNulls?: ReferenceNulls;
   kind?: SignalKind;
   /** Number of reference-quantile bins for PSI, Jensen–Shannon and Hellinger on numeric data. */
   bins?: number;

@@ -21,6 +21,8 @@ export { PSI_EMPTY_BIN_PROPORTION } from './methods/binned-distances.js';
 export { KS_EXACT_MAX_N } from './methods/kolmogorov-smirnov.js';
 export { MIN_NORMALISING_SD } from './methods/wasserstein.js';
 export { compareProfiles } from './compare-profiles.js';
+export { precomputeNulls, STORED_NULL_METHODS } from './reference-nulls.js';
+export type { ReferenceNulls, StoredNull } from './calibration/stored-nulls.js';
 export {
   SignalProfile,
   DEFAULT_MAX_CATEGORIES,

@@ -35,6 +35,8 @@ export class BaselineSignalEntity {
   @Column({ type: 'bigint', transformer: bigintAsNumber }) count!: number;
   @Column({ type: 'jsonb' }) profile!: Record<string, unknown>;
   @Column({ type: 'text' }) digest!: string;
+  /** Simulated nulls of the signal's distance methods (ReferenceNulls), read only by checks: up to 50 KB a numeric signal. */
+  @Column({ type: 'jsonb', nullable: true, select: false }) nulls?: Record<string, unknown> | null;
 }
 
 @Entity({ name: 'model_monitoring' })

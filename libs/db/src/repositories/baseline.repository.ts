@@ -51,4 +51,16 @@ export class BaselineRepository {
     if (names) query.andWhere('s.signal = ANY(:names)', { names });
     return query.orderBy('s.signal').getMany();
   }
+
+  /** As signals(), with the nulls stored beside each profile (left out of every other read: they are large). */
+  signalsWithNulls(baselineId: string, names: string[]): Promise<BaselineSignalEntity[]> {
+    return this.dataSource
+      .getRepository(BaselineSignalEntity)
+      .createQueryBuilder('s')
+      .addSelect('s.nulls')
+      .where('s.baseline_id = :baselineId', { baselineId })
+      .andWhere('s.signal = ANY(:names)', { names })
+      .orderBy('s.signal')
+      .getMany();
+  }
 }

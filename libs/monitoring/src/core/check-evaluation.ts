@@ -9,6 +9,7 @@ import {
   type ConcreteDriftMethod,
   type DriftMethod,
   type DriftResult,
+  type ReferenceNulls,
   type SignalProfile,
 } from '@assay/stats';
 
@@ -21,6 +22,8 @@ export interface DriftCheckInput {
   minSamples: number;
   /** The baseline signal's digest: the reference's simulated nulls are kept under it. */
   referenceKey?: string;
+  /** Nulls stored with the baseline signal, used where they match the sizes. */
+  referenceNulls?: ReferenceNulls;
   reference: SignalProfile | null;
   current: SignalProfile | null;
 }
@@ -54,6 +57,7 @@ export function evaluateDrift(input: DriftCheckInput): DriftCheckOutcome {
       threshold: input.threshold ?? undefined,
       alpha: input.alpha ?? undefined,
       referenceKey: input.referenceKey,
+      referenceNulls: input.referenceNulls,
       kind: input.reference.kind,
     });
     return { verdict: result.drifted ? 'drift' : 'ok', reason: result.reason, result, nReference, nCurrent };

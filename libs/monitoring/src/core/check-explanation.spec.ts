@@ -29,9 +29,9 @@ describe(explainDrift.name, () => {
 
   it("gives auto's reasoning as why the test was chosen", () => {
     const sut = explainKs(numbers(baseline), numbers(baseline.map((v) => v + 1)), 'auto');
-    assert.equal(sut.test?.method, 'ks');
-    assert.match(sut.test!.chosenBecause, /^reference of 100 values \(<= 1000\) is judged on a p-value; signal is numeric/);
-    assert.match(sut.sentence, /; KS D = 0\.01 < 0\.05, p = 1 > α = 0\.01, noise floor 0\.225; no drift \(100 baseline vs 100 current values\)$/);
+    assert.equal(sut.test?.method, 'wasserstein_norm');
+    assert.match(sut.test!.chosenBecause, /^signal is numeric with 100 distinct reference values \(> 5\); with a reference of 100 values \(>= 100\) its null is resampled from the baseline/);
+    assert.match(sut.sentence, /; no drift \(100 baseline vs 100 current values\)$/);
   });
 
   it('compares category shares, the most moved first', () => {
