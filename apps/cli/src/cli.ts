@@ -14,6 +14,7 @@ const USAGE = `usage: assay <command>
   migrate                         apply pending database migrations and exit
   db bootstrap [--print]          prepare a database's owner and application roles, as a superuser (assay db --help)
   demo [--no-serve]               run the end-to-end story on real OpenTelemetry traffic, then keep serving
+  collector-key --out FILE        keep a working ingest key for an OpenTelemetry Collector in FILE (assay collector-key --help)
 ${CLIENT_USAGE}
 `;
 
@@ -84,6 +85,8 @@ export async function runCli(argv: string[]): Promise<number | undefined> {
       return (await import('./db/db-bootstrap.command.js')).runDb(rest);
     case 'demo':
       return (await demo(rest)) ?? undefined;
+    case 'collector-key':
+      return (await import('./keys/collector-key.command.js')).runCollectorKey(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -123,8 +123,8 @@ function unreachable(what: string, where: string, runtimeRoot: string): Error {
 
 // Where the binaries and the cluster go when running as root: where they are if the cluster user can reach
 // them, else under the runtime root; a cluster already made in place stays there (moving it is the owner's call).
-export function placeForRoot(ids: UserIds, dataDir: string, runtimeRoot: string, log: (message: string) => void): Placement {
-  let entry = embeddedPostgresEntry();
+export function placeForRoot(ids: UserIds, installed: string, dataDir: string, runtimeRoot: string, log: (message: string) => void): Placement {
+  let entry = installed;
   if (!userCan(ids, '-x', initdbOf(entry))) {
     entry = reachableCopy(entry, runtimeRoot);
     if (!userCan(ids, '-x', initdbOf(entry))) throw unreachable('the PostgreSQL binaries', initdbOf(entry), runtimeRoot);

@@ -97,11 +97,12 @@ export async function startEmbeddedPostgres(
     await ensureDatabase(`${base}/postgres`);
     return { url, clusterDir: null, stop: async () => undefined };
   }
+  const installed = embeddedPostgresEntry();
   const ids = os.userInfo().uid === 0 ? ensureClusterUser() : null;
   prepareClusterParent(path.join(dataDir, 'postgres'), ids);
   const placement = ids
-    ? placeForRoot(ids, dataDir, options.runtimeRoot ?? DEFAULT_RUNTIME_ROOT, log)
-    : { moduleEntry: embeddedPostgresEntry(), clusterParent: path.join(dataDir, 'postgres') };
+    ? placeForRoot(ids, installed, dataDir, options.runtimeRoot ?? DEFAULT_RUNTIME_ROOT, log)
+    : { moduleEntry: installed, clusterParent: path.join(dataDir, 'postgres') };
   const clusterDir = path.join(placement.clusterParent, 'data');
   const EmbeddedPostgres = await loadEmbeddedPostgres(placement.moduleEntry);
   const server = new EmbeddedPostgres({
