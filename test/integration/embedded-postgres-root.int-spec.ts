@@ -47,26 +47,29 @@ describe(`${startEmbeddedPostgres.name} as root from a private checkout`, { skip
     fs.rmSync(runtimeRoot, { recursive: true, force: true });
   });
 
-  it('places binaries and cluster where the postgres user reaches them, and the cluster answers', async () => {
+  it('places binaries and cluster where the postgres user reaches them, and a later start keeps that cluster', async () => {
     const checkoutInitdb = path.join(checkout, BINARIES, 'native', 'bin', 'initdb');
     const asPostgres = { uid: Number(execFileSync('id', ['-u', 'postgres']).toString()), gid: Number(execFileSync('id', ['-g', 'postgres']).toString()) };
     assert.notEqual(spawnSync('test', ['-x', checkoutInitdb], asPostgres).status, 0, 'the checkout must be out of the postgres user\'s reach');
 
     const port = await freePort();
-    const script = `
-      import pg from 'pg';
-      import { startEmbeddedPostgres } from ${JSON.stringify(path.join(checkout, 'dist/libs/db/src/embedded-postgres.js'))};
-      const database = await startEmbeddedPostgres('.assay', ${port}, () => {}, { runtimeRoot: ${JSON.stringify(runtimeRoot)} });
-      const client = new pg.Client({ connectionString: database.url });
-      await client.connect();
-      const { rows } = await client.query('SELECT 6 * 7 AS answer, current_setting(\\'data_directory\\') AS dir');
-      await client.end();
-      await database.stop();
-      process.stdout.write(JSON.stringify({ ...rows[0], clusterDir: database.clusterDir }));
-    `;
-    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: checkout, encoding: 'utf8', timeout: 120_000 });
-    assert.equal(child.status, 0, child.stderr);
-    const result = JSON.parse(child.stdout) as { answer: number; dir: string; clusterDir: string };
+    const start = (sql: string): { answer: number; dir: string; clusterDir: string } => {
+      const script = `
+        import pg from 'pg';
+        import { startEmbeddedPostgres } from ${JSON.stringify(path.join(checkout, 'dist/libs/db/src/embedded-postgres.js'))};
+        const database = await startEmbeddedPostgres('.assay', ${port}, () => {}, { runtimeRoot: ${JSON.stringify(runtimeRoot)} });
+        const client = new pg.Client({ connectionString: database.url });
+        await client.connect();
+        const rows = [].concat(await client.query(${JSON.stringify(sql)})).at(-1).rows;
+        await client.end();
+        await database.stop();
+        process.stdout.write(JSON.stringify({ ...rows[0], clusterDir: database.clusterDir }));
+      `;
+      const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: checkout, encoding: 'utf8', timeout: 120_000 });
+      assert.equal(child.status, 0, child.stderr);
+      return JSON.parse(child.stdout) as { answer: number; dir: string; clusterDir: string };
+    };
+    const result = start("CREATE TABLE kept AS SELECT 42 AS answer; SELECT answer, current_setting('data_directory') AS dir FROM kept");
 
     assert.equal(result.answer, 42);
     assert.equal(result.dir, result.clusterDir);
@@ -76,5 +79,11 @@ describe(`${startEmbeddedPostgres.name} as root from a private checkout`, { skip
     const placedInitdb = path.join(runtimeRoot, placed[0], BINARIES, 'native', 'bin', 'initdb');
     assert.equal(spawnSync('test', ['-x', placedInitdb], asPostgres).status, 0);
     assert.equal(fs.statSync(path.join(runtimeRoot, placed[0])).uid, 0);
+
+    // Once the checkout is reachable, the next start keeps the cluster where it was placed, data and all.
+    fs.chmodSync(privateRoot, 0o755);
+    const again = start("SELECT answer, current_setting('data_directory') AS dir FROM kept");
+    assert.equal(again.answer, 42);
+    assert.equal(again.clusterDir, result.clusterDir);
   });
 });

@@ -122,7 +122,8 @@ function unreachable(what: string, where: string, runtimeRoot: string): Error {
 }
 
 // Where the binaries and the cluster go when running as root: where they are if the cluster user can reach
-// them, else under the runtime root; a cluster already made in place stays there (moving it is the owner's call).
+// them, else under the runtime root. A cluster made earlier stays where it is, in place or placed (moving one
+// is the owner's call), so that making the checkout reachable later does not start an empty cluster.
 export function placeForRoot(ids: UserIds, installed: string, dataDir: string, runtimeRoot: string, log: (message: string) => void): Placement {
   let entry = installed;
   if (!userCan(ids, '-x', initdbOf(entry))) {
@@ -131,9 +132,10 @@ export function placeForRoot(ids: UserIds, installed: string, dataDir: string, r
     log(`using the PostgreSQL binaries in ${path.dirname(path.dirname(initdbOf(entry)))}, which the ${CLUSTER_USER} user can reach`);
   }
   const inPlace = path.join(dataDir, 'postgres');
+  const clusterParent = path.join(runtimeRoot, 'clusters', createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16));
+  if (fs.existsSync(path.join(clusterParent, 'data', 'PG_VERSION'))) return { moduleEntry: entry, clusterParent };
   if (userCan(ids, '-w', inPlace)) return { moduleEntry: entry, clusterParent: inPlace };
   if (fs.existsSync(path.join(inPlace, 'data', 'PG_VERSION'))) throw unreachable('the existing cluster', inPlace, runtimeRoot);
-  const clusterParent = path.join(runtimeRoot, 'clusters', createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16));
   fs.mkdirSync(path.dirname(clusterParent), { recursive: true, mode: 0o755 });
   fs.mkdirSync(clusterParent, { recursive: true, mode: 0o700 });
   fs.chownSync(clusterParent, ids.uid, ids.gid);
