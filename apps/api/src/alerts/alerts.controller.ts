@@ -50,7 +50,7 @@ export class AlertsController {
 
   @Post(':id/acknowledge')
   @ApiOperation({ summary: 'Acknowledge an alert' })
-  @ApiErrors({ 409: 'the alert is resolved, or already acknowledged' })
+  @ApiErrors({ 409: 'the alert’s current status does not allow acknowledging it' })
   @HttpCode(200)
   @Roles(Role.Owner)
   @ApiOkResponse({ type: AlertDto })
@@ -60,7 +60,7 @@ export class AlertsController {
 
   @Post(':id/resolve')
   @ApiOperation({ summary: 'Resolve an alert' })
-  @ApiErrors({ 409: 'the alert is already resolved' })
+  @ApiErrors({ 409: 'the alert’s current status does not allow resolving it' })
   @HttpCode(200)
   @Roles(Role.Owner)
   @ApiOkResponse({ type: AlertDto })

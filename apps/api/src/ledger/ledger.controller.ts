@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Role } from '@assay/db';
-import { CurrentPrincipal, Roles, type Principal } from '@assay/common';
+import { ApiErrors, CurrentPrincipal, Roles, type Principal } from '@assay/common';
 import {
   CheckpointDto,
   ConsistencyDto,
@@ -24,6 +24,7 @@ export class LedgerController {
 
   @Get('checkpoint')
   @ApiOperation({ summary: 'Get the latest signed ledger checkpoint' })
+  @ApiErrors({ 404: 'no checkpoint has been signed yet' })
   @Roles(...READERS)
   @ApiOkResponse({
     content: {
