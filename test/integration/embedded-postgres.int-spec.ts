@@ -10,13 +10,19 @@ import { freePort } from '@assay/testing';
 describe(startEmbeddedPostgres.name, () => {
   // Inside the project, under a data directory made private the way an earlier start's signing key makes it.
   const dataDir = path.resolve('.assay', `embedded-${randomBytes(4).toString('hex')}`);
-  after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  // As root in a checkout the postgres user cannot reach, the cluster is placed outside it: remove it there too.
+  let relocatedCluster: string | null = null;
+  after(() => {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (relocatedCluster) fs.rmSync(relocatedCluster, { recursive: true, force: true });
+  });
 
   it('starts its cluster under a data directory another start left private (0700)', async () => {
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     fs.chmodSync(dataDir, 0o700);
 
     const database = await startEmbeddedPostgres(dataDir, await freePort(), () => undefined);
+    if (database.clusterDir && !database.clusterDir.startsWith(dataDir + path.sep)) relocatedCluster = path.dirname(database.clusterDir);
     try {
       const client = new pg.Client({ connectionString: database.url });
       await client.connect();

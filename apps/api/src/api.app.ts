@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { API_MEDIA_TYPES, createHttpApp, type Runtime } from '@assay/common';
 import { ApiModule } from './api.module.js';
+import { buildOpenApiDocument } from './openapi-document.js';
 import { FORM_MEDIA_TYPE, isConsolePath, useConsoleHttp } from './console/console-http.js';
 
 export async function createApiApp(runtime: Runtime): Promise<INestApplication> {
@@ -12,15 +13,7 @@ export async function createApiApp(runtime: Runtime): Promise<INestApplication> 
     acceptedMediaTypes: [...API_MEDIA_TYPES, FORM_MEDIA_TYPE],
     configure: (app) => {
       useConsoleHttp(app);
-      const document = SwaggerModule.createDocument(
-        app,
-        new DocumentBuilder()
-          .setTitle('Assay API')
-          .setDescription('Model governance and drift monitoring: models, baselines, monitors, gates, reports and the signed ledger.')
-          .setVersion('1')
-          .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'an Assay API key' })
-          .build(),
-      );
+      const document = buildOpenApiDocument(app);
       SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
     },
   });

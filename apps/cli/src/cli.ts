@@ -17,6 +17,7 @@ const USAGE = `usage: assay <command>
   demo [--no-serve] [--reset] [--host ADDR]
                                   run the end-to-end story on real OpenTelemetry traffic, then keep serving
                                   (--reset: on an empty database; --host: listen there, default 127.0.0.1)
+  collector-key --out FILE        keep a working ingest key for an OpenTelemetry Collector in FILE (assay collector-key --help)
 ${CLIENT_USAGE}
 `;
 
@@ -87,6 +88,8 @@ export async function runCli(argv: string[]): Promise<number | undefined> {
       return (await import('./db/db-bootstrap.command.js')).runDb(rest);
     case 'demo':
       return (await demo(rest)) ?? undefined;
+    case 'collector-key':
+      return (await import('./keys/collector-key.command.js')).runCollectorKey(rest);
     case undefined:
     case 'help':
     case '--help':

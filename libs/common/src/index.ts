@@ -1,6 +1,7 @@
 export * from './logging/logger.js';
 export * from './errors/domain-error.js';
 export * from './errors/exception.filter.js';
+export * from './errors/api-errors.js';
 export * from './auth/api-key-secret.js';
 export * from './auth/principal.js';
 export * from './auth/api-key.service.js';

@@ -54,7 +54,10 @@ export async function prepareRuntime(config: AppConfig, logger: Logger, options:
     );
     databaseUrl = embedded.url;
     stopEmbedded = embedded.stop;
-    logger.info(`using embedded PostgreSQL on 127.0.0.1:${config.database.embeddedPort} (data in ${config.dataDir}/postgres)`);
+    logger.info(
+      `using embedded PostgreSQL on 127.0.0.1:${config.database.embeddedPort}` +
+        (embedded.clusterDir ? ` (data in ${embedded.clusterDir})` : ' (started by another Assay process)'),
+    );
   }
   const dataSource = createDataSource(databaseUrl, config.database.poolSize);
   await initializeWithRetry(dataSource, logger);

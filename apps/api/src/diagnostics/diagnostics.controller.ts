@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { JobRunRepository, Role, type JobRunEntity } from '@assay/db';
 import { CurrentPrincipal, Roles, notFound, type Principal } from '@assay/common';
 import { JOB_QUEUE, JobName, QueueService } from '@assay/queue';
@@ -34,9 +34,10 @@ export class DiagnosticsController {
   ) {}
 
   @Post('roundtrip')
+  @ApiOperation({ summary: 'Start a job round trip through the queue and a worker' })
   @HttpCode(202)
   @Roles(Role.Admin, Role.Owner)
-  @ApiOkResponse({ type: JobRunDto })
+  @ApiAcceptedResponse({ type: JobRunDto, description: 'queued; poll GET /v1/diagnostics/roundtrip/{id}' })
   async start(@CurrentPrincipal() principal: Principal): Promise<JobRunDto> {
     const run = await this.runs.createQueued({
       id: randomUUID(),
@@ -52,6 +53,7 @@ export class DiagnosticsController {
   }
 
   @Get('roundtrip/:id')
+  @ApiOperation({ summary: 'Get a job round trip’s outcome' })
   @Roles(Role.Admin, Role.Owner)
   @ApiOkResponse({ type: JobRunDto })
   async get(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<JobRunDto> {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Role } from '@assay/db';
-import { badInput, CurrentPrincipal, Roles, type Principal } from '@assay/common';
+import { ApiErrors, badInput, CurrentPrincipal, Roles, type Principal } from '@assay/common';
 import { GatesService } from '@assay/gates';
 import { EvaluateGateDto, GateDecisionDto, GatePolicyDto, GatePolicyViewDto } from './gate.dto.js';
 
@@ -18,6 +18,8 @@ export class GatesController {
   constructor(private readonly gates: GatesService) {}
 
   @Post('v1/gates/evaluate')
+  @ApiOperation({ summary: 'Decide whether a model version may be promoted' })
+  @ApiErrors({ 404: 'no such model or version in the project', 409: 'the lifecycle refused the promotion, or the Idempotency-Key was used with another body' })
   @HttpCode(200)
   @Roles(Role.Ci, Role.Owner)
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'required with promote: true; a replay returns the stored decision' })
@@ -34,6 +36,7 @@ export class GatesController {
   }
 
   @Get('v1/models/:name/gate-policy')
+  @ApiOperation({ summary: 'Get a model’s gate policy' })
   @Roles(Role.Owner, Role.Ci, Role.Auditor)
   @ApiOkResponse({ type: GatePolicyViewDto })
   async getPolicy(@CurrentPrincipal() principal: Principal, @Param('name') name: string): Promise<GatePolicyViewDto> {
@@ -41,6 +44,7 @@ export class GatesController {
   }
 
   @Put('v1/models/:name/gate-policy')
+  @ApiOperation({ summary: 'Set a model’s gate policy' })
   @Roles(Role.Owner)
   @ApiOkResponse({ type: GatePolicyViewDto })
   async putPolicy(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body() body: GatePolicyDto): Promise<GatePolicyViewDto> {

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Role } from '@assay/db';
-import { CurrentPrincipal, Roles, type Principal } from '@assay/common';
+import { ApiErrors, CurrentPrincipal, Roles, type Principal } from '@assay/common';
 import { CreatedKeyDto, CreateKeyDto, KeyDto, KeyListDto, KeyListQuery } from './key.dto.js';
 import { KeysService } from './keys.service.js';
 
@@ -11,6 +11,7 @@ export class KeysController {
   constructor(private readonly keys: KeysService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Create an API key (the secret is shown once)' })
   @Roles(Role.Admin, Role.Owner)
   @ApiCreatedResponse({ type: CreatedKeyDto })
   async create(@CurrentPrincipal() principal: Principal, @Body() body: CreateKeyDto): Promise<CreatedKeyDto> {
@@ -19,6 +20,7 @@ export class KeysController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List API keys' })
   @Roles(Role.Admin, Role.Owner)
   @ApiOkResponse({ type: KeyListDto })
   async list(@CurrentPrincipal() principal: Principal, @Query() query: KeyListQuery): Promise<KeyListDto> {
@@ -26,6 +28,8 @@ export class KeysController {
   }
 
   @Delete(':id')
+  @ApiOperation({ summary: 'Revoke an API key' })
+  @ApiErrors({ 409: 'the bootstrap admin key is replaced through ASSAY_ADMIN_KEY, not revoked' })
   @Roles(Role.Admin, Role.Owner)
   @ApiOkResponse({ type: KeyDto })
   async revoke(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<KeyDto> {

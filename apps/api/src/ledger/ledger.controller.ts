@@ -1,8 +1,8 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Role } from '@assay/db';
-import { CurrentPrincipal, Roles, type Principal } from '@assay/common';
+import { ApiErrors, CurrentPrincipal, Roles, type Principal } from '@assay/common';
 import {
   CheckpointDto,
   ConsistencyDto,
@@ -17,15 +17,20 @@ import { LedgerQueryService } from './ledger-query.service.js';
 const READERS = [Role.Auditor, Role.Owner, Role.Ci, Role.Admin];
 
 @ApiTags('ledger')
+@ApiExtraModels(CheckpointDto)
 @Controller('v1/ledger')
 export class LedgerController {
   constructor(private readonly ledger: LedgerQueryService) {}
 
   @Get('checkpoint')
+  @ApiOperation({ summary: 'Get the latest signed ledger checkpoint' })
+  @ApiErrors({ 404: 'no checkpoint has been signed yet' })
   @Roles(...READERS)
-  @ApiProduces('application/json', 'text/plain')
   @ApiOkResponse({
-    type: CheckpointDto,
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(CheckpointDto) } },
+      'text/plain': { schema: { type: 'string', description: 'the signed note (C2SP tlog-checkpoint)' } },
+    },
     description:
       'the latest signed checkpoint; with Accept: text/plain (and not application/json) the C2SP tlog-checkpoint signed note itself, ' +
       'which signed-note verifiers check against the verifier key of GET /v1/signing-keys',
@@ -39,6 +44,7 @@ export class LedgerController {
   }
 
   @Get('entries/:index')
+  @ApiOperation({ summary: 'Get a ledger entry with its inclusion proof' })
   @Roles(...READERS)
   @ApiOkResponse({ type: LedgerEntryDto })
   entry(@CurrentPrincipal() principal: Principal, @Param() params: EntryIndexParam, @Query() query: EntryQuery): Promise<LedgerEntryDto> {
@@ -46,6 +52,7 @@ export class LedgerController {
   }
 
   @Get('consistency')
+  @ApiOperation({ summary: 'Get a consistency proof between two tree sizes' })
   @Roles(...READERS)
   @ApiOkResponse({ type: ConsistencyDto })
   consistency(@Query() query: ConsistencyQuery): Promise<ConsistencyDto> {
@@ -53,6 +60,7 @@ export class LedgerController {
   }
 
   @Post('verify')
+  @ApiOperation({ summary: 'Verify the whole ledger against its checkpoints' })
   @HttpCode(200)
   @Roles(Role.Admin)
   @ApiOkResponse({ type: LedgerVerificationDto, description: 're-hashes the whole log and checks it against every signed checkpoint' })

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Role } from '@assay/db';
-import { CurrentPrincipal, Roles, type Principal } from '@assay/common';
+import { ApiErrors, CurrentPrincipal, Roles, type Principal } from '@assay/common';
 import { ModelsService } from '@assay/models';
 import {
   CreateModelDto,
@@ -25,6 +25,8 @@ export class ModelsController {
   constructor(private readonly models: ModelsService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Register a model' })
+  @ApiErrors({ 409: 'the project already has a model of this name' })
   @Roles(Role.Owner)
   @ApiCreatedResponse({ type: ModelDto })
   async create(@CurrentPrincipal() principal: Principal, @Body() body: CreateModelDto): Promise<ModelDto> {
@@ -32,6 +34,7 @@ export class ModelsController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List the project’s models' })
   @Roles(...READERS)
   @ApiOkResponse({ type: ModelListDto })
   async list(@CurrentPrincipal() principal: Principal): Promise<ModelListDto> {
@@ -39,6 +42,7 @@ export class ModelsController {
   }
 
   @Get(':name')
+  @ApiOperation({ summary: 'Get a model' })
   @Roles(...READERS)
   @ApiOkResponse({ type: ModelDto })
   async get(@CurrentPrincipal() principal: Principal, @Param('name') name: string): Promise<ModelDto> {
@@ -46,6 +50,7 @@ export class ModelsController {
   }
 
   @Patch(':name')
+  @ApiOperation({ summary: 'Change a model’s settings' })
   @Roles(Role.Owner)
   @ApiOkResponse({ type: ModelDto })
   async update(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body() body: UpdateModelDto): Promise<ModelDto> {
@@ -53,6 +58,8 @@ export class ModelsController {
   }
 
   @Post(':name/versions')
+  @ApiOperation({ summary: 'Register a model version' })
+  @ApiErrors({ 409: 'the model already has this version' })
   @Roles(Role.Owner)
   @ApiCreatedResponse({ type: ModelVersionDto })
   async createVersion(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body() body: CreateVersionDto): Promise<ModelVersionDto> {
@@ -60,6 +67,7 @@ export class ModelsController {
   }
 
   @Get(':name/versions')
+  @ApiOperation({ summary: 'List a model’s versions' })
   @Roles(...READERS)
   @ApiOkResponse({ type: ModelVersionListDto })
   async listVersions(@CurrentPrincipal() principal: Principal, @Param('name') name: string): Promise<ModelVersionListDto> {
@@ -67,6 +75,8 @@ export class ModelsController {
   }
 
   @Patch(':name/versions/:version')
+  @ApiOperation({ summary: 'Move a version through its lifecycle' })
+  @ApiErrors({ 409: 'the lifecycle does not allow this transition' })
   @Roles(Role.Owner)
   @HttpCode(200)
   @ApiOkResponse({ type: ModelVersionDto })
@@ -80,6 +90,7 @@ export class ModelsController {
   }
 
   @Get(':name/samples')
+  @ApiOperation({ summary: 'List a model’s latest sampled spans' })
   @Roles(...READERS)
   @ApiOkResponse({ type: SamplePageDto })
   async samples(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Query() query: SampleQueryDto): Promise<SamplePageDto> {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Role, type PriceEntity } from '@assay/db';
 import { CurrentPrincipal, Roles, type Principal } from '@assay/common';
 import { PricesService } from '@assay/models';
@@ -20,6 +20,7 @@ export class PricesController {
   constructor(private readonly prices: PricesService) {}
 
   @Put()
+  @ApiOperation({ summary: 'Set the token prices used for cost' })
   @Roles(Role.Owner)
   @ApiOkResponse({ type: PriceListDto })
   async put(@CurrentPrincipal() principal: Principal, @Body() body: PutPricesDto): Promise<PriceListDto> {
@@ -28,6 +29,7 @@ export class PricesController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List the token prices' })
   @Roles(Role.Owner, Role.Auditor, Role.Ci)
   @ApiOkResponse({ type: PriceListDto })
   async list(@CurrentPrincipal() principal: Principal): Promise<PriceListDto> {

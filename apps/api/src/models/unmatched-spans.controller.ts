@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Role } from '@assay/db';
 import { CurrentPrincipal, Roles, badInput, type Principal } from '@assay/common';
 import { ModelsService } from '@assay/models';
@@ -15,6 +15,7 @@ export class UnmatchedSpansController {
 
   /** What the ingest received but could not attribute: a model to register, or a match rule to fix. */
   @Get('unmatched')
+  @ApiOperation({ summary: 'List inference spans no model matched' })
   @Roles(Role.Owner, Role.Auditor)
   @ApiOkResponse({ type: UnmatchedSpansDto })
   async unmatched(@CurrentPrincipal() principal: Principal, @Query() query: UnmatchedQueryDto): Promise<UnmatchedSpansDto> {

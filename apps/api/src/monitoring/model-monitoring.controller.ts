@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Param, Post, Put, Query, Req } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Role } from '@assay/db';
-import { CurrentPrincipal, DomainError, ErrorCode, Roles, type Principal } from '@assay/common';
+import { ApiErrors, CurrentPrincipal, DomainError, ErrorCode, Roles, type Principal } from '@assay/common';
 import { BaselinesService, CheckRunsService, MonitorsService, type UploadFormat } from '@assay/monitoring';
 import { baselineDtoOf } from './baseline.mapper.js';
 import {
@@ -34,6 +34,7 @@ export class ModelMonitoringController {
   ) {}
 
   @Post('baselines')
+  @ApiOperation({ summary: 'Capture a baseline from a window of samples' })
   @Roles(Role.Owner)
   @ApiCreatedResponse({ type: BaselineDto, description: 'a baseline captured from a time window of a version’s samples' })
   async capture(@CurrentPrincipal() p: Principal, @Param('name') name: string, @Body() body: CaptureBaselineDto): Promise<BaselineDto> {
@@ -47,6 +48,8 @@ export class ModelMonitoringController {
   }
 
   @Post('baselines/upload')
+  @ApiOperation({ summary: 'Upload a baseline (JSON, JSONL or CSV)' })
+  @ApiErrors({ 415: 'the body is not JSON, JSONL or CSV' })
   @Roles(Role.Owner)
   @ApiConsumes('application/json', 'application/x-ndjson', 'text/csv')
   @ApiBody({ description: 'JSON {signals: {name: [values]}} or {samples: [{...}]}, JSONL (one object of signal values per line), or CSV with a header row of signal names' })
@@ -62,6 +65,7 @@ export class ModelMonitoringController {
   }
 
   @Get('baselines')
+  @ApiOperation({ summary: 'List a model’s baselines' })
   @Roles(...READERS)
   @ApiOkResponse({ type: BaselineListDto })
   async listBaselines(@CurrentPrincipal() p: Principal, @Param('name') name: string): Promise<BaselineListDto> {
@@ -69,6 +73,8 @@ export class ModelMonitoringController {
   }
 
   @Post('monitors')
+  @ApiOperation({ summary: 'Create a drift monitor' })
+  @ApiErrors({ 409: 'the model already has a monitor of this name' })
   @Roles(Role.Owner)
   @ApiCreatedResponse({ type: MonitorDto })
   async createMonitor(@CurrentPrincipal() p: Principal, @Param('name') name: string, @Body() body: CreateMonitorDto): Promise<MonitorDto> {
@@ -76,6 +82,7 @@ export class ModelMonitoringController {
   }
 
   @Get('monitors')
+  @ApiOperation({ summary: 'List a model’s drift monitors' })
   @Roles(...READERS)
   @ApiOkResponse({ type: MonitorListDto })
   async listMonitors(@CurrentPrincipal() p: Principal, @Param('name') name: string): Promise<MonitorListDto> {
@@ -83,6 +90,8 @@ export class ModelMonitoringController {
   }
 
   @Post('policies')
+  @ApiOperation({ summary: 'Create a policy' })
+  @ApiErrors({ 409: 'the model already has a policy of this name' })
   @Roles(Role.Owner)
   @ApiCreatedResponse({ type: MonitorDto })
   async createPolicy(@CurrentPrincipal() p: Principal, @Param('name') name: string, @Body() body: CreatePolicyDto): Promise<MonitorDto> {
@@ -90,6 +99,7 @@ export class ModelMonitoringController {
   }
 
   @Get('policies')
+  @ApiOperation({ summary: 'List a model’s policies' })
   @Roles(...READERS)
   @ApiOkResponse({ type: MonitorListDto })
   async listPolicies(@CurrentPrincipal() p: Principal, @Param('name') name: string): Promise<MonitorListDto> {
@@ -97,6 +107,7 @@ export class ModelMonitoringController {
   }
 
   @Get('status')
+  @ApiOperation({ summary: 'Get the latest verdict of each monitor and policy' })
   @Roles(...READERS)
   @ApiOkResponse({ type: ModelStatusDto, description: 'the latest verdict of each monitor and policy' })
   async status(@CurrentPrincipal() p: Principal, @Param('name') name: string): Promise<ModelStatusDto> {
@@ -104,6 +115,7 @@ export class ModelMonitoringController {
   }
 
   @Get('monitoring')
+  @ApiOperation({ summary: 'Get the model’s multiple-testing correction' })
   @Roles(...READERS)
   @ApiOkResponse({ type: CorrectionDto })
   async correction(@CurrentPrincipal() p: Principal, @Param('name') name: string): Promise<CorrectionDto> {
@@ -111,6 +123,7 @@ export class ModelMonitoringController {
   }
 
   @Put('monitoring')
+  @ApiOperation({ summary: 'Set the model’s multiple-testing correction' })
   @Roles(Role.Owner)
   @ApiOkResponse({ type: CorrectionDto })
   async setCorrection(@CurrentPrincipal() p: Principal, @Param('name') name: string, @Body() body: CorrectionDto): Promise<CorrectionDto> {

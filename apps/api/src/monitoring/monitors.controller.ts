@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, type Type } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Role, type MonitorKind } from '@assay/db';
 import { CurrentPrincipal, Roles, type Principal } from '@assay/common';
 import { BaselinesService, CheckRunsService, MonitorsService } from '@assay/monitoring';
@@ -13,6 +13,7 @@ const READERS = [Role.Owner, Role.Auditor, Role.Ci];
 
 // Monitors and policies are the same resource told apart by kind; one definition serves both paths.
 function checkDefinitionController(path: string, kind: MonitorKind): Type {
+  const noun = kind === 'drift' ? 'monitor' : 'policy';
   @ApiTags('monitoring')
   @Controller(path)
   class CheckDefinitionController {
@@ -22,6 +23,7 @@ function checkDefinitionController(path: string, kind: MonitorKind): Type {
     ) {}
 
     @Get(':id')
+    @ApiOperation({ summary: `Get a ${noun}` })
     @Roles(...READERS)
     @ApiOkResponse({ type: MonitorDto })
     async get(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<MonitorDto> {
@@ -29,6 +31,7 @@ function checkDefinitionController(path: string, kind: MonitorKind): Type {
     }
 
     @Patch(':id')
+    @ApiOperation({ summary: `Change a ${noun}` })
     @Roles(Role.Owner)
     @ApiOkResponse({ type: MonitorDto })
     async update(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateMonitorDto): Promise<MonitorDto> {
@@ -38,6 +41,7 @@ function checkDefinitionController(path: string, kind: MonitorKind): Type {
     }
 
     @Delete(':id')
+    @ApiOperation({ summary: `Delete a ${noun}` })
     @HttpCode(204)
     @Roles(Role.Owner)
     @ApiNoContentResponse()
@@ -46,6 +50,7 @@ function checkDefinitionController(path: string, kind: MonitorKind): Type {
     }
 
     @Post(':id/run')
+    @ApiOperation({ summary: `Run a ${noun} now` })
     @HttpCode(202)
     @Roles(Role.Owner)
     @ApiAcceptedResponse({ type: RunAcceptedDto, description: 'queued; the check run appears under /v1/check-runs' })
@@ -55,6 +60,7 @@ function checkDefinitionController(path: string, kind: MonitorKind): Type {
     }
 
     @Get(':id/series')
+    @ApiOperation({ summary: `Get a ${noun}’s statistic over time` })
     @Roles(...READERS)
     @ApiOkResponse({ type: SeriesDto, description: 'the statistic over time' })
     async series(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Query() query: SeriesQueryDto): Promise<SeriesDto> {
@@ -82,6 +88,7 @@ export class CheckRunsController {
   ) {}
 
   @Get('check-runs')
+  @ApiOperation({ summary: 'List check runs' })
   @Roles(...READERS)
   @ApiOkResponse({ type: CheckRunListDto })
   async list(@CurrentPrincipal() p: Principal, @Query() query: CheckRunQueryDto): Promise<CheckRunListDto> {
@@ -94,6 +101,7 @@ export class CheckRunsController {
   }
 
   @Get('check-runs/:id')
+  @ApiOperation({ summary: 'Get a check run' })
   @Roles(...READERS)
   @ApiOkResponse({ type: CheckRunDto })
   async get(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<CheckRunDto> {
@@ -101,6 +109,7 @@ export class CheckRunsController {
   }
 
   @Get('baselines/:id')
+  @ApiOperation({ summary: 'Get a baseline' })
   @Roles(...READERS)
   @ApiOkResponse({ type: BaselineDto })
   async baseline(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<BaselineDto> {

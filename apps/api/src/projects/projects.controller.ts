@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Role } from '@assay/db';
-import { CurrentPrincipal, Roles, type Principal } from '@assay/common';
+import { ApiErrors, CurrentPrincipal, Roles, type Principal } from '@assay/common';
 import { CreateProjectDto, ProjectDto, ProjectListDto, ProjectSettingsDto } from './project.dto.js';
 import { ProjectsService } from './projects.service.js';
 
@@ -11,6 +11,8 @@ export class ProjectsController {
   constructor(private readonly projects: ProjectsService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Create a project' })
+  @ApiErrors({ 409: 'a project with this name exists' })
   @Roles(Role.Admin)
   @ApiCreatedResponse({ type: ProjectDto })
   async create(@Body() body: CreateProjectDto): Promise<ProjectDto> {
@@ -18,6 +20,7 @@ export class ProjectsController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List the projects the key can see' })
   @Roles(Role.Admin, Role.Owner, Role.Ci, Role.Auditor)
   @ApiOkResponse({ type: ProjectListDto })
   async list(@CurrentPrincipal() principal: Principal): Promise<ProjectListDto> {
@@ -25,6 +28,7 @@ export class ProjectsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Get a project' })
   @Roles(Role.Admin, Role.Owner, Role.Ci, Role.Auditor)
   @ApiOkResponse({ type: ProjectDto })
   async get(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<ProjectDto> {
@@ -32,6 +36,7 @@ export class ProjectsController {
   }
 
   @Patch(':id/settings')
+  @ApiOperation({ summary: 'Change a project’s settings' })
   @Roles(Role.Admin, Role.Owner)
   @ApiOkResponse({ type: ProjectDto })
   async updateSettings(

@@ -72,3 +72,15 @@ export class ReportScheduleViewDto {
     return { cron: s.cron, everySeconds: s.everySeconds, periodDays: s.periodDays, updatedAt: s.updatedAt.toISOString() };
   }
 }
+
+class DsseSignatureDto {
+  @ApiProperty({ description: 'a hint naming the signing key (GET /v1/signing-keys)' }) keyid!: string;
+  @ApiProperty({ description: 'base64 Ed25519 signature over the DSSE pre-authentication encoding of the payload' }) sig!: string;
+}
+
+/** The signed report: an in-toto Statement v1 in a DSSE envelope. */
+export class DsseEnvelopeDto {
+  @ApiProperty({ example: 'application/vnd.in-toto+json' }) payloadType!: string;
+  @ApiProperty({ description: 'base64 of the in-toto statement bytes (audit-report predicate)' }) payload!: string;
+  @ApiProperty({ type: [DsseSignatureDto] }) signatures!: DsseSignatureDto[];
+}

@@ -1,10 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiNoContentResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse, getSchemaPath,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ModelRepository, Role } from '@assay/db';
-import { badInput, CurrentPrincipal, Roles, type Principal } from '@assay/common';
+import { ApiErrors, badInput, CurrentPrincipal, Roles, type Principal } from '@assay/common';
 import { CYCLONEDX_MEDIA_TYPE, ReportsService } from '@assay/reports';
-import { CreateReportDto, ReportListDto, ReportScheduleDto, ReportScheduleViewDto, ReportStatusDto } from './report.dto.js';
+import { CreateReportDto, DsseEnvelopeDto, ReportListDto, ReportScheduleDto, ReportScheduleViewDto, ReportStatusDto } from './report.dto.js';
 
 function projectOf(principal: Principal): string {
   if (!principal.projectId) throw badInput('this route works on a project: use a key of the project');
@@ -27,6 +29,7 @@ function formatOf(request: Request): ReportFormat {
 }
 
 @ApiTags('reports')
+@ApiExtraModels(DsseEnvelopeDto)
 @Controller()
 export class ReportsController {
   constructor(
@@ -35,6 +38,8 @@ export class ReportsController {
   ) {}
 
   @Post('v1/reports')
+  @ApiOperation({ summary: 'Request an audit report for a model and period' })
+  @ApiErrors({ 404: 'no such model in the project' })
   @HttpCode(202)
   @Roles(Role.Auditor, Role.Owner)
   @ApiAcceptedResponse({ type: ReportStatusDto, description: 'queued; a report-build job builds it' })
@@ -44,14 +49,20 @@ export class ReportsController {
   }
 
   @Get('v1/reports/:id')
+  @ApiOperation({ summary: 'Get a report: DSSE envelope, HTML page or CycloneDX model card' })
   @Roles(Role.Auditor, Role.Owner)
-  @ApiProduces('application/json', 'text/html', CYCLONEDX_MEDIA_TYPE)
   @ApiOkResponse({
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(DsseEnvelopeDto) } },
+      'text/html': { schema: { type: 'string' } },
+      [CYCLONEDX_MEDIA_TYPE]: { schema: { type: 'object', additionalProperties: true, description: 'a CycloneDX 1.6 BOM' } },
+    },
     description:
       'Accept: application/json → the DSSE envelope (in-toto statement, audit-report predicate); text/html → the printable page; ' +
       'application/vnd.cyclonedx+json → the model facts as a CycloneDX 1.6 model card, derived from the signed content (which its metadata names by digest)',
   })
-  @ApiAcceptedResponse({ type: ReportStatusDto, description: 'not built yet (422 with the same body when the build failed)' })
+  @ApiAcceptedResponse({ type: ReportStatusDto, description: 'not built yet; ask again later' })
+  @ApiUnprocessableEntityResponse({ type: ReportStatusDto, description: 'the build failed for good: `error` says why' })
   async get(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
     const report = await this.reports.get(projectOf(principal), id);
     const model = (await this.models.findById(report.modelId))?.name ?? report.modelId;
@@ -67,6 +78,7 @@ export class ReportsController {
   }
 
   @Get('v1/models/:name/reports')
+  @ApiOperation({ summary: 'List a model’s reports' })
   @Roles(Role.Auditor, Role.Owner)
   @ApiOkResponse({ type: ReportListDto })
   async list(@CurrentPrincipal() principal: Principal, @Param('name') name: string): Promise<ReportListDto> {
@@ -74,6 +86,7 @@ export class ReportsController {
   }
 
   @Put('v1/models/:name/report-schedule')
+  @ApiOperation({ summary: 'Set a model’s report schedule' })
   @Roles(Role.Owner)
   @ApiOkResponse({ type: ReportScheduleViewDto })
   async putSchedule(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body() body: ReportScheduleDto): Promise<ReportScheduleViewDto> {
@@ -81,6 +94,7 @@ export class ReportsController {
   }
 
   @Get('v1/models/:name/report-schedule')
+  @ApiOperation({ summary: 'Get a model’s report schedule' })
   @Roles(Role.Owner, Role.Auditor)
   @ApiOkResponse({ type: ReportScheduleViewDto })
   async getSchedule(@CurrentPrincipal() principal: Principal, @Param('name') name: string): Promise<ReportScheduleViewDto> {
@@ -88,6 +102,7 @@ export class ReportsController {
   }
 
   @Delete('v1/models/:name/report-schedule')
+  @ApiOperation({ summary: 'Delete a model’s report schedule' })
   @HttpCode(204)
   @Roles(Role.Owner)
   @ApiNoContentResponse()

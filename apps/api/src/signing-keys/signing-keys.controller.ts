@@ -1,5 +1,5 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Role } from '@assay/db';
 import { SigningService } from '@assay/ledger';
 import { Roles } from '@assay/common';
@@ -15,6 +15,7 @@ export class SigningKeysController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'List the public signing keys' })
   @Roles(Role.Admin, Role.Owner, Role.Ci, Role.Auditor)
   @ApiOkResponse({ type: SigningKeyListDto, description: 'every public key Assay has signed with, retired ones included' })
   async list(): Promise<SigningKeyListDto> {

@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SubscriptionsService, groupingDefaults } from '@assay/alerts';
 import { Role } from '@assay/db';
-import { CurrentPrincipal, Roles, type Principal } from '@assay/common';
+import { ApiErrors, CurrentPrincipal, Roles, type Principal } from '@assay/common';
 import { projectOf } from '../alerts/principal-scope.js';
 import {
   CreatedSubscriptionDto, CreateSubscriptionDto, DeliveryDto, DeliveryListDto, DeliveryListQuery, SubscriptionDto, SubscriptionListDto,
@@ -15,6 +15,7 @@ export class SubscriptionsController {
   constructor(private readonly subscriptions: SubscriptionsService) {}
 
   @Post('subscriptions')
+  @ApiOperation({ summary: 'Subscribe a webhook endpoint (the secret is shown once)' })
   @Roles(Role.Owner)
   @ApiCreatedResponse({ type: CreatedSubscriptionDto })
   async create(@CurrentPrincipal() principal: Principal, @Body() body: CreateSubscriptionDto): Promise<CreatedSubscriptionDto> {
@@ -39,6 +40,7 @@ export class SubscriptionsController {
   }
 
   @Get('subscriptions')
+  @ApiOperation({ summary: 'List subscriptions' })
   @Roles(Role.Owner, Role.Auditor)
   @ApiOkResponse({ type: SubscriptionListDto })
   async list(@CurrentPrincipal() principal: Principal): Promise<SubscriptionListDto> {
@@ -46,6 +48,7 @@ export class SubscriptionsController {
   }
 
   @Get('subscriptions/:id')
+  @ApiOperation({ summary: 'Get a subscription' })
   @Roles(Role.Owner, Role.Auditor)
   @ApiOkResponse({ type: SubscriptionDto })
   async get(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<SubscriptionDto> {
@@ -53,6 +56,7 @@ export class SubscriptionsController {
   }
 
   @Patch('subscriptions/:id')
+  @ApiOperation({ summary: 'Change a subscription' })
   @Roles(Role.Owner)
   @ApiOkResponse({ type: SubscriptionDto })
   async update(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateSubscriptionDto): Promise<SubscriptionDto> {
@@ -60,6 +64,7 @@ export class SubscriptionsController {
   }
 
   @Delete('subscriptions/:id')
+  @ApiOperation({ summary: 'Delete a subscription' })
   @HttpCode(204)
   @Roles(Role.Owner)
   @ApiNoContentResponse()
@@ -68,6 +73,8 @@ export class SubscriptionsController {
   }
 
   @Post('subscriptions/:id/test')
+  @ApiOperation({ summary: 'Send a test delivery' })
+  @ApiErrors({ 409: 'the subscription is disabled' })
   @HttpCode(202)
   @Roles(Role.Owner)
   @ApiAcceptedResponse({ type: DeliveryDto, description: 'the queued test delivery' })
@@ -76,6 +83,7 @@ export class SubscriptionsController {
   }
 
   @Get('subscriptions/:id/deliveries')
+  @ApiOperation({ summary: 'List a subscription’s deliveries' })
   @Roles(Role.Owner, Role.Auditor)
   @ApiOkResponse({ type: DeliveryListDto })
   async deliveries(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Query() query: DeliveryListQuery): Promise<DeliveryListDto> {
@@ -84,6 +92,8 @@ export class SubscriptionsController {
   }
 
   @Post('deliveries/:id/redeliver')
+  @ApiOperation({ summary: 'Deliver a message again' })
+  @ApiErrors({ 409: 'the delivery’s subscription is disabled' })
   @HttpCode(202)
   @Roles(Role.Owner)
   @ApiAcceptedResponse({ type: DeliveryDto, description: 'a new delivery of the same message (same webhook-id and body)' })

@@ -1,6 +1,7 @@
 import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth } from '@nestjs/swagger';
 import type { Role } from '@assay/db';
+import { ApiErrors } from '../errors/api-errors.js';
 import type { AuthenticatedRequest, Principal } from './principal.js';
 
 export const ROLES_KEY = 'assay:roles';
@@ -10,8 +11,9 @@ export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator =>
   applyDecorators(
     SetMetadata(ROLES_KEY, roles),
     ApiBearerAuth(),
-    ApiUnauthorizedResponse({ description: 'missing, unknown or revoked key' }),
-    ApiForbiddenResponse({ description: `requires one of the roles: ${roles.join(', ')}` }),
+    // Every authenticated request passes the key check, its role, the per-key rate limit and the
+    // request admission, and needs the database.
+    ApiErrors({ 401: true, 403: `the key's role is not one of: ${roles.join(', ')}`, 429: true, 503: true }),
   );
 
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_KEY, true);
