@@ -72,26 +72,25 @@ export interface PbResource {
   attributes: PbKeyValue[];
   droppedAttributesCount: number;
 }
-interface PbScopeSpans<S> {
+interface PbScopeSpans {
   scope: PbScope | null;
-  spans: S[];
+  spans: PbSpan[];
   schemaUrl: string;
 }
-interface PbResourceSpans<S> {
+interface PbResourceSpans {
   resource: PbResource | null;
-  scopeSpans: PbScopeSpans<S>[];
+  scopeSpans: PbScopeSpans[];
   schemaUrl: string;
 }
-/** A decoded ExportTraceServiceRequest whose spans are S (protobufjs messages, or their bytes when skimming). */
-export interface PbExportTraceServiceRequest<S> {
-  resourceSpans: PbResourceSpans<S>[];
+interface PbExportTraceServiceRequest {
+  resourceSpans: PbResourceSpans[];
 }
 
 const TWO_POW_32 = 4294967296;
 
 export function decodeProtobufTraceRequest(body: Uint8Array, limit: AttributeValueLimit): TraceRequest {
-  const message = decodeOrRefuse(() => ExportTraceServiceRequestType.decode(new NulSafeReader(body)) as unknown as PbExportTraceServiceRequest<PbSpan>);
-  return traceRequestOf(message, limit, (pb, path) => toSpan(pb, limit, path));
+  const message = decodeOrRefuse(() => ExportTraceServiceRequestType.decode(new NulSafeReader(body)) as unknown as PbExportTraceServiceRequest);
+  return traceRequestOf(message, limit);
 }
 
 /** What `decode` returns; a malformed message is a 400 naming what protobufjs found. */
@@ -104,8 +103,7 @@ export function decodeOrRefuse<T>(decode: () => T): T {
   }
 }
 
-/** The request's resources and scopes converted, and each span by `spanOf`. */
-export function traceRequestOf<S>(message: PbExportTraceServiceRequest<S>, limit: AttributeValueLimit, spanOf: (pb: S, path: string) => Span): TraceRequest {
+function traceRequestOf(message: PbExportTraceServiceRequest, limit: AttributeValueLimit): TraceRequest {
   // NulSafeReader made the strings safe.
   limit.text = keepText;
   let spanCount = 0;
@@ -119,7 +117,7 @@ export function traceRequestOf<S>(message: PbExportTraceServiceRequest<S>, limit
       const scopePath = `${resourcePath}.scopeSpans[${s}]`;
       const spans: Span[] = new Array(pbScopeSpans.spans.length);
       for (let i = 0; i < pbScopeSpans.spans.length; i++) {
-        spans[i] = spanOf(pbScopeSpans.spans[i], `${scopePath}.spans[${i}]`);
+        spans[i] = toSpan(pbScopeSpans.spans[i], limit, `${scopePath}.spans[${i}]`);
       }
       spanCount += spans.length;
       const scope = pbScopeSpans.scope;
