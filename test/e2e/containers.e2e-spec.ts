@@ -30,7 +30,7 @@ function composeConfig(env: Record<string, string>): ReturnType<typeof spawnSync
 describe('docker-compose.yml', () => {
   const text = fs.readFileSync(COMPOSE_FILE, 'utf8');
 
-  it('pins every image to a version and states the minimum Compose version, here and in the README', () => {
+  it('pins every image to a version and states the minimum Compose version, here and in the operations guide', () => {
     const images = [...text.matchAll(/^\s*image:\s*(\S+)/gm)].map((m) => m[1]);
     assert.ok(images.length >= 4);
     for (const image of images) {
@@ -38,7 +38,7 @@ describe('docker-compose.yml', () => {
       assert.ok(tag && tag !== 'latest' && /\d/.test(tag), `${image} is not pinned`);
     }
     assert.match(text, /Docker Compose 2\.23\.1 or newer/);
-    assert.match(fs.readFileSync('README.md', 'utf8'), /Docker Compose 2\.23\.1 or newer/);
+    assert.match(fs.readFileSync('docs/operations.md', 'utf8'), /Docker Compose 2\.23\.1 or newer/);
     assert.doesNotMatch(text, /replace-with-an-ingest-key/);
   });
 

@@ -73,7 +73,7 @@ describe('POST /v1/drift/compare', () => {
     // numpy 2 / scipy 1.17: mean, median, percentile(95) (linear) of each side, and ks_2samp(reference, current).
     const reference = Array.from({ length: 100 }, (_, i) => 700 + 2 * i);
     const current = Array.from({ length: 100 }, (_, i) => 1100 + 3 * i);
-    const response = await call<ExplainedResult>('POST', url(), { key: project.keys.ci.key, json: { reference, current, signal: 'latency_ms' } });
+    const response = await call<ExplainedResult>('POST', url(), { key: project.keys.ci.key, json: { reference, current, signal: 'latency_ms', method: 'ks' } });
     assert.equal(response.status, 200, response.text);
     const { explanation } = response.body;
     assert.deepEqual(
@@ -83,7 +83,7 @@ describe('POST /v1/drift/compare', () => {
     assert.ok(explanation.measures.every((m) => Math.abs(m.change! - (m.current - m.baseline) / m.baseline) < 1e-12));
     assert.deepEqual([explanation.baseline.count, explanation.current.count, explanation.unit, explanation.verdict], [100, 100, 'ms', 'drift']);
     assert.equal(explanation.test.method, 'ks');
-    assert.match(explanation.test.chosenBecause, /reference of 100 values/);
+    assert.equal(explanation.test.chosenBecause, 'set in the request');
     assert.ok(Math.abs(explanation.test.pValue! / 2.2087606931995054e-59 - 1) < 1e-6, String(explanation.test.pValue));
     assert.equal(explanation.test.threshold, response.body.threshold);
     assert.equal(explanation.test.noiseFloor, response.body.noiseFloor);
@@ -92,6 +92,18 @@ describe('POST /v1/drift/compare', () => {
       explanation.sentence,
       /^latency_ms: median 799 → 1,249 ms \(\+56%\), p95 888 → 1,382 ms \(\+56%\); KS D = 1 ≥ 0\.05, p = 2\.2e-59 ≤ α = 0\.01, noise floor 0\.225; drift \(100 baseline vs 100 current values\)$/,
     );
+  });
+
+  it('says why auto chose its test for numbers: a calibrated distance from 100 reference values on', async () => {
+    const reference = Array.from({ length: 100 }, (_, i) => 700 + 2 * i);
+    const current = Array.from({ length: 100 }, (_, i) => 1100 + 3 * i);
+    const response = await call<ExplainedResult>('POST', url(), { key: project.keys.ci.key, json: { reference, current, signal: 'latency_ms' } });
+    assert.equal(response.status, 200, response.text);
+    assert.equal(response.body.explanation.test.method, 'wasserstein_norm');
+    assert.match(response.body.explanation.test.chosenBecause, /reference of 100 values \(>= 100\)/);
+    assert.equal(response.body.explanation.verdict, 'drift');
+    const fewer = await call<ExplainedResult>('POST', url(), { key: project.keys.ci.key, json: { reference: reference.slice(0, 99), current, signal: 'latency_ms' } });
+    assert.equal(fewer.body.explanation.test.method, 'ks');
   });
 
   it('explains categories by their shares, and names the test set in the request', async () => {

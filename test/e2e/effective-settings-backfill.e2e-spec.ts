@@ -127,8 +127,8 @@ describe('monitors from before calibration get their effective settings without 
       return [m.method, m.threshold, m.alpha, m.effectiveMethod, m.effectiveThreshold];
     };
     assert.deepEqual(settings('ks as p-value'), ['ks', null, 0.05, 'ks', 0.05]);
-    assert.deepEqual(settings('auto numbers'), ['auto', null, 0.01, 'ks', 0.05]);
-    assert.match(found.get('auto numbers')!.effectiveReason!, /^auto chose ks for the baseline's 300 values; default threshold$/);
+    assert.deepEqual(settings('auto numbers'), ['auto', null, 0.01, 'wasserstein_norm', 0.1]);
+    assert.match(found.get('auto numbers')!.effectiveReason!, /^auto chose wasserstein_norm for the baseline's 300 values; default threshold$/);
     assert.deepEqual(settings('psi as set'), ['psi', 0.2, 0.01, 'psi', 0.2]);
     const wasserstein = found.get('wasserstein default')!;
     assert.equal(wasserstein.effectiveMethod, 'wasserstein');
@@ -145,6 +145,6 @@ describe('monitors from before calibration get their effective settings without 
     });
     assert.equal(baseline.status, 201, baseline.text);
     const waiting = (await monitors()).get('auto waiting')!;
-    assert.deepEqual([waiting.effectiveMethod, waiting.effectiveThreshold], ['ks', 0.05]);
+    assert.deepEqual([waiting.effectiveMethod, waiting.effectiveThreshold], ['wasserstein_norm', 0.1]);
   });
 });
