@@ -18,6 +18,7 @@ import { CalibratedDecisions1764320130000 } from './1764320130000-CalibratedDeci
 import { CheckExplanations1764320140000 } from './1764320140000-CheckExplanations.js';
 import { BaselineNulls1764320200000 } from './1764320200000-BaselineNulls.js';
 import { SubscriptionEvents1764320220000 } from './1764320220000-SubscriptionEvents.js';
+import { AlertAfter1764320260000 } from './1764320260000-AlertAfter.js';
 
 export { LEDGER_OWNER_ROLE } from './1764320020000-Ledger.js';
 
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   CheckExplanations1764320140000,
   BaselineNulls1764320200000,
   SubscriptionEvents1764320220000,
+  AlertAfter1764320260000,
 ];

@@ -85,7 +85,7 @@ describe('alertmanager-api: Assay posts its alerts to a real Alertmanager', () =
       monitor_id: scenario.monitorId, kind: 'drift', severity: 'warning', signal: 'output_tokens',
     });
     assert.equal(alert.annotations.summary, assayAlert.summary);
-    assert.match(alert.annotations.summary, /^drift on output_tokens drift: output_tokens: /);
+    assert.match(alert.annotations.summary, /^drift on output_tokens drift \(3 failing windows in a row\): output_tokens: /);
     assert.equal(alert.annotations.description, assayAlert.explanation.sentence);
     assert.equal(alert.annotations.assay_alert_id, alertId);
     assert.equal(alert.generatorURL, `${PUBLIC_URL}/console/alerts?model=${encodeURIComponent(scenario.model)}`);

@@ -10,6 +10,7 @@ import { WebhookReceiver } from './alert-receiver.fixture.js';
 const MINUTE = 60_000;
 const TICKS = 60;
 const PER_WINDOW = 50;
+const ALERT_AFTER = 3;
 
 interface CheckRunView {
   windowTo: string;
@@ -29,9 +30,15 @@ interface NotifiedAlert {
 // never mixes the calibrated monitor with the control.
 const RULES = {
   calibrated: { name: 'output_tokens drift', method: 'auto' },
-  fixed: { name: 'output_tokens fixed rule', method: 'wasserstein_norm', threshold: 0.1, alpha: 0.999999 },
+  fixed: { name: 'output_tokens fixed rule', method: 'wasserstein_norm', threshold: 0.1, alpha: 0.999999, alertAfter: 1 },
 } as const;
 type Rule = keyof typeof RULES;
+
+/** For each run, how many runs up to and including it failed in a row. */
+function trailingStreaks(runs: Array<{ verdict: string }>): number[] {
+  let streak = 0;
+  return runs.map((r) => (streak = r.verdict === 'drift' ? streak + 1 : 0));
+}
 
 describe('an hour of unchanged traffic in one-minute, 50-sample windows', () => {
   let assay: TestAssay;
@@ -42,11 +49,11 @@ describe('an hour of unchanged traffic in one-minute, 50-sample windows', () => 
   const models = { calibrated: uniqueName('calm-hour'), fixed: uniqueName('calm-hour-fixed') } satisfies Record<Rule, string>;
   const modelIds: Partial<Record<Rule, string>> = {};
   const monitorIds: Partial<Record<Rule, string>> = {};
-  // The hour ends two minutes ago, and the shifted minute follows it, so that every window is wholly in the past
+  // The hour ends five minutes ago, and the shifted minutes follow it, so that every window is wholly in the past
   // and the worker's own ticks (windows ending now) find none of these samples.
-  const hourEnd = Math.floor(Date.now() / MINUTE) * MINUTE - 2 * MINUTE;
+  const hourEnd = Math.floor(Date.now() / MINUTE) * MINUTE - (ALERT_AFTER + 2) * MINUTE;
   const ticks = Array.from({ length: TICKS }, (_, i) => hourEnd - (TICKS - 1 - i) * MINUTE);
-  const shiftTick = hourEnd + MINUTE;
+  const shiftTicks = Array.from({ length: ALERT_AFTER }, (_, i) => hourEnd + (i + 1) * MINUTE);
   const api = (path: string): string => `${assay.apiUrl}${path}`;
   const owner = (): string => project.keys.owner.key;
   const shape = (model: string, outputMean = 200): InferenceShape => ({
@@ -72,8 +79,8 @@ describe('an hour of unchanged traffic in one-minute, 50-sample windows', () => 
   const runsOf = async (rule: Rule): Promise<CheckRunView[]> => {
     const listed = await call<{ items: CheckRunView[] }>('GET', api(`/v1/check-runs?monitorId=${monitorIds[rule]!}&limit=1000`), { key: owner() });
     assert.equal(listed.status, 200, listed.text);
-    const wanted = new Set([...ticks, shiftTick].map((t) => new Date(t).toISOString()));
-    return listed.body.items.filter((r) => wanted.has(r.windowTo));
+    const wanted = new Set([...ticks, ...shiftTicks].map((t) => new Date(t).toISOString()));
+    return listed.body.items.filter((r) => wanted.has(r.windowTo)).sort((a, b) => a.windowTo.localeCompare(b.windowTo));
   };
   const alertsOf = async (rule: Rule): Promise<Array<{ status: string }>> =>
     (await call<{ items: Array<{ status: string }> }>('GET', api(`/v1/alerts?model=${models[rule]}`), { key: owner() })).body.items;
@@ -133,14 +140,19 @@ describe('an hour of unchanged traffic in one-minute, 50-sample windows', () => 
   });
 
   it('raises no alert under the calibrated default, while the old fixed rule (normalised Wasserstein ≥ 0.1) fires on most windows', async (t) => {
+    const created = await call<{ items: Array<{ name: string; alertAfter: number }> }>('GET', api(`/v1/models/${models.calibrated}/monitors`), { key: owner() });
+    assert.deepEqual(created.body.items.map((m) => m.alertAfter), [ALERT_AFTER]);
     for (const at of ticks) for (const rule of Object.keys(RULES) as Rule[]) await tick(rule, at);
     const calibrated = await eventually(async () => {
       const runs = await runsOf('calibrated');
       return runs.length === TICKS ? runs : undefined;
     }, 45_000, 250);
     const counts = Object.fromEntries(['ok', 'drift', 'insufficient_data'].map((v) => [v, calibrated.filter((r) => r.verdict === v).length]));
-    assert.deepEqual(counts, { ok: TICKS, drift: 0, insufficient_data: 0 }, JSON.stringify(calibrated.filter((r) => r.verdict !== 'ok')));
-    assert.ok(calibrated.every((r) => r.method === 'ks' && r.pValue !== null && r.noiseFloor !== null), JSON.stringify(calibrated[0]));
+    // At alpha 0.01, more than 5 chance drifts in 60 windows has probability 4e-6 (binomial).
+    assert.equal(counts.insufficient_data, 0);
+    assert.ok(counts.drift! <= 5, JSON.stringify(calibrated.filter((r) => r.verdict !== 'ok')));
+    assert.ok(trailingStreaks(calibrated).every((streak) => streak < ALERT_AFTER), JSON.stringify(calibrated.map((r) => r.verdict)));
+    assert.ok(calibrated.every((r) => r.method === 'wasserstein_norm' && r.pValue !== null && r.noiseFloor !== null), JSON.stringify(calibrated[0]));
     assert.deepEqual(await alertsOf('calibrated'), []);
 
     const fixed = await eventually(async () => {
@@ -151,23 +163,32 @@ describe('an hour of unchanged traffic in one-minute, 50-sample windows', () => 
     assert.ok(fixedDrifts >= TICKS / 2, `the fixed rule drifted on ${fixedDrifts} of ${TICKS} unchanged windows`);
     // Its alert resolves on the windows it passes and fires again on the next it fails.
     assert.ok((await alertsOf('fixed')).length >= 1);
-    t.diagnostic(`calibrated: ${counts.ok} ok of ${TICKS}; fixed rule: drift on ${fixedDrifts} of ${TICKS}`);
+    t.diagnostic(`calibrated: ${counts.ok} ok of ${TICKS} (alert after ${ALERT_AFTER} in a row); fixed rule: drift on ${fixedDrifts} of ${TICKS}`);
     await eventually(async () => firing(RULES.fixed.name), 15_000, 250);
     assert.equal(firing(RULES.calibrated.name), undefined);
   });
 
-  it('then a real shift (output tokens 200 → 260) raises one alert whose webhook states the baseline and current values', async () => {
-    emitWindow(models.calibrated, shiftTick, 260);
+  it(`then a real shift (output tokens 200 → 260) raises one alert on its ${ALERT_AFTER}rd window, whose webhook states the baseline and current values`, async () => {
+    for (const at of shiftTicks) emitWindow(models.calibrated, at, 260);
     await traffic.flush();
-    await eventually(async () => (await sampledCount(models.calibrated)) >= 600 + (TICKS + 1) * PER_WINDOW, 15_000);
-    await tick('calibrated', shiftTick);
+    await eventually(async () => (await sampledCount(models.calibrated)) >= 600 + (TICKS + ALERT_AFTER) * PER_WINDOW, 15_000);
+    for (const [i, at] of shiftTicks.entries()) {
+      await tick('calibrated', at);
+      const runs = await eventually(async () => {
+        const stored = await runsOf('calibrated');
+        return stored.length === TICKS + i + 1 ? stored : undefined;
+      }, 30_000, 250);
+      assert.equal(runs.at(-1)!.verdict, 'drift');
+      if (i < ALERT_AFTER - 1 && trailingStreaks(runs).at(-1)! < ALERT_AFTER) assert.deepEqual(await alertsOf('calibrated'), [], `after shifted window ${i + 1}`);
+    }
     const alert = await eventually(async () => firing(RULES.calibrated.name), 30_000, 250);
     const median = alert.explanation!.measures.find((m) => m.measure === 'p50')!;
     assert.ok(Math.abs(median.baseline - 200) <= 5, `baseline median ${median.baseline}`);
     assert.ok(Math.abs(median.current - 260) <= 10, `current median ${median.current}`);
     assert.match(alert.explanation!.sentence, /^output_tokens: median (19\d|20\d) → (2[5-6]\d|27\d) tokens \(\+\d+%\), p95 [\d,]+ → [\d,]+ tokens .*; drift \(600 baseline vs 50 current values\)$/);
-    const runs = await runsOf('calibrated');
-    assert.deepEqual(runs.filter((r) => r.verdict === 'drift').map((r) => r.windowTo), [new Date(shiftTick).toISOString()]);
-    assert.equal((await alertsOf('calibrated')).filter((a) => a.status === 'firing').length, 1);
+    const alerts = await call<{ items: Array<{ status: string; summary: string }> }>('GET', api(`/v1/alerts?model=${models.calibrated}`), { key: owner() });
+    assert.equal(alerts.body.items.length, 1);
+    assert.equal(alerts.body.items[0]!.status, 'firing');
+    assert.match(alerts.body.items[0]!.summary, /^drift on output_tokens drift \(3 failing windows in a row\): output_tokens: median/);
   });
 });

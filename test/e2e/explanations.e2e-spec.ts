@@ -134,7 +134,7 @@ describe('explanations: alerts and reports state baseline and current values', (
       explanation.sentence,
       /^output_tokens: median (19\d|20\d|210) → (5[89]\d|6[0-2]\d) tokens \(\+\d{3}%\), p95 [\d,]+ → [\d,]+ tokens \(\+\d+%\); KS D = [\d.]+ ≥ 0\.05, p = [\d.]+e-\d+(?:, adjusted \(Benjamini–Hochberg\) p = [\d.]+e-\d+)? ≤ α = 0\.01, noise floor [\d.]+; drift \(300 baseline vs 200 current values\)$/,
     );
-    assert.equal(alert.summary, `drift on output_tokens drift: ${explanation.sentence}`);
+    assert.equal(alert.summary, `drift on output_tokens drift (3 failing windows in a row): ${explanation.sentence}`);
 
     const shares = (await eventually(async () => firingFor('/assay', 'finish_reason drift'), 30_000, 250)).explanation!.shares;
     const length = shares.find((s) => s.category === 'length')!;
@@ -156,7 +156,7 @@ describe('explanations: alerts and reports state baseline and current values', (
     assert.match(alertmanager.annotations.description!, /^output_tokens: median /);
     const slack = await eventually(async () => receiver.received.find((r) => r.path === '/slack' && r.body.includes('output_tokens drift')), 30_000, 250);
     const text = (JSON.parse(slack.body) as { text: string }).text;
-    assert.match(text, /\*output_tokens drift\* \(\w+\): drift on output_tokens drift: output_tokens: median \d+ → \d+ tokens/);
+    assert.match(text, /\*output_tokens drift\* \(\w+\): drift on output_tokens drift \(3 failing windows in a row\): output_tokens: median \d+ → \d+ tokens/);
     assert.match(text, /\n {4}baseline 300 values: mean [\d.]+ tokens/);
     assert.match(text, /\n {4}current 200 values: mean [\d.]+ tokens/);
     const listed = await call<{ items: Array<{ monitorName: string; explanation: Explanation | null }> }>('GET', api(`/v1/alerts?model=${model}`), { key: auditor() });

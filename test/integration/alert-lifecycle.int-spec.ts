@@ -77,6 +77,30 @@ describe(AlertsService.name, () => {
     assert.equal(reopened[0]!.fingerprint, fired!.fingerprint);
   });
 
+  it('with alertAfter 3, fires on the third failing window in a row: a pass breaks the streak, insufficient data does not', async () => {
+    const monitor = await feeder.monitor(model, 'latency drift, three in a row', 'warning', 3);
+    const firing = async (): Promise<string[]> =>
+      (await alerts.list({ projectId: project.id, model, status: 'firing', limit: 50 })).filter((a) => a.monitorId === monitor.monitorId).map((a) => a.summary);
+    const verdicts: Array<'drift' | 'ok' | 'insufficient_data'> = ['drift', 'drift', 'ok', 'drift', 'drift', 'insufficient_data'];
+    for (const verdict of verdicts) {
+      await feeder.run(monitor, verdict);
+      assert.deepEqual(await firing(), [], `after ${verdict}`);
+    }
+    const third = await feeder.run(monitor, 'drift');
+    const [summary] = await firing();
+    assert.match(summary!, /^drift on latency drift, three in a row \(3 failing windows in a row\): /);
+    const [alert] = (await alerts.list({ projectId: project.id, model, status: 'firing', limit: 50 })).filter((a) => a.monitorId === monitor.monitorId);
+    assert.equal(alert!.firstCheckRunId, third.id);
+    assert.equal(alert!.occurrences, 1);
+
+    await feeder.run(monitor, 'drift');
+    assert.equal((await alerts.findForProject(project.id, alert!.id))!.occurrences, 2);
+    await feeder.run(monitor, 'ok');
+    assert.equal((await alerts.findForProject(project.id, alert!.id))!.status, 'resolved');
+    await feeder.run(monitor, 'drift');
+    assert.deepEqual(await firing(), [], 'one failing window after the resolution');
+  });
+
   it('records acknowledgement and manual resolution with who and the note', async () => {
     const monitor = await feeder.monitor(model, 'policy breach');
     await feeder.run(monitor, 'breach');

@@ -29,7 +29,7 @@ describe('metric series caps', () => {
     for (const [i, modelId] of [modelIds[0]!, modelIds[0]!, modelIds[1]!].entries()) {
       const monitor = await worker.get(MonitorRepository).create({
         projectId: project.id, modelId, name: `monitor ${i}`, kind: 'drift', signal: 'latency_ms', method: 'ks', threshold: 0.05, rule: null,
-        windowType: 'time', windowSize: 3600, minSamples: 1, severity: 'warning', scheduleSeconds: 3600, versionScope: 'all', versions: null, baselineId: null,
+        windowType: 'time', windowSize: 3600, minSamples: 1, severity: 'warning', alertAfter: 1, scheduleSeconds: 3600, versionScope: 'all', versions: null, baselineId: null,
       });
       monitorIds.push(monitor.id);
       await feeder.run({ modelId, monitorId: monitor.id, severity: 'warning' }, 'drift');

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import {
-  AlertRepository, ModelRepository, MonitorRepository,
+  AlertRepository, CheckRunRepository, ModelRepository, MonitorRepository,
   type AlertEntity, type AlertFilter, type AlertTransition, type CheckRunEntity, type FailingRunForAlert, type PassingRunForAlert,
 } from '@assay/db';
 import { APP_METRICS, DomainError, ErrorCode, notFound, type AppMetrics } from '@assay/common';
@@ -10,6 +10,13 @@ import { alertFingerprint, alertLabels } from './alert-labels.js';
 import { AlertEvents, type AlertEvent } from './alert-events.service.js';
 import { alertView } from './alert-view.js';
 import { NotificationScheduler } from './notification-scheduler.service.js';
+
+interface FailingRun {
+  run: CheckRunEntity;
+  monitorName: string;
+  streak: number;
+  alertAfter: number;
+}
 
 export interface Actor {
   projectId: string;
@@ -25,6 +32,7 @@ export class AlertsService {
     @Inject(APP_METRICS) metrics: AppMetrics,
     private readonly alerts: AlertRepository,
     private readonly monitors: MonitorRepository,
+    private readonly checkRuns: CheckRunRepository,
     private readonly models: ModelRepository,
     private readonly ledger: LedgerService,
     private readonly events: AlertEvents,
@@ -34,8 +42,9 @@ export class AlertsService {
   }
 
   /**
-   * Called by the monitoring loop once a tick's runs are stored. A drift or breach fires (or updates)
-   * the alert of its fingerprint, a passing run resolves it, insufficient data changes nothing.
+   * Called by the monitoring loop once a tick's runs are stored. A drift or breach fires the alert of its
+   * fingerprint once its monitor has failed `alertAfter` windows in a row, and updates it while it is open;
+   * a passing run resolves it, insufficient data changes nothing.
    */
   async processCheckRuns(runs: CheckRunEntity[]): Promise<void> {
     const latest = new Map<string, CheckRunEntity>();
@@ -52,7 +61,7 @@ export class AlertsService {
       .map(([fingerprint, run]) => ({ fingerprint, checkRunId: run.id, at: run.windowTo }));
     // The common case, everything passing and nothing open, costs this one query.
     if (failingRuns.length === 0 && (await this.alerts.openByFingerprints(passing.map((p) => p.fingerprint))).length === 0) return;
-    const failing = await this.describeFailures(failingRuns);
+    const failing = await this.describeFailures(await this.persistentFailures(failingRuns));
     const { changed, updated } = await this.alerts.applyRuns(failing, passing, (manager, change) => this.record(manager, change, 'assay', null));
     await this.announce(changed, updated);
   }
@@ -87,15 +96,30 @@ export class AlertsService {
     return alert;
   }
 
-  private async describeFailures(runs: Array<[string, CheckRunEntity]>): Promise<FailingRunForAlert[]> {
-    const monitorNames = new Map<string, string>();
+  /**
+   * A failing run opens an alert only when it ends a streak of `alertAfter` failing windows of its monitor;
+   * it updates an alert that is already open whatever the streak.
+   */
+  private async persistentFailures(runs: Array<[string, CheckRunEntity]>): Promise<Array<[string, FailingRun]>> {
+    const open = new Set((await this.alerts.openByFingerprints(runs.map(([fingerprint]) => fingerprint))).map((a) => a.fingerprint));
+    const kept: Array<[string, FailingRun]> = [];
+    for (const [fingerprint, run] of runs) {
+      const monitor = await this.monitors.findById(run.monitorId);
+      const alertAfter = monitor?.alertAfter ?? 1;
+      const streak = alertAfter > 1 ? await this.checkRuns.failingStreak(run.monitorId, run.signal, run.windowTo, alertAfter) : 1;
+      if (!open.has(fingerprint) && streak < alertAfter) continue;
+      kept.push([fingerprint, { run, monitorName: monitor?.name ?? run.monitorId, streak, alertAfter }]);
+    }
+    return kept;
+  }
+
+  private async describeFailures(runs: Array<[string, FailingRun]>): Promise<FailingRunForAlert[]> {
     const modelNames = new Map<string, string>();
-    for (const [, run] of runs) {
-      if (!monitorNames.has(run.monitorId)) monitorNames.set(run.monitorId, (await this.monitors.findById(run.monitorId))?.name ?? run.monitorId);
+    for (const [, { run }] of runs) {
       if (!modelNames.has(run.modelId)) modelNames.set(run.modelId, (await this.models.findById(run.modelId))?.name ?? run.modelId);
     }
-    return runs.map(([fingerprint, run]) => {
-      const monitorName = monitorNames.get(run.monitorId)!;
+    return runs.map(([fingerprint, { run, monitorName, streak, alertAfter }]) => {
+      const inARow = alertAfter > 1 ? ` (${streak} failing windows in a row)` : '';
       const sentence = typeof run.explanation?.sentence === 'string' ? run.explanation.sentence : null;
       return {
         projectId: run.projectId,
@@ -106,7 +130,7 @@ export class AlertsService {
         fingerprint,
         severity: run.severity,
         labels: alertLabels({ projectId: run.projectId, modelName: modelNames.get(run.modelId)!, monitorName, kind: run.kind, severity: run.severity, signal: run.signal }),
-        summary: `${run.kind === 'drift' ? 'drift' : 'policy breach'} on ${monitorName}: ${sentence ?? run.reason}`.slice(0, 2000),
+        summary: `${run.kind === 'drift' ? 'drift' : 'policy breach'} on ${monitorName}${inARow}: ${sentence ?? run.reason}`.slice(0, 2000),
         explanation: run.explanation ?? null,
         checkRunId: run.id,
         verdict: run.verdict,

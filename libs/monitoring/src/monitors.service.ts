@@ -18,6 +18,8 @@ export interface MonitorInput {
   window: WindowSpec;
   minSamples?: number;
   severity?: Severity;
+  /** Consecutive failing windows before an alert opens. */
+  alertAfter?: number;
   scheduleSeconds: number;
   /** Whose traffic is judged: 'production' (the default), 'all', or the listed versions. */
   versions?: 'production' | 'all' | string[];
@@ -30,6 +32,15 @@ export interface MonitorInput {
 export type MonitorPatch = Partial<Omit<MonitorInput, 'name'>>;
 
 export const MAX_SCOPE_VERSIONS = 20;
+
+/**
+ * At the default alpha of 0.01 a window of unchanged traffic drifts by chance once in a hundred; an alert
+ * waits for three in a row, about once in a million windows (an hour of one-minute checks: about 6 in
+ * 100,000), while a real shift keeps drifting and alerts on its third window.
+ */
+export const DEFAULT_DRIFT_ALERT_AFTER = 3;
+export const DEFAULT_POLICY_ALERT_AFTER = 1;
+export const MAX_ALERT_AFTER = 100;
 
 /** The stored scope of `versions` / `version` as given; undefined when neither is. */
 export function scopeOf(input: Pick<MonitorInput, 'versions' | 'version'>): { versionScope: VersionScope; versions: string[] | null } | undefined {
@@ -110,6 +121,7 @@ export class MonitorsService {
       windowSize: input.window.type === 'time' ? input.window.seconds : input.window.samples,
       minSamples: input.minSamples ?? 30,
       severity: input.severity ?? 'warning',
+      alertAfter: input.alertAfter ?? (kind === 'drift' ? DEFAULT_DRIFT_ALERT_AFTER : DEFAULT_POLICY_ALERT_AFTER),
       scheduleSeconds: input.scheduleSeconds,
       ...scope,
       baselineId: input.baselineId ?? null,
@@ -150,6 +162,7 @@ export class MonitorsService {
     }
     if (patch.minSamples !== undefined) changes.minSamples = patch.minSamples;
     if (patch.severity !== undefined) changes.severity = patch.severity;
+    if (patch.alertAfter !== undefined) changes.alertAfter = patch.alertAfter;
     if (patch.scheduleSeconds !== undefined) changes.scheduleSeconds = patch.scheduleSeconds;
     if (scope) Object.assign(changes, scope);
     if (patch.baselineId !== undefined) changes.baselineId = patch.baselineId;

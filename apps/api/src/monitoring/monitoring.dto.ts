@@ -7,6 +7,7 @@ import {
 import { DEFAULT_ALPHA, MAX_THRESHOLD } from '@assay/stats';
 import type { BaselineEntity, BaselineSignalEntity, CheckRunEntity, MonitorEntity } from '@assay/db';
 import type { ModelStatus } from '@assay/monitoring';
+import { DEFAULT_DRIFT_ALERT_AFTER, DEFAULT_POLICY_ALERT_AFTER, MAX_ALERT_AFTER } from '@assay/monitoring';
 
 const SIGNAL = /^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$/;
 const NAME = /^[\p{L}\p{N} _.:-]{1,200}$/u;
@@ -73,6 +74,16 @@ class CheckSettingsDto {
   @IsOptional()
   @IsIn(SEVERITIES)
   severity?: (typeof SEVERITIES)[number];
+
+  @ApiPropertyOptional({
+    description: 'consecutive failing windows (drift or breach; insufficient data is skipped) before an alert opens; one passing window resolves it',
+    minimum: 1, maximum: MAX_ALERT_AFTER, default: `${DEFAULT_DRIFT_ALERT_AFTER} for drift monitors, ${DEFAULT_POLICY_ALERT_AFTER} for policies`,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ALERT_AFTER)
+  alertAfter?: number;
 
   @ApiProperty({ description: 'seconds between scheduled runs', example: 60 })
   @IsInt()
@@ -147,6 +158,7 @@ export class UpdateMonitorDto {
   @ApiPropertyOptional({ type: WindowDto }) @IsOptional() @ValidateNested() @Type(() => WindowDto) window?: WindowDto;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(10_000_000) minSamples?: number;
   @ApiPropertyOptional({ enum: SEVERITIES }) @IsOptional() @IsIn(SEVERITIES) severity?: (typeof SEVERITIES)[number];
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_ALERT_AFTER }) @IsOptional() @IsInt() @Min(1) @Max(MAX_ALERT_AFTER) alertAfter?: number;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(31 * 86400) scheduleSeconds?: number;
   @ApiPropertyOptional({ description: VERSIONS_DESCRIPTION, oneOf: [{ type: 'string', enum: ['production', 'all'] }, { type: 'array', items: { type: 'string' } }] })
   @IsOptional() @Validate(VersionScopeConstraint) versions?: 'production' | 'all' | string[];
@@ -171,6 +183,7 @@ export class MonitorDto {
   @ApiProperty({ type: WindowDto }) window!: WindowDto;
   @ApiProperty() minSamples!: number;
   @ApiProperty({ enum: SEVERITIES }) severity!: string;
+  @ApiProperty({ description: 'consecutive failing windows before an alert opens' }) alertAfter!: number;
   @ApiProperty() scheduleSeconds!: number;
   @ApiProperty({ description: VERSIONS_DESCRIPTION, oneOf: [{ type: 'string', enum: ['production', 'all'] }, { type: 'array', items: { type: 'string' } }] })
   versions!: 'production' | 'all' | string[];
@@ -184,7 +197,7 @@ export class MonitorDto {
       alpha: m.alpha, effectiveMethod: m.effectiveMethod, effectiveThreshold: m.effectiveThreshold, effectiveReason: m.effectiveReason,
       rule: m.rule,
       window: m.windowType === 'time' ? { type: 'time', seconds: m.windowSize } : { type: 'count', samples: m.windowSize },
-      minSamples: m.minSamples, severity: m.severity, scheduleSeconds: m.scheduleSeconds,
+      minSamples: m.minSamples, severity: m.severity, alertAfter: m.alertAfter, scheduleSeconds: m.scheduleSeconds,
       versions: m.versionScope === 'list' ? m.versions ?? [] : m.versionScope,
       baselineId: m.baselineId, enabled: m.enabled, createdAt: m.createdAt.toISOString(),
     };

@@ -67,6 +67,7 @@ export class MonitorEntity {
   @Column({ name: 'window_size', type: 'bigint', transformer: bigintAsNumber }) windowSize!: number;
   @Column({ name: 'min_samples', type: 'integer' }) minSamples!: number;
   @Column({ type: 'text' }) severity!: Severity;
+  @Column({ name: 'alert_after', type: 'integer' }) alertAfter!: number;
   @Column({ name: 'schedule_seconds', type: 'integer' }) scheduleSeconds!: number;
   @Column({ name: 'version_scope', type: 'text' }) versionScope!: VersionScope;
   /** The versions of a 'list' scope; null otherwise. */

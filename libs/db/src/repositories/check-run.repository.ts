@@ -83,6 +83,22 @@ export class CheckRunRepository {
       .getMany();
   }
 
+  /**
+   * How many of the monitor's latest runs of this signal, up to `upTo`, failed in a row (drift or breach),
+   * counting at most `limit`; runs with insufficient data neither break nor extend the streak.
+   */
+  async failingStreak(monitorId: string, signal: string | null, upTo: Date, limit: number): Promise<number> {
+    const rows = (await this.dataSource.query(
+      `SELECT verdict FROM check_runs
+        WHERE monitor_id = $1 AND signal IS NOT DISTINCT FROM $2 AND window_to <= $3 AND verdict <> 'insufficient_data'
+        ORDER BY window_to DESC, created_at DESC
+        LIMIT $4`,
+      [monitorId, signal, upTo, limit],
+    )) as Array<{ verdict: string }>;
+    const broken = rows.findIndex((r) => r.verdict !== 'drift' && r.verdict !== 'breach');
+    return broken === -1 ? rows.length : broken;
+  }
+
   series(monitorId: string, from: Date, to: Date, limit: number): Promise<CheckRunEntity[]> {
     return this.dataSource
       .getRepository(CheckRunEntity)
