@@ -146,6 +146,7 @@ export class ReportBuilder {
     const items = await this.checkRuns(model.id, from, to);
     const monitorList = monitors.map((m) => ({
       id: m.id, name: m.name, kind: m.kind, signal: m.signal, method: m.method, threshold: m.threshold, rule: m.rule, enabled: m.enabled,
+      effectiveMethod: m.effectiveMethod, effectiveThreshold: m.effectiveThreshold, alpha: m.alpha, alertAfter: m.alertAfter,
     }));
     const methodOf = latestMethods(items);
     const byMonitor = new Map<string, ReportSeries>();

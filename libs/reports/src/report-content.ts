@@ -12,7 +12,11 @@ export interface ReportContent {
   model: { id: string; name: string; owner: string | null; riskTier: string; description: string | null };
   versions: Array<{ version: string; lifecycle: string; artifactDigest: string | null; createdAt: string; updatedAt: string }>;
   baselines: Array<{ id: string; version: string; source: string; sampleCount: number; digest: string; createdAt: string; ledgerIndex: number | null }>;
-  monitors: Array<{ id: string; name: string; kind: string; signal: string | null; method: string | null; threshold: number | null; rule: string | null; enabled: boolean }>;
+  monitors: Array<{
+    id: string; name: string; kind: string; signal: string | null; method: string | null; threshold: number | null; rule: string | null; enabled: boolean;
+    /** What the monitor applies (auto resolved, default threshold filled in), its α and alert rule; absent from reports made before they were recorded. */
+    effectiveMethod?: string | null; effectiveThreshold?: number | null; alpha?: number | null; alertAfter?: number;
+  }>;
   checkRuns: {
     total: number;
     byVerdict: Record<string, number>;

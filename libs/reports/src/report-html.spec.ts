@@ -30,6 +30,10 @@ const content: ReportContent = {
   baselines: [],
   monitors: [
     { id: 'ks', name: 'tokens', kind: 'drift', signal: 'output_tokens', method: 'ks', threshold: 0.05, rule: null, enabled: true },
+    {
+      id: 'auto', name: 'latency', kind: 'drift', signal: 'latency_ms', method: 'auto', threshold: null, rule: null, enabled: true,
+      effectiveMethod: 'wasserstein_norm', effectiveThreshold: 0.1, alpha: 0.01, alertAfter: 3,
+    },
     { id: 'cost', name: 'cost cap', kind: 'policy', signal: null, method: 'policy', threshold: null, rule: 'mean(cost_usd) <= 0', enabled: true },
   ],
   checkRuns: {
@@ -57,6 +61,12 @@ const ledger: ReportLedgerBundle = { checkpoint: { origin: 'o', treeSize: 7, roo
 
 describe(renderReportHtml.name, () => {
   const sut = renderReportHtml(content, ledger, { keyId: 'k', subjectDigest: 'd' });
+
+  it("shows each monitor's applied method, threshold, α and alert rule, not only what was set", () => {
+    const row = /<tr><td>latency<\/td>(.*?)<\/tr>/.exec(sut)?.[1] ?? '';
+    const cells = [...row.matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((m) => m[1]);
+    assert.deepEqual(cells, ['drift', 'latency_ms', 'auto → wasserstein_norm', '0.1', '0.01', '3 failing windows in a row', 'yes']);
+  });
 
   it('draws baseline against current: an ECDF overlay for numbers and share bars for categories', () => {
     assert.equal((sut.match(/<svg class="chart distribution" data-distribution="ks" data-picture="ecdf"/g) ?? []).length, 1);

@@ -41,6 +41,10 @@ function table(headers: string[], rows: string[][]): string {
 
 const td = (value: unknown, cls = ''): string => `<td${cls ? ` class="${cls}"` : ''}>${esc(value)}</td>`;
 const tdNum = (value: number | null | undefined, format?: NumberFormat): string => `<td class="num">${esc(fmt(value, format))}</td>`;
+const appliedMethod = (m: ReportContent['monitors'][number]): string =>
+  !m.method ? '—' : m.effectiveMethod && m.effectiveMethod !== m.method ? `${m.method} → ${m.effectiveMethod}` : m.method;
+const alertAfterText = (alertAfter: number | undefined): string =>
+  alertAfter === undefined ? '—' : alertAfter === 1 ? 'first failing window' : `${alertAfter} failing windows in a row`;
 const tdCount = (value: number | null | undefined): string => `<td class="num">${esc(formatCount(value))}</td>`;
 const tdPValue = (value: number | null | undefined): string => `<td class="num p-value">${esc(formatNumber(value, { digits: 2 }))}</td>`;
 
@@ -78,7 +82,7 @@ ${table(['version', 'lifecycle', 'artifact digest', 'created', 'last change'], c
 ${table(['id', 'version', 'source', 'samples', 'digest', 'created', 'ledger'], content.baselines.map((b) => [`<td class="mono">${esc(b.id)}</td>`, td(b.version), td(b.source), tdCount(b.sampleCount), `<td class="mono">${esc(b.digest)}</td>`, td(day(b.createdAt)), tdCount(b.ledgerIndex)]))}
 
 <h2>Monitors and policies</h2>
-${table(['name', 'kind', 'signal / rule', 'method', 'threshold', 'enabled'], content.monitors.map((m) => [td(m.name), td(m.kind), `<td class="mono">${esc(m.kind === 'policy' ? m.rule : m.signal)}</td>`, td(m.method ?? '—'), tdNum(m.threshold), td(m.enabled ? 'yes' : 'no')]))}
+${table(['name', 'kind', 'signal / rule', 'method', 'threshold', 'α', 'alert after', 'enabled'], content.monitors.map((m) => [td(m.name), td(m.kind), `<td class="mono">${esc(m.kind === 'policy' ? m.rule : m.signal)}</td>`, td(appliedMethod(m)), tdNum(m.effectiveThreshold ?? m.threshold), tdNum(m.alpha), td(alertAfterText(m.alertAfter)), td(m.enabled ? 'yes' : 'no')]))}
 
 <h2>What changed</h2>
 ${pictures ? `<p>For each monitor or policy that drifted or breached, its baseline and the current window at its latest such run.</p>\n${pictures}` : '<p class="muted">No monitor drifted and no policy was breached in the period.</p>'}
