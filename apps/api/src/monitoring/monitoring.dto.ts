@@ -6,8 +6,7 @@ import {
 } from 'class-validator';
 import { DEFAULT_ALPHA, MAX_THRESHOLD } from '@assay/stats';
 import type { BaselineEntity, BaselineSignalEntity, CheckRunEntity, MonitorEntity } from '@assay/db';
-import type { ModelStatus } from '@assay/monitoring';
-import { DEFAULT_DRIFT_ALERT_AFTER, DEFAULT_POLICY_ALERT_AFTER, MAX_ALERT_AFTER } from '@assay/monitoring';
+import { DEFAULT_DRIFT_ALERT_AFTER, DEFAULT_POLICY_ALERT_AFTER, MAX_ALERT_AFTER, type ModelStatus } from '@assay/monitoring';
 
 const SIGNAL = /^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$/;
 const NAME = /^[\p{L}\p{N} _.:-]{1,200}$/u;
