@@ -60,8 +60,9 @@ export class AlertsService {
       .filter(([, run]) => run.verdict === 'ok')
       .map(([fingerprint, run]) => ({ fingerprint, checkRunId: run.id, at: run.windowTo }));
     // The common case, everything passing and nothing open, costs this one query.
-    if (failingRuns.length === 0 && (await this.alerts.openByFingerprints(passing.map((p) => p.fingerprint))).length === 0) return;
-    const failing = await this.describeFailures(await this.persistentFailures(failingRuns));
+    const open = new Set((await this.alerts.openByFingerprints([...latest.keys()])).map((a) => a.fingerprint));
+    if (failingRuns.length === 0 && open.size === 0) return;
+    const failing = await this.describeFailures(await this.persistentFailures(failingRuns, open));
     const { changed, updated } = await this.alerts.applyRuns(failing, passing, (manager, change) => this.record(manager, change, 'assay', null));
     await this.announce(changed, updated);
   }
@@ -100,8 +101,7 @@ export class AlertsService {
    * A failing run opens an alert only when it ends a streak of `alertAfter` failing windows of its monitor;
    * it updates an alert that is already open whatever the streak.
    */
-  private async persistentFailures(runs: Array<[string, CheckRunEntity]>): Promise<Array<[string, FailingRun]>> {
-    const open = new Set((await this.alerts.openByFingerprints(runs.map(([fingerprint]) => fingerprint))).map((a) => a.fingerprint));
+  private async persistentFailures(runs: Array<[string, CheckRunEntity]>, open: ReadonlySet<string>): Promise<Array<[string, FailingRun]>> {
     const kept: Array<[string, FailingRun]> = [];
     for (const [fingerprint, run] of runs) {
       const monitor = await this.monitors.findById(run.monitorId);
