@@ -6,8 +6,9 @@ export interface AlertView {
   status: AlertEntity['status'];
   severity: AlertEntity['severity'];
   kind: AlertEntity['kind'];
-  modelId: string;
-  monitorId: string;
+  /** Null on a vendor-dependency alert, which is about the project's provider mix. */
+  modelId: string | null;
+  monitorId: string | null;
   /** The monitor's or policy's name when the alert fired. */
   monitorName: string | null;
   signal: string | null;
@@ -16,8 +17,8 @@ export interface AlertView {
   /** The latest failing run's explanation (baseline vs current, the test, one sentence); null on older alerts. */
   explanation: Record<string, unknown> | null;
   occurrences: number;
-  firstCheckRunId: string;
-  lastCheckRunId: string;
+  firstCheckRunId: string | null;
+  lastCheckRunId: string | null;
   lastVerdict: string;
   startedAt: string;
   lastSeenAt: string;

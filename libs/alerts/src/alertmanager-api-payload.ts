@@ -24,7 +24,7 @@ export interface PostableAlert {
 export function postableAlerts(alerts: readonly NotifiedAlert[], annotationsOf: (alert: NotifiedAlert) => Record<string, string>, now: Date, options: AlertmanagerPostOptions): PostableAlert[] {
   const validUntil = new Date(now.getTime() + options.firingValidForMs).toISOString();
   return alerts.map((alert) => ({
-    labels: { ...alert.labels, [alert.kind === 'policy' ? 'policy_id' : 'monitor_id']: alert.monitorId },
+    labels: alert.monitorId === null ? { ...alert.labels } : { ...alert.labels, [alert.kind === 'policy' ? 'policy_id' : 'monitor_id']: alert.monitorId },
     annotations: { ...annotationsOf(alert), assay_alert_id: alert.id },
     startsAt: alert.startsAt,
     endsAt: alert.status === 'resolved' && alert.endsAt ? alert.endsAt : validUntil,

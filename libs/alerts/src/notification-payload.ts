@@ -8,7 +8,8 @@ export interface NotifiedAlert {
   status: 'firing' | 'acknowledged' | 'resolved';
   severity: string;
   kind: string;
-  monitorId: string;
+  /** Null on a vendor-dependency alert. */
+  monitorId: string | null;
   monitorName: string | null;
   labels: Record<string, string>;
   summary: string;

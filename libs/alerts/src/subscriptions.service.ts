@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '@assay/config';
 import {
   DeliveryRepository, SubscriptionRepository,
-  type DeliveryEntity, type GroupLabel, type MonitorKind, type PayloadFormat, type Severity, type SubscriptionEntity,
+  type DeliveryEntity, type AlertKind, type GroupLabel, type PayloadFormat, type Severity, type SubscriptionEntity,
 } from '@assay/db';
 import { DomainError, ErrorCode, LOGGER, badInput, notFound } from '@assay/common';
 import { AddressPolicy } from './address-policy.js';
@@ -21,7 +21,7 @@ export interface SubscriptionInput {
   format: PayloadFormat;
   models: string[];
   severities: Severity[];
-  kinds: MonitorKind[];
+  kinds: AlertKind[];
   events: string[];
   groupBy: GroupLabel[];
   groupWaitSeconds: number;

@@ -54,7 +54,7 @@ export class ReportBuilder {
     const report = await this.reports.findById(reportId);
     if (!report) return 'missing';
     if (report.status === 'ready') return 'already-built';
-    const model = await this.models.findById(report.modelId);
+    const model = report.modelId === null ? null : await this.models.findById(report.modelId);
     if (!model) {
       await this.reports.markFailed(reportId, 'the model no longer exists');
       return 'missing';

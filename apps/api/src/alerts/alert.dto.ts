@@ -8,7 +8,7 @@ import type { SilenceEntity } from '@assay/db';
 
 const STATUSES = ['firing', 'acknowledged', 'resolved'] as const;
 const SEVERITIES = ['info', 'warning', 'critical'] as const;
-const KINDS = ['drift', 'policy'] as const;
+const KINDS = ['drift', 'policy', 'vendor'] as const;
 
 export class AlertListQuery {
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: (typeof STATUSES)[number];
@@ -25,8 +25,8 @@ export class AlertDto implements AlertView {
   @ApiProperty({ enum: STATUSES }) status!: (typeof STATUSES)[number];
   @ApiProperty({ enum: SEVERITIES }) severity!: (typeof SEVERITIES)[number];
   @ApiProperty({ enum: KINDS }) kind!: (typeof KINDS)[number];
-  @ApiProperty({ format: 'uuid' }) modelId!: string;
-  @ApiProperty({ format: 'uuid' }) monitorId!: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'null on a vendor-dependency alert' }) modelId!: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'null on a vendor-dependency alert' }) monitorId!: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'name of the monitor or policy when the alert fired' }) monitorName!: string | null;
   @ApiProperty({ nullable: true, type: String }) signal!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'alertname, project, model, monitor, kind, severity, signal' })
@@ -39,8 +39,8 @@ export class AlertDto implements AlertView {
   })
   explanation!: Record<string, unknown> | null;
   @ApiProperty({ description: 'failing check runs seen while open' }) occurrences!: number;
-  @ApiProperty({ format: 'uuid' }) firstCheckRunId!: string;
-  @ApiProperty({ format: 'uuid' }) lastCheckRunId!: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'null on a vendor-dependency alert' }) firstCheckRunId!: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) lastCheckRunId!: string | null;
   @ApiProperty() lastVerdict!: string;
   @ApiProperty() startedAt!: string;
   @ApiProperty() lastSeenAt!: string;

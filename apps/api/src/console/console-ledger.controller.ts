@@ -81,12 +81,12 @@ export class ConsoleLedgerController {
   @ConsoleRoute(Role.Auditor, Role.Owner)
   async report(@Req() request: ConsoleRequest, @Res() response: Response, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
     const report = await this.reports.get(request.principal!.projectId!, id);
-    const model = await this.modelRows.findById(report.modelId);
+    const model = report.modelId === null ? null : await this.modelRows.findById(report.modelId);
     if (request.accepts(['text/html', 'application/json']) === 'application/json') {
       response.json({ id: report.id, status: report.status });
       return;
     }
-    sendPage(response, reportView(contextOf(request), report, model?.name ?? report.modelId));
+    sendPage(response, reportView(contextOf(request), report, model?.name ?? report.modelId ?? 'tiering'));
   }
 
   @Get('reports/:id/:document')

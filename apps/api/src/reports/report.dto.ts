@@ -11,7 +11,8 @@ export class CreateReportDto {
 export class ReportStatusDto {
   @ApiProperty() id!: string;
   @ApiProperty({ enum: ['queued', 'ready', 'failed'] }) status!: string;
-  @ApiProperty() model!: string;
+  @ApiProperty({ enum: ['audit', 'tiering'], description: 'an audit report covers one model; a tiering report the whole project' }) kind!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'the audited model; null on a tiering report' }) model!: string | null;
   @ApiProperty() from!: string;
   @ApiProperty() to!: string;
   @ApiProperty({ enum: ['request', 'schedule'] }) trigger!: string;
@@ -21,10 +22,11 @@ export class ReportStatusDto {
   @ApiProperty() createdAt!: string;
   @ApiProperty({ nullable: true, type: String }) readyAt!: string | null;
 
-  static from(report: ReportEntity, model: string): ReportStatusDto {
+  static from(report: ReportEntity, model: string | null): ReportStatusDto {
     return {
       id: report.id,
       status: report.status,
+      kind: report.kind,
       model,
       from: report.periodFrom.toISOString(),
       to: report.periodTo.toISOString(),

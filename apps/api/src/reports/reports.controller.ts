@@ -4,7 +4,7 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ModelRepository, Role } from '@assay/db';
-import { ApiErrors, badInput, CurrentPrincipal, Roles, type Principal } from '@assay/common';
+import { ApiErrors, badInput, CurrentPrincipal, DomainError, ErrorCode, Roles, type Principal } from '@assay/common';
 import { CYCLONEDX_MEDIA_TYPE, ReportsService } from '@assay/reports';
 import { CreateReportDto, DsseEnvelopeDto, ReportListDto, ReportScheduleDto, ReportScheduleViewDto, ReportStatusDto } from './report.dto.js';
 
@@ -65,13 +65,16 @@ export class ReportsController {
   @ApiUnprocessableEntityResponse({ type: ReportStatusDto, description: 'the build failed for good: `error` says why' })
   async get(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
     const report = await this.reports.get(projectOf(principal), id);
-    const model = (await this.models.findById(report.modelId))?.name ?? report.modelId;
+    const model = report.modelId === null ? null : ((await this.models.findById(report.modelId))?.name ?? report.modelId);
     if (report.status !== 'ready') {
       // A build that failed for good is the report's state, not a server error of this request.
       response.status(report.status === 'failed' ? 422 : 202).json(ReportStatusDto.from(report, model));
       return;
     }
     const format = formatOf(request);
+    if (format === 'cyclonedx' && report.kind === 'tiering') {
+      throw new DomainError(ErrorCode.NotAcceptable, 'a tiering report has no CycloneDX model card: ask for application/json or text/html');
+    }
     const document = await this.reports.document(report.id, format);
     response.setHeader('Vary', 'Accept');
     response.status(200).type(MEDIA_TYPES[format]).send(document ?? '');

@@ -4,11 +4,11 @@ import {
   ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsDateString, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min,
 } from 'class-validator';
 import { SUBSCRIBER_EVENTS, type SubscriberEvent } from '@assay/alerts';
-import type { DeliveryAttempt, DeliveryEntity, GroupLabel, MonitorKind, PayloadFormat, Severity, SubscriptionEntity } from '@assay/db';
+import type { DeliveryAttempt, DeliveryEntity, AlertKind, GroupLabel, PayloadFormat, Severity, SubscriptionEntity } from '@assay/db';
 
 const FORMATS = ['assay', 'alertmanager', 'alertmanager-api', 'slack'] as const;
 const SEVERITIES = ['info', 'warning', 'critical'] as const;
-const KINDS = ['drift', 'policy'] as const;
+const KINDS = ['drift', 'policy', 'vendor'] as const;
 const GROUP_LABELS = ['model', 'monitor', 'severity', 'kind'] as const;
 
 class SubscriptionSettingsDto {
@@ -24,7 +24,7 @@ class SubscriptionSettingsDto {
   @ApiPropertyOptional({ enum: SEVERITIES, isArray: true, description: 'empty for all' })
   @IsOptional() @IsArray() @ArrayUnique() @IsIn(SEVERITIES, { each: true }) severities?: Severity[];
   @ApiPropertyOptional({ enum: KINDS, isArray: true, description: 'empty for all' })
-  @IsOptional() @IsArray() @ArrayUnique() @IsIn(KINDS, { each: true }) kinds?: MonitorKind[];
+  @IsOptional() @IsArray() @ArrayUnique() @IsIn(KINDS, { each: true }) kinds?: AlertKind[];
   @ApiPropertyOptional({ enum: SUBSCRIBER_EVENTS, isArray: true, description: 'event types delivered; empty for all' })
   @IsOptional() @IsArray() @ArrayUnique() @IsIn(SUBSCRIBER_EVENTS, { each: true }) events?: SubscriberEvent[];
   @ApiPropertyOptional({ enum: GROUP_LABELS, isArray: true, description: 'labels that split notifications into groups (default model; none for alertmanager-api)' })
@@ -61,7 +61,7 @@ export class SubscriptionDto {
   @ApiProperty({ nullable: true, type: String }) disabledReason!: string | null;
   @ApiProperty({ type: [String] }) models!: string[];
   @ApiProperty({ enum: SEVERITIES, isArray: true }) severities!: Severity[];
-  @ApiProperty({ enum: KINDS, isArray: true }) kinds!: MonitorKind[];
+  @ApiProperty({ enum: KINDS, isArray: true }) kinds!: AlertKind[];
   @ApiProperty({ enum: SUBSCRIBER_EVENTS, isArray: true, description: 'empty for all' }) events!: string[];
   @ApiProperty({ enum: GROUP_LABELS, isArray: true }) groupBy!: GroupLabel[];
   @ApiProperty() groupWaitSeconds!: number;

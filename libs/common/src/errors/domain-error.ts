@@ -5,6 +5,7 @@ export enum ErrorCode {
   NotFound = 'not_found',
   RequestTimeout = 'request_timeout',
   Conflict = 'conflict',
+  NotAcceptable = 'not_acceptable',
   PayloadTooLarge = 'payload_too_large',
   UnsupportedMediaType = 'unsupported_media_type',
   RateLimited = 'rate_limited',
@@ -39,6 +40,8 @@ export function httpStatusOf(code: ErrorCode): number {
       return 404;
     case ErrorCode.RequestTimeout:
       return 408;
+    case ErrorCode.NotAcceptable:
+      return 406;
     case ErrorCode.Conflict:
       return 409;
     case ErrorCode.PayloadTooLarge:

@@ -2,14 +2,16 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { MonitorKind, Severity } from './monitoring.entities.js';
 
 export type AlertStatus = 'firing' | 'acknowledged' | 'resolved';
+/** A monitor's or policy's alert, or a project's vendor-dependency alert (no model, monitor or check run). */
+export type AlertKind = MonitorKind | 'vendor';
 
 @Entity({ name: 'alerts' })
 export class AlertEntity {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column({ name: 'project_id', type: 'uuid' }) projectId!: string;
-  @Column({ name: 'model_id', type: 'uuid' }) modelId!: string;
-  @Column({ name: 'monitor_id', type: 'uuid' }) monitorId!: string;
-  @Column({ type: 'text' }) kind!: MonitorKind;
+  @Column({ name: 'model_id', type: 'uuid', nullable: true }) modelId!: string | null;
+  @Column({ name: 'monitor_id', type: 'uuid', nullable: true }) monitorId!: string | null;
+  @Column({ type: 'text' }) kind!: AlertKind;
   @Column({ type: 'text', nullable: true }) signal!: string | null;
   @Column({ type: 'text' }) fingerprint!: string;
   @Column({ type: 'text' }) status!: AlertStatus;
@@ -18,8 +20,8 @@ export class AlertEntity {
   @Column({ type: 'text' }) summary!: string;
   /** The CheckExplanation of the latest failing run; null on alerts from before explanations existed. */
   @Column({ type: 'jsonb', nullable: true }) explanation!: Record<string, unknown> | null;
-  @Column({ name: 'first_check_run_id', type: 'uuid' }) firstCheckRunId!: string;
-  @Column({ name: 'last_check_run_id', type: 'uuid' }) lastCheckRunId!: string;
+  @Column({ name: 'first_check_run_id', type: 'uuid', nullable: true }) firstCheckRunId!: string | null;
+  @Column({ name: 'last_check_run_id', type: 'uuid', nullable: true }) lastCheckRunId!: string | null;
   @Column({ name: 'last_verdict', type: 'text' }) lastVerdict!: string;
   @Column({ type: 'integer' }) occurrences!: number;
   @Column({ name: 'started_at', type: 'timestamptz' }) startedAt!: Date;

@@ -1,6 +1,8 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 export type ReportStatus = 'queued' | 'ready' | 'failed';
+/** An audit report covers one model; a tiering report the whole project. */
+export type ReportKind = 'audit' | 'tiering';
 
 const bigintAsNumber = { to: (v: number | null) => v, from: (v: string | null) => (v === null ? null : Number(v)) };
 
@@ -8,7 +10,11 @@ const bigintAsNumber = { to: (v: number | null) => v, from: (v: string | null) =
 export class ReportEntity {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column({ name: 'project_id', type: 'uuid' }) projectId!: string;
-  @Column({ name: 'model_id', type: 'uuid' }) modelId!: string;
+  @Column({ type: 'text', default: 'audit' }) kind!: ReportKind;
+  /** Null on a tiering report. */
+  @Column({ name: 'model_id', type: 'uuid', nullable: true }) modelId!: string | null;
+  /** What the report was asked with (a tiering report's margin and alpha); null on audit reports. */
+  @Column({ type: 'jsonb', nullable: true }) parameters!: Record<string, unknown> | null;
   @Column({ name: 'period_from', type: 'timestamptz' }) periodFrom!: Date;
   @Column({ name: 'period_to', type: 'timestamptz' }) periodTo!: Date;
   @Column({ type: 'text' }) trigger!: 'request' | 'schedule';

@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { MonitorKind, Severity } from './monitoring.entities.js';
+import type { AlertKind } from './alert.entity.js';
+import type { Severity } from './monitoring.entities.js';
 
 export type PayloadFormat = 'assay' | 'alertmanager' | 'alertmanager-api' | 'slack';
 export type GroupLabel = 'model' | 'monitor' | 'severity' | 'kind';
@@ -17,7 +18,7 @@ export class SubscriptionEntity {
   @Column({ name: 'disabled_reason', type: 'text', nullable: true }) disabledReason!: string | null;
   @Column({ type: 'text', array: true }) models!: string[];
   @Column({ type: 'text', array: true }) severities!: Severity[];
-  @Column({ type: 'text', array: true }) kinds!: MonitorKind[];
+  @Column({ type: 'text', array: true }) kinds!: AlertKind[];
   /** Event types delivered (alert.firing, alert.resolved, report.ready); empty for all. */
   @Column({ type: 'text', array: true }) events!: string[];
   @Column({ name: 'group_by', type: 'text', array: true }) groupBy!: GroupLabel[];

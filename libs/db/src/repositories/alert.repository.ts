@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, type EntityManager } from 'typeorm';
-import { AlertEntity, type AlertStatus } from '../entities/alert.entity.js';
+import { AlertEntity, type AlertKind, type AlertStatus } from '../entities/alert.entity.js';
 import type { MonitorKind, Severity } from '../entities/monitoring.entities.js';
 
 export interface FailingRunForAlert {
@@ -40,7 +40,7 @@ export interface AlertFilter {
   status?: AlertStatus;
   model?: string;
   severity?: Severity;
-  kind?: MonitorKind;
+  kind?: AlertKind;
   before?: Date;
   limit: number;
 }

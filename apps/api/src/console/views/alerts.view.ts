@@ -31,7 +31,7 @@ export function alertRow(context: PageContext, a: AlertView): Html {
 <td><a href="/console/models/${encodeURIComponent(a.labels.model ?? '')}">${a.labels.model ?? ''}</a></td>
 <td>${a.kind}</td><td>${a.severity}</td>
 <td>${when(a.startedAt)}</td><td>${when(a.lastSeenAt)}</td><td class="num">${a.occurrences}</td>
-<td><a href="/console/runs/${a.firstCheckRunId}">first</a>, <a href="/console/runs/${a.lastCheckRunId}">latest</a></td>
+<td>${a.firstCheckRunId === null ? html`<a href="/console/tiering">provider spend</a>` : html`<a href="/console/runs/${a.firstCheckRunId}">first</a>, <a href="/console/runs/${a.lastCheckRunId ?? a.firstCheckRunId}">latest</a>`}</td>
 <td data-field="who">${a.acknowledgedBy ? html`acknowledged by ${a.acknowledgedBy}${a.acknowledgeNote ? html`: ${a.acknowledgeNote}` : ''}` : ''}${a.resolvedAt ? html` resolved ${a.resolvedBy ? html`by ${a.resolvedBy}` : 'by a passing run'}${a.resolveNote ? html`: ${a.resolveNote}` : ''}` : ''}</td>
 ${canAct(context.principal) ? html`<td data-field="actions">${alertActions(context, a)}</td>` : ''}
 </tr>`;
