@@ -8,7 +8,9 @@ import { RetentionProcessor } from './maintenance/retention.processor.js';
 import { MonitoringProcessor } from './monitoring/monitoring.processor.js';
 import { MonitorStateMetrics } from './monitoring/monitor-state.metrics.js';
 import { AlertsProcessor } from './alerts/alerts.processor.js';
+import { VendorShareProcessor } from './alerts/vendor-share.processor.js';
 import { ReportBuildProcessor } from './reports/report-build.processor.js';
+import { TieringReportBuildProcessor } from './reports/tiering-report-build.processor.js';
 import { ReportsModule } from '@assay/reports';
 
 export const JOB_PROCESSORS: Type[] = [
@@ -17,7 +19,9 @@ export const JOB_PROCESSORS: Type[] = [
   RetentionProcessor,
   MonitoringProcessor,
   AlertsProcessor,
+  VendorShareProcessor,
   ReportBuildProcessor,
+  TieringReportBuildProcessor,
 ];
 
 @Module({})

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import {
-  AlertRepository, CheckRunRepository, ModelRepository, MonitorRepository,
+  AlertRepository, CheckRunRepository, ModelRepository, MonitorRepository, VendorShareRepository,
   type AlertEntity, type AlertFilter, type AlertTransition, type CheckRunEntity, type FailingRunForAlert, type PassingRunForAlert,
 } from '@assay/db';
 import { APP_METRICS, DomainError, ErrorCode, notFound, type AppMetrics } from '@assay/common';
@@ -10,6 +10,7 @@ import { alertFingerprint, alertLabels } from './alert-labels.js';
 import { AlertEvents, type AlertEvent } from './alert-events.service.js';
 import { alertView } from './alert-view.js';
 import { NotificationScheduler } from './notification-scheduler.service.js';
+import { vendorLabels, type VendorFinding } from './vendor-share.js';
 
 interface FailingRun {
   run: CheckRunEntity;
@@ -37,6 +38,7 @@ export class AlertsService {
     private readonly ledger: LedgerService,
     private readonly events: AlertEvents,
     private readonly scheduler: NotificationScheduler,
+    private readonly vendorAlerts: VendorShareRepository,
   ) {
     this.transitions = metrics.counter('assay_alert_transitions_total', 'Alert transitions, by transition', ['transition'] as const);
   }
@@ -64,6 +66,24 @@ export class AlertsService {
     if (failingRuns.length === 0 && open.size === 0) return;
     const failing = await this.describeFailures(await this.persistentFailures(failingRuns, open));
     const { changed, updated } = await this.alerts.applyRuns(failing, passing, (manager, change) => this.record(manager, change, 'assay', null));
+    await this.announce(changed, updated);
+  }
+
+  /** Fires or updates the vendor-dependency alert of each provider over the limit and resolves the others' open ones. */
+  async processVendorFindings(projectId: string, findings: readonly VendorFinding[], maxShare: number | null, at: Date): Promise<void> {
+    const firing = findings.filter((f) => f.over).map((f) => ({
+      projectId,
+      fingerprint: f.fingerprint,
+      provider: f.provider,
+      severity: 'warning' as const,
+      labels: vendorLabels(projectId, f.provider),
+      summary: f.sentence,
+      explanation: { kind: 'vendor', sentence: f.sentence, provider: f.provider, spendUsd: f.share.spendUsd, spendShare: f.share.spendShare, maxProviderSpendShare: maxShare },
+      at,
+    }));
+    const resolving = findings.filter((f) => !f.over).map((f) => ({ fingerprint: f.fingerprint, note: `resolved automatically: ${f.sentence}`, at }));
+    if (firing.length === 0 && resolving.length === 0) return;
+    const { changed, updated } = await this.vendorAlerts.apply(firing, resolving, (manager, change) => this.record(manager, change, 'assay', null));
     await this.announce(changed, updated);
   }
 
@@ -159,7 +179,7 @@ export class AlertsService {
           note,
           modelId: alert.modelId,
           model: alert.labels.model ?? null,
-          monitorKind: alert.kind === 'policy' ? 'policy' : 'monitor',
+          monitorKind: alert.kind === 'policy' ? 'policy' : alert.kind === 'vendor' ? 'vendor' : 'monitor',
           monitorId: alert.monitorId,
           monitorName: alert.labels.monitor ?? null,
           signal: alert.signal,

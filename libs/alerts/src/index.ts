@@ -16,3 +16,5 @@ export * from './webhook-delivery.service.js';
 export * from './webhook-signature.js';
 export * from './webhook-secrets.service.js';
 export * from './alerts.module.js';
+export * from './vendor-share.js';
+export * from './vendor-share.service.js';

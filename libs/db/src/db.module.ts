@@ -21,6 +21,7 @@ import { RetentionRepository } from './repositories/retention.repository.js';
 import { GateRepository } from './repositories/gate.repository.js';
 import { ReportRepository } from './repositories/report.repository.js';
 import { AlertRepository } from './repositories/alert.repository.js';
+import { VendorShareRepository } from './repositories/vendor-share.repository.js';
 import { SubscriptionRepository } from './repositories/subscription.repository.js';
 import { SilenceRepository } from './repositories/silence.repository.js';
 import { DeliveryRepository } from './repositories/delivery.repository.js';
@@ -50,6 +51,7 @@ const REPOSITORIES = [
   GateRepository,
   ReportRepository,
   AlertRepository,
+  VendorShareRepository,
   SubscriptionRepository,
   SilenceRepository,
   DeliveryRepository,

@@ -20,6 +20,7 @@ export * from './repositories/retention.repository.js';
 export * from './repositories/gate.repository.js';
 export * from './repositories/report.repository.js';
 export * from './repositories/alert.repository.js';
+export * from './repositories/vendor-share.repository.js';
 export * from './repositories/subscription.repository.js';
 export * from './repositories/silence.repository.js';
 export * from './repositories/delivery.repository.js';

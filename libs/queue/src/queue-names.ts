@@ -18,6 +18,8 @@ export enum JobName {
   RetentionSweep = 'retention.sweep',
   ReportBuild = 'report.build',
   ReportScheduled = 'report.scheduled',
+  TieringReportBuild = 'tiering-report.build',
+  VendorShareCheck = 'vendor-share.check',
   AlertNotify = 'alert.notify',
   WebhookDeliver = 'webhook.deliver',
 }
@@ -31,6 +33,8 @@ export interface JobPayloads {
   [JobName.RetentionSweep]: Record<string, never>;
   [JobName.ReportBuild]: { reportId: string };
   [JobName.ReportScheduled]: { modelId: string };
+  [JobName.TieringReportBuild]: { reportId: string };
+  [JobName.VendorShareCheck]: Record<string, never>;
   [JobName.AlertNotify]: { subscriptionId: string; groupKey: string; at: number };
   [JobName.WebhookDeliver]: { deliveryId: string; attempt: number };
 }
@@ -44,6 +48,8 @@ export const JOB_QUEUE: { readonly [K in JobName]: QueueName } = {
   [JobName.RetentionSweep]: QueueName.Maintenance,
   [JobName.ReportBuild]: QueueName.ReportBuild,
   [JobName.ReportScheduled]: QueueName.ReportBuild,
+  [JobName.TieringReportBuild]: QueueName.ReportBuild,
+  [JobName.VendorShareCheck]: QueueName.Maintenance,
   [JobName.AlertNotify]: QueueName.AlertDelivery,
   [JobName.WebhookDeliver]: QueueName.AlertDelivery,
 };

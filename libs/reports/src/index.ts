@@ -6,3 +6,8 @@ export * from './report-builder.service.js';
 export * from './reports.service.js';
 export * from './reports.module.js';
 export * from './report-cyclonedx.js';
+export * from './tiering-source.js';
+export * from './tiering-reports.service.js';
+export * from './tiering-report-builder.service.js';
+export * from './tiering-report-html.js';
+export * from './tiering-charts.js';

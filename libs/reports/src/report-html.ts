@@ -8,7 +8,7 @@ const day = (iso: string): string => iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z
 
 const ROWS_SHOWN = 300;
 
-const CSS = `
+export const REPORT_CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1b1f24;margin:2rem auto;max-width:980px;padding:0 1rem}
 h1{font-size:1.6rem;margin:0 0 .2rem}h2{font-size:1.15rem;margin:2rem 0 .6rem;border-bottom:1px solid #d0d7de;padding-bottom:.2rem}
 table{border-collapse:collapse;width:100%;margin:.4rem 0 1rem;font-size:13px}th,td{border:1px solid #d0d7de;padding:3px 6px;text-align:left;vertical-align:top}
@@ -60,7 +60,7 @@ export function renderReportHtml(content: ReportContent, ledger: ReportLedgerBun
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Audit report: ${esc(content.model.name)} ${esc(day(content.period.from))} – ${esc(day(content.period.to))}</title>
-<style>${CSS}</style></head>
+<style>${REPORT_CSS}</style></head>
 <body>
 <header><h1>Audit report: ${esc(content.model.name)}</h1>
 <p class="muted">Period ${esc(day(content.period.from))} to ${esc(day(content.period.to))} · generated ${esc(day(content.generatedAt))} · report <span class="mono">${esc(content.reportId)}</span></p></header>

@@ -6,10 +6,12 @@ import { readUserFile } from '../client/read-file.js';
 import { trustedKeys, type TrustedPublicKey } from '../client/trusted-keys.js';
 import { InvalidGateDecisionError, verifyGateDecision } from './gate-verify.js';
 import { InvalidReportError, verifyReport } from './report-verify.js';
+import { verifyTieringReport } from './tiering-verify.js';
+import { TIERING_PREDICATE_TYPE } from '@assay/tiering';
 
 export const VERIFY_ARTEFACT_USAGE = `usage: assay verify [report | gate] FILE (--key PEM [--key PEM ...] | --keys-url URL [--api-key KEY])
-  FILE is a signed artefact: an audit report (GET /v1/reports/:id with Accept: application/json) or a gate
-  decision (written by assay gate --out). Without "report" or "gate" the envelope's predicate type decides.
+  FILE is a signed artefact: an audit or tiering report (GET /v1/reports/:id with Accept: application/json)
+  or a gate decision (written by assay gate --out). Without "report" or "gate" the envelope's predicate type decides.
   With --key the check is fully offline; --keys-url fetches the published keys (e.g.
   https://assay.example/v1/signing-keys, which takes --api-key or ASSAY_KEY).
 exit codes: 0 valid (a gate decision: valid and pass), 1 invalid (a gate decision: or valid and fail),
@@ -50,19 +52,35 @@ function parse(args: readonly string[]): Options {
 }
 
 type Kind = 'report' | 'gate';
+type Check = 'audit' | 'tiering' | 'gate';
 
-function kindOf(envelope: unknown): Kind {
+function predicateTypeOf(envelope: unknown): unknown {
   const payload = (envelope as { payload?: unknown } | null)?.payload;
   if (typeof payload !== 'string') throw new VerificationError(VerificationFailure.Malformed, 'not a DSSE envelope (no payload)');
-  let predicateType: unknown;
   try {
-    predicateType = (JSON.parse(Buffer.from(payload, 'base64').toString('utf8')) as { predicateType?: unknown }).predicateType;
+    return (JSON.parse(Buffer.from(payload, 'base64').toString('utf8')) as { predicateType?: unknown }).predicateType;
   } catch {
     throw new InvalidReportError('the envelope payload is not an in-toto statement');
   }
-  if (predicateType === PredicateType.AuditReport) return 'report';
+}
+
+/** A malformed envelope named as a report is the audit check's to refuse, with its reasons. */
+function peekPredicateType(envelope: unknown): unknown {
+  try {
+    return predicateTypeOf(envelope);
+  } catch {
+    return null;
+  }
+}
+
+// Read unverified, only to choose the check; the check verifies it. "report" covers both kinds of report.
+function checkOf(kind: Kind | null, envelope: unknown): Check {
+  if (kind === 'gate') return 'gate';
+  const predicateType = kind === 'report' ? peekPredicateType(envelope) : predicateTypeOf(envelope);
+  if (predicateType === TIERING_PREDICATE_TYPE) return 'tiering';
+  if (kind === 'report' || predicateType === PredicateType.AuditReport) return 'audit';
   if (predicateType === PredicateType.TestResult) return 'gate';
-  throw new InvalidReportError(`predicate type ${String(predicateType)} is neither an audit report nor a gate decision`);
+  throw new InvalidReportError(`predicate type ${String(predicateType)} is neither a report nor a gate decision`);
 }
 
 /** `kind` null: read it from the envelope (unverified, only to choose the check; the check verifies it). */
@@ -95,7 +113,16 @@ export async function runVerifyArtefact(kind: Kind | null, args: readonly string
     return ExitCode.Error;
   }
   try {
-    if ((kind ?? kindOf(envelope)) === 'report') {
+    const check = checkOf(kind, envelope);
+    if (check === 'tiering') {
+      const result = verifyTieringReport(envelope, keys);
+      io.out(`tiering report ${result.reportId}: ${result.from} – ${result.to}, margin ${result.margin}, alpha ${result.alpha}, ${result.journeys} journeys, ${result.decisions} decisions`);
+      io.out(`signature valid (key ${result.keyId}); subject digest ${result.subjectDigest} matches the report`);
+      io.out('its ledger entry (ledgerIndex in GET /v1/tiering/reports) is checked with: assay verify entry INDEX --url URL --key KEY');
+      io.out('VALID');
+      return ExitCode.Ok;
+    }
+    if (check === 'audit') {
       const result = verifyReport(envelope, keys);
       io.out(`report ${result.reportId}: model ${result.model}, ${result.period.from} – ${result.period.to}`);
       io.out(`signature valid (key ${result.keyId}); subject digest ${result.subjectDigest} matches the content`);

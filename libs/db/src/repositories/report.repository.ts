@@ -97,6 +97,15 @@ export class ReportRepository {
     return repository.save(repository.create({ ...report, status: 'queued' }));
   }
 
+  createQueuedTiering(report: Pick<ReportEntity, 'projectId' | 'periodFrom' | 'periodTo'> & { parameters: Record<string, unknown> }): Promise<ReportEntity> {
+    const repository = this.dataSource.getRepository(ReportEntity);
+    return repository.save(repository.create({ ...report, kind: 'tiering', modelId: null, trigger: 'request', status: 'queued' }));
+  }
+
+  listTieringByProject(projectId: string, limit: number): Promise<ReportEntity[]> {
+    return this.dataSource.getRepository(ReportEntity).find({ where: { projectId, kind: 'tiering' }, order: { createdAt: 'DESC' }, take: limit });
+  }
+
   findById(id: string): Promise<ReportEntity | null> {
     return this.dataSource.getRepository(ReportEntity).findOneBy({ id });
   }
