@@ -14,6 +14,8 @@ export const PredicateType = {
   DriftCheck: 'https://assay.dev/attestation/drift-check/v1',
   GateDecision: 'https://assay.dev/attestation/gate-decision/v1',
   AuditReport: 'https://assay.dev/attestation/audit-report/v1',
+  /** libs/tiering's TIERING_PREDICATE_TYPE, here so that the CLI verifies it without the server's code. */
+  TieringReport: 'https://assay.dev/tiering-report/v1',
   LedgerEntry: 'https://assay.dev/attestation/ledger-entry/v1',
 } as const;
 export type PredicateType = (typeof PredicateType)[keyof typeof PredicateType];

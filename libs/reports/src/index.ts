@@ -11,3 +11,4 @@ export * from './tiering-reports.service.js';
 export * from './tiering-report-builder.service.js';
 export * from './tiering-report-html.js';
 export * from './tiering-charts.js';
+export * from './tiering-report.fixture.js';

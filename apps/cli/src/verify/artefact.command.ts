@@ -7,7 +7,6 @@ import { trustedKeys, type TrustedPublicKey } from '../client/trusted-keys.js';
 import { InvalidGateDecisionError, verifyGateDecision } from './gate-verify.js';
 import { InvalidReportError, verifyReport } from './report-verify.js';
 import { verifyTieringReport } from './tiering-verify.js';
-import { TIERING_PREDICATE_TYPE } from '@assay/tiering';
 
 export const VERIFY_ARTEFACT_USAGE = `usage: assay verify [report | gate] FILE (--key PEM [--key PEM ...] | --keys-url URL [--api-key KEY])
   FILE is a signed artefact: an audit or tiering report (GET /v1/reports/:id with Accept: application/json)
@@ -77,7 +76,7 @@ function peekPredicateType(envelope: unknown): unknown {
 function checkOf(kind: Kind | null, envelope: unknown): Check {
   if (kind === 'gate') return 'gate';
   const predicateType = kind === 'report' ? peekPredicateType(envelope) : predicateTypeOf(envelope);
-  if (predicateType === TIERING_PREDICATE_TYPE) return 'tiering';
+  if (predicateType === PredicateType.TieringReport) return 'tiering';
   if (kind === 'report' || predicateType === PredicateType.AuditReport) return 'audit';
   if (predicateType === PredicateType.TestResult) return 'gate';
   throw new InvalidReportError(`predicate type ${String(predicateType)} is neither a report nor a gate decision`);

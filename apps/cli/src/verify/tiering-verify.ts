@@ -1,7 +1,6 @@
 // Offline verification of a tiering report: the DSSE envelope and the statement's subject digest against
 // the report it carries. Its ledger entry is checked online with `assay verify entry`. Pure: no network.
-import { digestOf, openStatement, type TrustedKey } from '@assay/provenance';
-import { TIERING_PREDICATE_TYPE } from '@assay/tiering';
+import { digestOf, openStatement, PredicateType, type TrustedKey } from '@assay/provenance';
 import { InvalidReportError } from './report-verify.js';
 
 const SUBJECT = /^tiering-report:([0-9a-f-]{36})$/;
@@ -20,7 +19,7 @@ export interface TieringVerification {
 
 /** Throws InvalidReportError (or the provenance lib's VerificationError) when anything does not hold. */
 export function verifyTieringReport(envelope: unknown, keys: readonly TrustedKey[]): TieringVerification {
-  const statement = openStatement(envelope, keys, { predicateType: TIERING_PREDICATE_TYPE });
+  const statement = openStatement(envelope, keys, { predicateType: PredicateType.TieringReport });
   const report = statement.predicate as { from?: unknown; to?: unknown; margin?: unknown; alpha?: unknown; journeys?: unknown; providers?: unknown };
   if (typeof report !== 'object' || report === null || !Array.isArray(report.journeys) || !Array.isArray(report.providers)) {
     throw new InvalidReportError('the statement carries no tiering report (journeys and providers)');
