@@ -27,6 +27,7 @@ import { DeliveryRepository } from './repositories/delivery.repository.js';
 import { NotificationGroupRepository } from './repositories/alert-notification.repository.js';
 import { ConsoleSessionRepository } from './repositories/console-session.repository.js';
 import { ProjectOverviewRepository } from './repositories/project-overview.repository.js';
+import { TieringRepository } from './repositories/tiering.repository.js';
 
 const REPOSITORIES = [
   ProjectRepository,
@@ -56,6 +57,7 @@ const REPOSITORIES = [
   NotificationGroupRepository,
   ConsoleSessionRepository,
   ProjectOverviewRepository,
+  TieringRepository,
 ];
 
 @Global()

@@ -26,6 +26,7 @@ export * from './repositories/delivery.repository.js';
 export * from './repositories/alert-notification.repository.js';
 export * from './repositories/console-session.repository.js';
 export * from './repositories/project-overview.repository.js';
+export * from './repositories/tiering.repository.js';
 export * from './data-source.js';
 export * from './db.module.js';
 export * from './embedded-postgres.js';
