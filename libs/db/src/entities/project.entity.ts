@@ -2,6 +2,10 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeor
 
 export interface ProjectSettings {
   autoRegisterModels?: boolean;
+  /** Attribute keys naming a call's journey, in order of preference (default: DEFAULT_JOURNEY_ATTRIBUTES of @assay/otlp). */
+  journeyAttributes?: string[];
+  /** Distinct journey names kept per project; later ones count as '(other)' (default 500). */
+  journeyLimit?: number;
 }
 
 @Entity({ name: 'projects' })
