@@ -9,6 +9,7 @@ import { SampleRepository } from './repositories/sample.repository.js';
 import { SampleCountRepository } from './repositories/sample-count.repository.js';
 import { SignalProfileRepository } from './repositories/signal-profile.repository.js';
 import { IngestRepository } from './repositories/ingest.repository.js';
+import { JourneyRepository } from './repositories/journey.repository.js';
 import { ClientMetricsRepository } from './repositories/client-metrics.repository.js';
 import { LedgerRepository } from './repositories/ledger.repository.js';
 import { SigningKeyRepository } from './repositories/signing-key.repository.js';
@@ -37,6 +38,7 @@ const REPOSITORIES = [
   SampleCountRepository,
   SignalProfileRepository,
   IngestRepository,
+  JourneyRepository,
   ClientMetricsRepository,
   ApiKeyRepository,
   JobRunRepository,

@@ -6,6 +6,7 @@ export * from './repositories/sample.repository.js';
 export * from './repositories/sample-count.repository.js';
 export * from './repositories/signal-profile.repository.js';
 export * from './repositories/ingest.repository.js';
+export * from './repositories/journey.repository.js';
 export * from './repositories/client-metrics.repository.js';
 export * from './repositories/api-key.repository.js';
 export * from './repositories/job-run.repository.js';

@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  IsBoolean, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Max, Min, Validate, ValidateNested,
+  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsInt, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Max, Min, Validate, ValidateNested,
   ValidatorConstraint, type ValidatorConstraintInterface,
 } from 'class-validator';
+import { DEFAULT_JOURNEY_ATTRIBUTES, DEFAULT_JOURNEY_LIMIT } from '@assay/otlp';
 import type { ProjectEntity, SignalOrientation } from '@assay/db';
 
 const MAX_SIGNAL_SETTINGS = 64;
@@ -61,6 +62,27 @@ export class ProjectSettingsDto {
   @IsOptional()
   @IsBoolean()
   autoRegisterModels?: boolean;
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: DEFAULT_JOURNEY_ATTRIBUTES,
+    description: 'attribute keys naming the journey of a call, in order of preference: looked for on the span, then its ancestors in the same request, then the resource',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @Length(1, 200, { each: true })
+  journeyAttributes?: string[];
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 10_000, example: DEFAULT_JOURNEY_LIMIT, description: 'distinct journey names kept; later ones count as "(other)"' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  journeyLimit?: number;
 
   @ApiPropertyOptional({ type: TieringSettingsDto, description: 'defaults of the tiering report' })
   @IsOptional()

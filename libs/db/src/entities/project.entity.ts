@@ -17,6 +17,10 @@ export interface ProjectSettings {
   tiering?: TieringProjectSettings;
   /** An alert is raised when one provider's share of the last 7 days' spend exceeds this (0–1). */
   maxProviderSpendShare?: number;
+  /** Attribute keys naming a call's journey, in order of preference (default: DEFAULT_JOURNEY_ATTRIBUTES of @assay/otlp). */
+  journeyAttributes?: string[];
+  /** Distinct journey names kept per project; later ones count as '(other)' (default 500). */
+  journeyLimit?: number;
 }
 
 @Entity({ name: 'projects' })
