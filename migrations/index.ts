@@ -19,6 +19,7 @@ import { CheckExplanations1764320140000 } from './1764320140000-CheckExplanation
 import { BaselineNulls1764320200000 } from './1764320200000-BaselineNulls.js';
 import { SubscriptionEvents1764320220000 } from './1764320220000-SubscriptionEvents.js';
 import { AlertAfter1764320260000 } from './1764320260000-AlertAfter.js';
+import { Journeys1764320270000 } from './1764320270000-Journeys.js';
 import { TieringReports1764320280000 } from './1764320280000-TieringReports.js';
 
 export { LEDGER_OWNER_ROLE } from './1764320020000-Ledger.js';
@@ -46,5 +47,6 @@ export const MIGRATIONS = [
   BaselineNulls1764320200000,
   SubscriptionEvents1764320220000,
   AlertAfter1764320260000,
+  Journeys1764320270000,
   TieringReports1764320280000,
 ];

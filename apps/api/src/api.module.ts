@@ -14,6 +14,7 @@ import { SubscriptionsApiModule } from './subscriptions/subscriptions-api.module
 import { GatesApiModule } from './gates/gates-api.module.js';
 import { ReportsApiModule } from './reports/reports-api.module.js';
 import { ConsoleModule } from './console/console.module.js';
+import { TieringApiModule } from './tiering/tiering-api.module.js';
 
 export const API_FEATURES = [
   ProjectsModule,
@@ -28,6 +29,7 @@ export const API_FEATURES = [
   SubscriptionsApiModule,
   GatesApiModule,
   ReportsApiModule,
+  TieringApiModule,
   ConsoleModule,
 ];
 

@@ -5,7 +5,7 @@ import { documentDerivedErrors, ErrorBodyDto } from '@assay/common';
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Assay API')
-    .setDescription('Model governance and drift monitoring: models, baselines, monitors, gates, reports and the signed ledger.')
+    .setDescription('Model governance and drift monitoring: models, baselines, monitors, gates, reports, the tiering report and the signed ledger.')
     .setVersion('1')
     .setLicense('Apache-2.0', 'https://www.apache.org/licenses/LICENSE-2.0')
     // Relative: the document is served by the API it describes, wherever that is reached.

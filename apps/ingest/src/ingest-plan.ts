@@ -1,11 +1,12 @@
-import type { CountToWrite, LateEvaluation, SampleToWrite, UnmatchedToWrite } from '@assay/db';
+import type { CountToWrite, JourneyCountToWrite, LateEvaluation, SampleToWrite, UnmatchedToWrite } from '@assay/db';
 import {
   CustomSignalBudget, completeInference, decodeTraceRequest, evaluationSignals, extractInferences, modelBaseName, modelNameCandidates, skimProtobufTraceRequest,
-  type CustomSignalSkipReason, type InferenceRecord, type OtlpFormat, type TokenPrice,
+  type CustomSignalSkipReason, type InferenceRecord, type InputHash, type OtlpFormat, type TokenPrice,
 } from '@assay/otlp';
 import { SpanMatcher, coinSays, inferenceSignals, priceKey, type CompiledModel, type ProjectCatalog } from '@assay/models';
 
 const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 /** Spans may start at most this far in the future (clock skew). */
 const MAX_FUTURE_MS = DAY_MS;
@@ -29,6 +30,14 @@ export interface SampleCandidate {
   maxPerMinute: number | null;
 }
 
+/** The input hashes of one journey's seen calls in one hour, as high and low 32 bits in turn. */
+export interface JourneyInputs {
+  journey: string;
+  hourMs: number;
+  calls: number;
+  hashes: number[];
+}
+
 /**
  * What one OTLP request amounts to, before the per-minute caps and the write: plain data, so that
  * it can be computed on an ingest thread and posted back.
@@ -41,6 +50,9 @@ export interface IngestPlan {
   candidates: SampleCandidate[];
   /** Seen spans per model, version and minute; `sampled` is zero until the caps are applied. */
   counts: CountToWrite[];
+  /** The same per journey, as the request names them (the project's journey limit is applied later). */
+  journeyCounts: JourneyCountToWrite[];
+  journeyInputs: JourneyInputs[];
   unmatched: UnmatchedToWrite[];
   lateEvaluations: LateEvaluation[];
   /** Model names to register before planning again; empty unless asked for. */
@@ -50,6 +62,7 @@ export interface IngestPlan {
 }
 
 const minuteOf = (ms: number): number => ms - (((ms % MINUTE_MS) + MINUTE_MS) % MINUTE_MS);
+const hourOf = (ms: number): number => ms - (((ms % HOUR_MS) + HOUR_MS) % HOUR_MS);
 
 function sampleOf(record: InferenceRecord, model: CompiledModel, version: string, catalog: ProjectCatalog, budget: CustomSignalBudget): SampleToWrite {
   return {
@@ -61,6 +74,7 @@ function sampleOf(record: InferenceRecord, model: CompiledModel, version: string
     parentSpanId: record.parentSpanId,
     responseId: record.responseId,
     serviceName: record.serviceName ?? UNKNOWN_SERVICE,
+    journey: record.journey,
     signals: inferenceSignals(record, { customSignals: model.customSignals, energy: model.energy, price: priceOf(record, catalog), budget }),
   };
 }
@@ -89,7 +103,7 @@ function registrationName(record: InferenceRecord): string | null {
 export function planIngest(body: Uint8Array, format: OtlpFormat, catalog: ProjectCatalog, options: PlanOptions): IngestPlan {
   // A protobuf span is decoded in full only once the coin keeps it; JSON has been parsed whole already.
   const request = format === 'protobuf' ? skimProtobufTraceRequest(body, catalog.countingKeys) : decodeTraceRequest(body, format);
-  const extracted = extractInferences(request);
+  const extracted = extractInferences(request, { journeyAttributes: catalog.journeyAttributes });
   const { nowMs, maxAgeMs } = options;
   let rejected = extracted.rejected.count;
   const reasons = [...extracted.rejected.reasons];
@@ -102,6 +116,7 @@ export function planIngest(body: Uint8Array, format: OtlpFormat, catalog: Projec
   // Spans of one request nearly always share model, version and minute: the last count is reused
   // without building its key.
   let last: CountToWrite | null = null;
+  const journeys = new JourneyTally();
   for (const record of extracted.inferences) {
     if (record.startTimeMs < nowMs - maxAgeMs || record.startTimeMs > nowMs + MAX_FUTURE_MS) {
       rejected++;
@@ -126,6 +141,7 @@ export function planIngest(body: Uint8Array, format: OtlpFormat, catalog: Projec
       last = counts.get(countKey) ?? counts.set(countKey, { modelId: model.id, version, minuteMs, seen: 0, sampled: 0 }).get(countKey)!;
     }
     last.seen++;
+    journeys.see(model.id, version, record.journey, minuteMs, record.startTimeMs, record.inputHash);
     if (!coinSays(model.sampling, options.random)) continue;
     candidates.push({ sample: sampleOf(completeInference(record), model, version, catalog, budget), minuteMs, maxPerMinute: model.sampling.maxPerMinute });
   }
@@ -136,6 +152,8 @@ export function planIngest(body: Uint8Array, format: OtlpFormat, catalog: Projec
     reasons,
     candidates,
     counts: [...counts.values()],
+    journeyCounts: journeys.counts(),
+    journeyInputs: journeys.inputs(),
     unmatched: [...unmatched.values()],
     lateEvaluations: extracted.evaluations
       .filter((e) => e.inferenceSpanId === null)
@@ -143,4 +161,35 @@ export function planIngest(body: Uint8Array, format: OtlpFormat, catalog: Projec
     unknownModels: [...unknownModels],
     customSignalSkips: budget.skipped,
   };
+}
+
+/** Every seen span's journey count and input hash, per request. */
+class JourneyTally {
+  private readonly byCount = new Map<string, JourneyCountToWrite>();
+  private readonly byHour = new Map<string, JourneyInputs>();
+  private last: JourneyCountToWrite | null = null;
+
+  see(modelId: string, version: string, journey: string, minuteMs: number, startMs: number, inputHash: InputHash | null): void {
+    let count = this.last;
+    if (count === null || count.modelId !== modelId || count.version !== version || count.journey !== journey || count.minuteMs !== minuteMs) {
+      const key = `${modelId}\u0000${version}\u0000${journey}\u0000${minuteMs}`;
+      count = this.byCount.get(key) ?? this.byCount.set(key, { modelId, version, journey, minuteMs, seen: 0, sampled: 0 }).get(key)!;
+      this.last = count;
+    }
+    count.seen++;
+    if (inputHash === null) return;
+    const hourMs = hourOf(startMs);
+    const key = `${journey}\u0000${hourMs}`;
+    const inputs = this.byHour.get(key) ?? this.byHour.set(key, { journey, hourMs, calls: 0, hashes: [] }).get(key)!;
+    inputs.calls++;
+    inputs.hashes.push(inputHash.high, inputHash.low);
+  }
+
+  counts(): JourneyCountToWrite[] {
+    return [...this.byCount.values()];
+  }
+
+  inputs(): JourneyInputs[] {
+    return [...this.byHour.values()];
+  }
 }

@@ -2,6 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { CoreModule, type Runtime } from '@assay/common';
 import { ModelsModule } from '@assay/models';
 import { IngestService } from './ingest.service.js';
+import { JourneyInputBuffer } from './journey-input-buffer.js';
+import { JourneyRegistry } from './journey-registry.js';
 import { SamplingCaps } from './sampling-caps.js';
 
 @Module({})
@@ -10,7 +12,7 @@ export class IngestModule {
     return {
       module: IngestModule,
       imports: [CoreModule.forRoot(runtime, { app: 'ingest', consumeQueues: false }), ModelsModule],
-      providers: [IngestService, SamplingCaps],
+      providers: [IngestService, SamplingCaps, JourneyRegistry, JourneyInputBuffer],
     };
   }
 }

@@ -12,6 +12,9 @@ import { planIngest, priceOf, type IngestPlan } from './ingest-plan.js';
 import { PlannerPool } from './planner-pool.js';
 import { SamplingCaps, type CapGrant } from './sampling-caps.js';
 import { countModelSamples } from './model-sample-metrics.js';
+import { JourneyInputBuffer } from './journey-input-buffer.js';
+import { JourneyRegistry } from './journey-registry.js';
+import { journeyTotals } from './journey-totals.js';
 
 const ingestMetrics = appMetrics('ingest');
 
@@ -79,6 +82,8 @@ export class IngestService implements OnModuleDestroy {
     private readonly writer: IngestRepository,
     private readonly clientMetrics: ClientMetricsRepository,
     private readonly caps: SamplingCaps,
+    private readonly journeyRegistry: JourneyRegistry,
+    private readonly journeyInputs: JourneyInputBuffer,
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(LOGGER) logger: Logger,
   ) {
@@ -106,6 +111,11 @@ export class IngestService implements OnModuleDestroy {
     const counts = new Map<string, CountToWrite>();
     for (const count of plan.counts) counts.set(capKey(count), count);
     const { samples, grant } = await this.applyCaps(plan, counts, nowMs);
+    const storedNames = await this.journeyRegistry.admit(projectId, new Set(plan.journeyCounts.map((c) => c.journey)), catalog.journeyLimit).catch(async (error: unknown) => {
+      await grant?.release();
+      throw error;
+    });
+    const journeys = journeyTotals(plan.journeyCounts, plan.journeyInputs, samples, storedNames);
 
     const result = await this.writer.write(
       {
@@ -113,6 +123,8 @@ export class IngestService implements OnModuleDestroy {
         modelIds: catalog.models.map((m) => m.id),
         samples,
         counts: plan.counts,
+        journeyCounts: journeys.journeyCounts,
+        journeyOverflow: journeys.journeyOverflow,
         unmatched: plan.unmatched,
         lateEvaluations: plan.lateEvaluations,
         pendingTtlSeconds: PENDING_TTL_SECONDS,
@@ -123,6 +135,7 @@ export class IngestService implements OnModuleDestroy {
       await grant?.release();
       throw error;
     });
+    for (const input of journeys.journeyInputs) this.journeyInputs.add(projectId, input.journey, input.hourMs, input.calls, input.hashes);
     this.purgeNow(nowMs);
     // Spans whose values the database refused were left out of the write, alone.
     const rejected = plan.rejected + result.refused.reduce((n, r) => n + r.spans, 0);

@@ -9,6 +9,7 @@ import { SampleRepository } from './repositories/sample.repository.js';
 import { SampleCountRepository } from './repositories/sample-count.repository.js';
 import { SignalProfileRepository } from './repositories/signal-profile.repository.js';
 import { IngestRepository } from './repositories/ingest.repository.js';
+import { JourneyRepository } from './repositories/journey.repository.js';
 import { ClientMetricsRepository } from './repositories/client-metrics.repository.js';
 import { LedgerRepository } from './repositories/ledger.repository.js';
 import { SigningKeyRepository } from './repositories/signing-key.repository.js';
@@ -28,6 +29,7 @@ import { DeliveryRepository } from './repositories/delivery.repository.js';
 import { NotificationGroupRepository } from './repositories/alert-notification.repository.js';
 import { ConsoleSessionRepository } from './repositories/console-session.repository.js';
 import { ProjectOverviewRepository } from './repositories/project-overview.repository.js';
+import { TieringRepository } from './repositories/tiering.repository.js';
 
 const REPOSITORIES = [
   ProjectRepository,
@@ -37,6 +39,7 @@ const REPOSITORIES = [
   SampleCountRepository,
   SignalProfileRepository,
   IngestRepository,
+  JourneyRepository,
   ClientMetricsRepository,
   ApiKeyRepository,
   JobRunRepository,
@@ -58,6 +61,7 @@ const REPOSITORIES = [
   NotificationGroupRepository,
   ConsoleSessionRepository,
   ProjectOverviewRepository,
+  TieringRepository,
 ];
 
 @Global()

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Injectable } from '@nestjs/common';
-import { AttributeKeySet, UNSAMPLED_SPAN_KEYS, compileContentSignals, compileCustomSignals, normaliseProvider, type ContentSignals, type TokenPrice } from '@assay/otlp';
+import { AttributeKeySet, DEFAULT_JOURNEY_ATTRIBUTES, DEFAULT_JOURNEY_LIMIT, UNSAMPLED_SPAN_KEYS, compileContentSignals, compileCustomSignals, normaliseProvider, type ContentSignals, type TokenPrice } from '@assay/otlp';
 import { ModelRepository, PriceCatalogRepository, ProjectRepository, type ModelEntity } from '@assay/db';
 import type { CompiledSignals } from './inference-signals.js';
 import { SpanMatcher, type MatchableModel } from './span-matcher.js';
@@ -18,6 +18,9 @@ export interface CatalogSource {
   models: Array<Pick<ModelEntity, 'id' | 'name' | 'match' | 'versionAttribute' | 'sampling' | 'energy' | 'customSignals'>>;
   prices: Array<{ provider: string; model: string } & TokenPrice>;
   autoRegisterModels: boolean;
+  /** Absent: the defaults. */
+  journeyAttributes?: readonly string[];
+  journeyLimit?: number;
 }
 
 export interface ProjectCatalog {
@@ -31,6 +34,8 @@ export interface ProjectCatalog {
   autoRegisterModels: boolean;
   /** The span attributes matching and counting read: what a span the coin drops is decoded for. */
   countingKeys: AttributeKeySet;
+  journeyAttributes: readonly string[];
+  journeyLimit: number;
 }
 
 export const CATALOG_TTL_MS = 5_000;
@@ -59,13 +64,18 @@ export function compileCatalog(source: CatalogSource, revision = ++revisions): P
     customSignals: m.customSignals.length > 0 ? compileCustomSignals(m.customSignals) : null,
     contentSignals: compileContentSignals(m.customSignals),
   }));
+  const journeyAttributes = source.journeyAttributes ?? DEFAULT_JOURNEY_ATTRIBUTES;
   return {
     revision,
     source,
     models: compiled,
+    journeyAttributes,
+    journeyLimit: source.journeyLimit ?? DEFAULT_JOURNEY_LIMIT,
     matcher: new SpanMatcher(compiled),
     countingKeys: new AttributeKeySet([
       ...UNSAMPLED_SPAN_KEYS,
+      // Read on every span, inference or not: a journey may be named on an ancestor.
+      ...journeyAttributes,
       ...compiled.flatMap((model) => [model.versionAttribute, ...Object.keys(model.match.attributes ?? {})]),
     ]),
     prices: new Map(
@@ -139,6 +149,8 @@ export class ModelCatalog {
         ...(p.cachedInputPerMillion === null ? {} : { cachedInputPerMillion: p.cachedInputPerMillion }),
       })),
       autoRegisterModels: project?.settings.autoRegisterModels === true,
+      ...(project?.settings.journeyAttributes === undefined ? {} : { journeyAttributes: project.settings.journeyAttributes }),
+      ...(project?.settings.journeyLimit === undefined ? {} : { journeyLimit: project.settings.journeyLimit }),
     });
   }
 }

@@ -3,7 +3,8 @@ import { evaluationsOf, nanosToMs } from './evaluation-events.js';
 import type { EvaluationRecord, ExtractOptions, ExtractResult, InferenceRecord } from './inference-record.js';
 import { readInferenceFields, type InferenceFields } from './inference-fields.js';
 import { inferenceDialect } from './inference-span.js';
-import { completeSpan, isSkimmed } from './skim-protobuf.js';
+import { JourneyResolver, NO_JOURNEY, inputContentHash } from './journey.js';
+import { completeSpan, isSkimmed, skimmedInputHash } from './skim-protobuf.js';
 import type { Span, TraceRequest } from './trace-request.js';
 
 const DEFAULT_MAX_REJECT_REASONS = 10;
@@ -21,6 +22,7 @@ export function extractInferences(request: TraceRequest, options: ExtractOptions
   const evaluations: EvaluationRecord[] = [];
   const rejected = { count: 0, reasons: [] as string[] };
   let skipped = 0;
+  const journeys = options.journeyAttributes !== undefined && options.journeyAttributes.length > 0 ? new JourneyResolver(request, options.journeyAttributes) : null;
 
   for (const resourceSpans of request.resourceSpans) {
     const resourceAttributes = resourceSpans.resource.attributes;
@@ -76,6 +78,8 @@ export function extractInferences(request: TraceRequest, options: ExtractOptions
           statusMessage: span.status.message,
           events: span.events,
           evaluations: [],
+          journey: journeys === null ? NO_JOURNEY : journeys.resolve(span, resourceAttributes),
+          inputHash: skimmedInputHash(span) ?? inputContentHash(span.attributes),
         };
         inferences.push(record);
         if (isSkimmed(span)) (record as SkimmedRecord).unreadSpan = span;

@@ -21,6 +21,19 @@ export {
 export { encodeExportResponse, encodeStatus, type PartialSuccess } from './export-response.js';
 export { completeInference, extractInferences } from './extract-inferences.js';
 export { skimProtobufTraceRequest } from './skim-protobuf.js';
+export {
+  DEFAULT_JOURNEY_ATTRIBUTES,
+  DEFAULT_JOURNEY_LIMIT,
+  INPUT_CONTENT_KEYS,
+  JourneyResolver,
+  MAX_JOURNEY_LENGTH,
+  NO_JOURNEY,
+  OTHER_JOURNEY,
+  hashInputBytes,
+  inputContentHash,
+  journeyIn,
+  type InputHash,
+} from './journey.js';
 export { AttributeKeySet } from './attribute-key-set.js';
 export { UNSAMPLED_SPAN_KEYS } from './inference-fields.js';
 export { inferenceDialect } from './inference-span.js';

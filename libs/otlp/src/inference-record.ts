@@ -1,3 +1,4 @@
+import type { InputHash } from './journey.js';
 import type { Attributes, SpanEvent, SpanKindName, StatusCodeName } from './trace-request.js';
 
 /** Which attribute vocabulary a span used; all three map to the same record. */
@@ -66,6 +67,10 @@ export interface InferenceRecord {
   outputText: string | null;
   events: SpanEvent[];
   evaluations: EvaluationRecord[];
+  /** The product step the call serves (see `JourneyResolver`); NO_JOURNEY unless journey keys are given. */
+  journey: string;
+  /** The hash of its normalised input content, read for every span, sampled or not. */
+  inputHash: InputHash | null;
 }
 
 export interface ExtractResult {
@@ -81,4 +86,6 @@ export interface ExtractResult {
 export interface ExtractOptions {
   /** Reasons kept in `rejected.reasons` (the count is always exact). Default 10. */
   maxRejectReasons?: number;
+  /** The attribute keys that name a journey, in order of preference; without them every record's journey is NO_JOURNEY. */
+  journeyAttributes?: readonly string[];
 }

@@ -1,11 +1,12 @@
 import protobuf from 'protobufjs';
 import { setAttribute } from './attribute-readers.js';
-import { InternedKeys, type AttributeKeySet } from './attribute-key-set.js';
+import { AttributeKeySet, InternedKeys } from './attribute-key-set.js';
 import { AttributeValueLimit } from './attribute-value-limit.js';
 import {
   addKeyValue, decodeOrRefuse, int64ToValue, toAttributes, toEvents, toId, toLinks, toStatus, toValue,
   type PbAnyValue, type PbEvent, type PbKeyValue, type PbLink, type PbResource, type PbScope, type PbSpan,
 } from './decode-protobuf.js';
+import { INPUT_CONTENT_KEYS, hashInputBytes, type InputHash } from './journey.js';
 import { NulSafeReader } from './nul-safe-reader.js';
 import { AnyValueType, InstrumentationScopeType, KeyValueType, ResourceType, SpanEventType, SpanLinkType, SpanStatusType } from './otlp-schema.js';
 import { checkAnyValue, checkKeyValue, checkUtf8, enter, leave, type Reader } from './protobuf-checks.js';
@@ -47,11 +48,16 @@ const decodeScope = nested<PbScope>(InstrumentationScopeType);
  */
 const STRIDE = 7;
 const NOT_PLAIN = -2;
+const inputContentKeys = new AttributeKeySet(INPUT_CONTENT_KEYS);
+const NO_INPUT = INPUT_CONTENT_KEYS.length;
 
 /** One request's skim: its body, and every attribute's ranges and wanted key. */
 class SkimContext {
   keyValues = new Int32Array(STRIDE * 2048);
   used = 0;
+  /** The span being skimmed: the rank in INPUT_CONTENT_KEYS of the input it hashed, and the hash. */
+  inputRank = NO_INPUT;
+  inputHash: InputHash | null = null;
 
   constructor(
     readonly body: Buffer,
@@ -85,7 +91,7 @@ interface UnreadAttributes {
   to: number;
 }
 
-type SkimmedSpan = Span & { unread?: UnreadAttributes };
+type SkimmedSpan = Span & { unread?: UnreadAttributes; inputHash?: InputHash | null };
 
 /**
  * Decodes an OTLP/protobuf trace request as `decodeTraceRequest` does, except that each span's
@@ -106,11 +112,20 @@ export function isSkimmed(span: Span): boolean {
   return (span as SkimmedSpan).unread !== undefined;
 }
 
+/**
+ * For a skimmed span, the hash of its input content read from the wire without decoding it (null
+ * when it has none); undefined for any other span, whose attributes hold its input.
+ */
+export function skimmedInputHash(span: Span): InputHash | null | undefined {
+  return (span as SkimmedSpan).inputHash;
+}
+
 /** Gives a skimmed span all its attributes, in wire order, as the full decoder would have. */
 export function completeSpan(span: Span): void {
   const unread = (span as SkimmedSpan).unread;
   if (unread === undefined) return;
   delete (span as SkimmedSpan).unread;
+  delete (span as SkimmedSpan).inputHash;
   const { context, from, to } = unread;
   const { keyValues, keys, limit } = context;
   const read = span.attributes;
@@ -229,6 +244,8 @@ function skimSpan(r: Reader, length: number, context: SkimContext, path: string)
   let status: PbSpan['status'] = null;
   const attributes: Attributes = {};
   const from = context.used;
+  context.inputRank = NO_INPUT;
+  context.inputHash = null;
   while (r.pos < end) {
     const tag = r.tag();
     const wireType = tag & 7;
@@ -279,6 +296,7 @@ function skimSpan(r: Reader, length: number, context: SkimContext, path: string)
   for (let i = from + 2; i < context.used; i += STRIDE) {
     if (context.keyValues[i] === NO_KEY) {
       span.unread = { context, from, to: context.used };
+      span.inputHash = context.inputHash;
       break;
     }
   }
@@ -338,6 +356,7 @@ function skimKeyValue(r: Reader, context: SkimContext, attributes: Attributes): 
       if (valueStart >= 0) {
         r.pos = valueStart;
         checkAnyValue(r, valueEnd - valueStart, ANY_VALUE_DEPTH);
+        if (keyStart >= 0) hashIfInput(r, context, keyStart, keyEnd, valueStart, valueEnd);
       }
     } else {
       r.pos = start;
@@ -357,6 +376,23 @@ function skimKeyValue(r: Reader, context: SkimContext, attributes: Attributes): 
   else context.push(start, end, keyIndex, NOT_PLAIN, 0, 0, 0);
 }
 
+/**
+ * Hashes the bytes of a string AnyValue held under an input content key ranked before the one the
+ * span's input was taken from so far, the way `inputContentHash` hashes the decoded string.
+ */
+function hashIfInput(r: Reader, context: SkimContext, keyStart: number, keyEnd: number, valueStart: number, valueEnd: number): void {
+  const rank = inputContentKeys.indexOf(r.buf, keyStart, keyEnd);
+  if (rank < 0 || rank >= context.inputRank) return;
+  r.pos = valueStart;
+  if (r.uint32() !== STRING_VALUE_TAG) return;
+  const size = r.uint32();
+  if (r.pos + size !== valueEnd) return;
+  context.inputRank = rank;
+  context.inputHash = hashInputBytes(r.buf, r.pos, valueEnd);
+}
+
+// AnyValue.string_value: field 1, wire type 2.
+const STRING_VALUE_TAG = (1 << 3) | 2;
 const NOT_SCALAR = Symbol('not a scalar');
 
 /**

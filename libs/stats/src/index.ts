@@ -33,6 +33,7 @@ export {
 } from './signal-profile.js';
 export { QuantileSketch, DEFAULT_SKETCH_K, SKETCH_ERROR_SIGMAS, type QuantileSketchJSON } from './sketch/quantile-sketch.js';
 export { DistinctSketch, DEFAULT_DISTINCT_PRECISION, type DistinctSketchJSON } from './sketch/distinct-sketch.js';
+export { encodeDistinctRegisters, mergeDistinctBytes, unionOfDistinctBytes } from './sketch/distinct-sketch-bytes.js';
 export {
   moreCandidateCallsNeeded,
   proportionNonInferiority,

@@ -20,3 +20,15 @@ export {
   type TieringQuery,
   type TieringReport,
 } from './tiering-report.js';
+export { buildTieringReport, type JourneyInputs, type TieringEvidence } from './tiering-report-builder.js';
+export { experimentFor, priceOfCall, type PricedModel, type TokenMix } from './tiering-experiment.js';
+export { journeyModelUsages, latencyQuantiles, UNKNOWN_PROVIDER, type JourneyModelUsage } from './journey-model-usage.js';
+export {
+  DEFAULT_TIERING_ALPHA,
+  DEFAULT_TIERING_MARGIN,
+  MAX_TIERING_ALPHA,
+  MAX_TIERING_MARGIN,
+  TieringService,
+  type TieringRequest,
+} from './tiering.service.js';
+export { TieringModule } from './tiering.module.js';

@@ -1,4 +1,5 @@
-import type { CountToWrite, IngestBatch, LateEvaluation, SampleToWrite, UnmatchedToWrite } from './ingest.repository.js';
+import type { CountToWrite, IngestBatch, JourneyCountToWrite, JourneyOverflowToWrite, LateEvaluation, SampleToWrite, UnmatchedToWrite } from './ingest.repository.js';
+import { journeyCountKey } from './journey-rows.js';
 
 /** A row of a batch that the database refused, and the spans it stood for. */
 export interface WriteRefusal {
@@ -17,6 +18,8 @@ export interface WriteRefusal {
 export interface BatchPart {
   samples: SampleToWrite[];
   counts: CountToWrite[];
+  journeyCounts: JourneyCountToWrite[];
+  journeyOverflow: JourneyOverflowToWrite[];
   unmatched: UnmatchedToWrite[];
   lateEvaluations: LateEvaluation[];
   spans: number;
@@ -34,7 +37,14 @@ const minuteOf = (micros: bigint): number => {
 const at = (minuteMs: number): string => new Date(minuteMs).toISOString().slice(0, 16);
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-const empty = (): Pick<BatchPart, 'samples' | 'counts' | 'unmatched' | 'lateEvaluations'> => ({ samples: [], counts: [], unmatched: [], lateEvaluations: [] });
+const empty = (): Pick<BatchPart, 'samples' | 'counts' | 'journeyCounts' | 'journeyOverflow' | 'unmatched' | 'lateEvaluations'> => ({
+  samples: [],
+  counts: [],
+  journeyCounts: [],
+  journeyOverflow: [],
+  unmatched: [],
+  lateEvaluations: [],
+});
 
 export function partsOf(batch: IngestBatch): BatchPart[] {
   const rest = new Map<string, CountToWrite>();
@@ -46,6 +56,8 @@ export function partsOf(batch: IngestBatch): BatchPart[] {
       into.sampled += count.sampled;
     } else rest.set(k, { ...count });
   }
+  const journeyRest = new Map<string, JourneyCountToWrite>();
+  for (const count of batch.journeyCounts ?? []) journeyRest.set(journeyCountKey(count), { ...count });
   const parts: BatchPart[] = [];
   for (const sample of batch.samples) {
     const share = { modelId: sample.modelId, version: sample.version, minuteMs: minuteOf(sample.timeMicros), seen: 1, sampled: 1 };
@@ -55,11 +67,42 @@ export function partsOf(batch: IngestBatch): BatchPart[] {
       total.seen--;
       total.sampled--;
     }
-    parts.push({ ...empty(), samples: [sample], counts: counted ? [share] : [], spans: 1, subject: `span ${sample.spanId}`, traceId: sample.traceId, spanId: sample.spanId });
+    const journeyShare = { ...share, journey: sample.journey ?? '(none)' };
+    const journeyTotal = journeyRest.get(journeyCountKey(journeyShare));
+    const journeyCounted = journeyTotal !== undefined && journeyTotal.seen > 0 && journeyTotal.sampled > 0;
+    if (journeyCounted) {
+      journeyTotal.seen--;
+      journeyTotal.sampled--;
+    }
+    parts.push({
+      ...empty(),
+      samples: [sample],
+      counts: counted ? [share] : [],
+      journeyCounts: journeyCounted ? [journeyShare] : [],
+      spans: 1,
+      subject: `span ${sample.spanId}`,
+      traceId: sample.traceId,
+      spanId: sample.spanId,
+    });
+  }
+  // The journey counts of the spans not sampled go with their model's count.
+  const journeysOfCount = new Map<string, JourneyCountToWrite[]>();
+  for (const count of journeyRest.values()) {
+    if (count.seen === 0 && count.sampled === 0) continue;
+    const k = countKey(count);
+    journeysOfCount.set(k, [...(journeysOfCount.get(k) ?? []), count]);
   }
   for (const count of rest.values()) {
-    if (count.seen === 0 && count.sampled === 0) continue;
-    parts.push({ ...empty(), counts: [count], spans: count.seen, subject: `${plural(count.seen, 'span')} not sampled at ${at(count.minuteMs)}`, traceId: null, spanId: null });
+    const journeyCounts = journeysOfCount.get(countKey(count)) ?? [];
+    journeysOfCount.delete(countKey(count));
+    if (count.seen === 0 && count.sampled === 0 && journeyCounts.length === 0) continue;
+    parts.push({ ...empty(), counts: [count], journeyCounts, spans: count.seen, subject: `${plural(count.seen, 'span')} not sampled at ${at(count.minuteMs)}`, traceId: null, spanId: null });
+  }
+  for (const journeyCounts of journeysOfCount.values()) {
+    parts.push({ ...empty(), journeyCounts, spans: 0, subject: `journey counts at ${at(journeyCounts[0].minuteMs)}`, traceId: null, spanId: null });
+  }
+  for (const overflow of batch.journeyOverflow ?? []) {
+    parts.push({ ...empty(), journeyOverflow: [overflow], spans: 0, subject: `journey overflow at ${at(overflow.minuteMs)}`, traceId: null, spanId: null });
   }
   for (const unmatched of batch.unmatched) {
     parts.push({ ...empty(), unmatched: [unmatched], spans: unmatched.count, subject: `${plural(unmatched.count, 'unmatched span')} at ${at(unmatched.minuteMs)}`, traceId: null, spanId: null });
@@ -87,6 +130,8 @@ export function batchOfParts(batch: IngestBatch, parts: readonly BatchPart[]): I
     ...batch,
     samples: parts.flatMap((p) => p.samples),
     counts: [...counts.values()],
+    journeyCounts: parts.flatMap((p) => p.journeyCounts),
+    journeyOverflow: parts.flatMap((p) => p.journeyOverflow),
     unmatched: parts.flatMap((p) => p.unmatched),
     lateEvaluations: parts.flatMap((p) => p.lateEvaluations),
   };

@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { batchOfParts, partsOf, refusalOf, refusesAValue, type BatchPart, type WriteRefusal } from './ingest-batch-parts.js';
+import {
+  JOURNEY_COUNT_PARAMETERS, addJourneyCounts, addJourneyOverflow, journeyCountKey, journeyCountParameters, journeyOverflowParameters, mergedJourneyCounts, mergedJourneyOverflow,
+} from './journey-rows.js';
 import type { SampleSignals } from './sample.repository.js';
 
 export type { WriteRefusal } from './ingest-batch-parts.js';
@@ -16,6 +19,8 @@ export interface SampleToWrite {
   parentSpanId: string | null;
   responseId: string | null;
   serviceName: string;
+  /** Absent: '(none)'. */
+  journey?: string;
   signals: SampleSignals;
 }
 
@@ -25,6 +30,21 @@ export interface CountToWrite {
   minuteMs: number;
   seen: number;
   sampled: number;
+}
+
+export interface JourneyCountToWrite {
+  modelId: string;
+  version: string;
+  journey: string;
+  minuteMs: number;
+  seen: number;
+  sampled: number;
+}
+
+/** Spans of a minute whose journey names were past the project's limit (counted as '(other)'). */
+export interface JourneyOverflowToWrite {
+  minuteMs: number;
+  count: number;
 }
 
 export interface UnmatchedToWrite {
@@ -71,6 +91,8 @@ export interface IngestBatch {
   modelIds: string[];
   samples: SampleToWrite[];
   counts: CountToWrite[];
+  journeyCounts?: JourneyCountToWrite[];
+  journeyOverflow?: JourneyOverflowToWrite[];
   unmatched: UnmatchedToWrite[];
   lateEvaluations: LateEvaluation[];
   pendingTtlSeconds: number;
@@ -89,6 +111,7 @@ export interface IngestWriteResult {
 type Profiler = (values: ProfiledValues[]) => ProfileToWrite[];
 
 const MINUTE_MS = 60_000;
+const NO_JOURNEY = '(none)';
 // check_violation: raised when no partition accepts a row.
 const NO_PARTITION = '23514';
 // unique_violation: the batch holds a span stored before (a redelivery).
@@ -131,9 +154,9 @@ const sampleRows = (first: number): string =>
 
 const WRITE_AT_ONCE = `
   WITH stored AS (
-    INSERT INTO samples (project_id, model_id, version, time, trace_id, span_id, parent_span_id, response_id, service_name, signals)
-    SELECT ($1::uuid[])[pj], ($2::uuid[])[mo], v, ${EPOCH_PLUS_MICROS}, t, s, p, r, sn, sig
-      FROM ROWS FROM (unnest($3::int[]), ${sampleRows(4)}) AS x(pj, mo, v, m, t, s, p, r, sn, sig)
+    INSERT INTO samples (project_id, model_id, version, time, trace_id, span_id, parent_span_id, response_id, service_name, signals, journey)
+    SELECT ($1::uuid[])[pj], ($2::uuid[])[mo], v, ${EPOCH_PLUS_MICROS}, t, s, p, r, sn, sig, j
+      FROM ROWS FROM (unnest($3::int[]), ${sampleRows(4)}, unnest($28::text[])) AS x(pj, mo, v, m, t, s, p, r, sn, sig, j)
   ), profiles AS (
     INSERT INTO signal_profiles (model_id, version, signal, minute, count, profile)
     SELECT ($2::uuid[])[mo], v, s, 'epoch'::timestamptz + mi * interval '1 millisecond', c, p
@@ -152,6 +175,10 @@ const WRITE_AT_ONCE = `
       FROM unnest($24::int[], $25::text[], $26::bigint[], $27::bigint[]) WITH ORDINALITY AS x(pj, s, mi, c, o)
      ORDER BY o
     ON CONFLICT (project_id, service_name, minute) DO UPDATE SET count = unmatched_spans.count + excluded.count
+  ), journeys AS (
+    ${addJourneyCounts(29)}
+  ), journey_overflows AS (
+    ${addJourneyOverflow(29 + JOURNEY_COUNT_PARAMETERS)}
   )
   SELECT 1`;
 
@@ -214,6 +241,8 @@ function sampleColumns(samples: readonly SampleToWrite[], models: Dictionary): u
     JSON.stringify(samples.map((x) => x.signals)),
   ];
 }
+
+const journeysOf = (samples: readonly SampleToWrite[]): string[] => samples.map((x) => x.journey ?? NO_JOURNEY);
 
 function minuteOfMicros(micros: bigint): number {
   const ms = Number(micros / 1000n);
@@ -406,6 +435,9 @@ export class IngestRepository {
         unmatched.map((u) => u.serviceName),
         unmatched.map((u) => u.minuteMs),
         unmatched.map((u) => u.count),
+        journeysOf(samples),
+        ...journeyCountParameters(mergedJourneyCounts(batches)),
+        ...journeyOverflowParameters(mergedJourneyOverflow(batches)),
       ],
     });
     const withPending = await this.projectsWithPending(batches.filter((b) => b.samples.length > 0).map((b) => b.projectId));
@@ -529,18 +561,20 @@ export class IngestRepository {
     let duplicates = 0;
     const counts = new Map<string, CountToWrite>();
     for (const count of batch.counts) counts.set(countKey(count.modelId, count.version, count.minuteMs), { ...count });
+    const journeyCounts = new Map<string, JourneyCountToWrite>();
+    for (const count of batch.journeyCounts ?? []) journeyCounts.set(journeyCountKey(count), { ...count });
 
     if (samples.length > 0) {
       const early = await this.takePendingFor(client, batch.projectId, samples);
       const models = new Dictionary();
       const columns = sampleColumns(samples, models);
       const result = await client.query<{ trace_id: string; span_id: string; model_id: string }>(
-        `INSERT INTO samples (project_id, model_id, version, time, trace_id, span_id, parent_span_id, response_id, service_name, signals)
-         SELECT $1, ($2::uuid[])[mo], v, ${EPOCH_PLUS_MICROS}, t, s, p, r, sn, sig
-           FROM ROWS FROM (${sampleRows(3)}) AS x(mo, v, m, t, s, p, r, sn, sig)
+        `INSERT INTO samples (project_id, model_id, version, time, trace_id, span_id, parent_span_id, response_id, service_name, signals, journey)
+         SELECT $1, ($2::uuid[])[mo], v, ${EPOCH_PLUS_MICROS}, t, s, p, r, sn, sig, j
+           FROM ROWS FROM (${sampleRows(3)}, unnest($12::text[])) AS x(mo, v, m, t, s, p, r, sn, sig, j)
          ON CONFLICT DO NOTHING
          RETURNING trace_id, span_id, model_id`,
-        [batch.projectId, models.values, ...columns],
+        [batch.projectId, models.values, ...columns, journeysOf(samples)],
       );
       inserted = result.rowCount ?? result.rows.length;
       const stored = inserted === samples.length ? null : new Set(result.rows.map((r) => `${r.model_id}:${key(r.trace_id, r.span_id)}`));
@@ -556,6 +590,11 @@ export class IngestRepository {
         if (count) {
           count.seen = Math.max(0, count.seen - 1);
           count.sampled = Math.max(0, count.sampled - 1);
+        }
+        const journeyCount = journeyCounts.get(journeyCountKey({ ...sample, journey: sample.journey ?? NO_JOURNEY, minuteMs: minuteOfMicros(sample.timeMicros) }));
+        if (journeyCount) {
+          journeyCount.seen = Math.max(0, journeyCount.seen - 1);
+          journeyCount.sampled = Math.max(0, journeyCount.sampled - 1);
         }
       }
       duplicates = redelivered.length;
@@ -624,6 +663,10 @@ export class IngestRepository {
         ],
       );
     }
+    const journeyRows = mergedJourneyCounts([{ ...batch, journeyCounts: [...journeyCounts.values()] }]);
+    if (journeyRows.length > 0) await client.query(addJourneyCounts(1), journeyCountParameters(journeyRows));
+    const overflowRows = mergedJourneyOverflow([batch]);
+    if (overflowRows.length > 0) await client.query(addJourneyOverflow(1), journeyOverflowParameters(overflowRows));
     return { result: { inserted, duplicates, evaluationsAttached, evaluationsPending: keptPending.length, refused }, keptPending };
   }
 

@@ -36,6 +36,9 @@ export class RetentionRepository {
     const profiles = await this.dataSource.query(`DELETE FROM signal_profiles WHERE minute < $1`, [cutoff]);
     const counts = await this.dataSource.query(`DELETE FROM sample_counts WHERE minute < $1`, [cutoff]);
     const unmatched = await this.dataSource.query(`DELETE FROM unmatched_spans WHERE minute < $1`, [cutoff]);
+    await this.dataSource.query(`DELETE FROM journey_counts WHERE minute < $1`, [cutoff]);
+    await this.dataSource.query(`DELETE FROM journey_overflow WHERE minute < $1`, [cutoff]);
+    await this.dataSource.query(`DELETE FROM journey_input_sketches WHERE hour < $1`, [cutoff]);
     await this.dataSource.query(`DELETE FROM client_metric_totals WHERE minute < $1`, [cutoff]);
     await this.dataSource.query(`DELETE FROM client_metric_series WHERE seen_at < $1`, [cutoff]);
     const pending = await this.dataSource.query(`DELETE FROM pending_evaluations WHERE expires_at < now()`);
