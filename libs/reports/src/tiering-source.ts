@@ -6,10 +6,3 @@ export interface TieringSource {
 }
 
 export const TIERING_SOURCE = Symbol('TieringSource');
-
-/** Stands in until the tiering computation is wired: a build fails with this reason, nothing is signed. */
-export class UnwiredTieringSource implements TieringSource {
-  report(): Promise<TieringReport> {
-    return Promise.reject(new Error('no tiering computation is configured in this build'));
-  }
-}

@@ -25,16 +25,16 @@ describe(tieringTable.name, () => {
 
 describe(parseTieringArgs.name, () => {
   const env = { ASSAY_URL: 'http://a', ASSAY_KEY: 'k' };
-  const now = new Date('2026-12-01T00:00:00Z');
 
-  it('defaults to the 7 days before now', () => {
-    assert.deepEqual(parseTieringArgs([], env, now), { url: 'http://a', key: 'k', from: '2026-11-24T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z', margin: null, alpha: null, json: false });
+  it('leaves the window to the server unless given, and reads --flag=value', () => {
+    assert.deepEqual(parseTieringArgs([], env), { url: 'http://a', key: 'k', from: null, to: null, margin: null, alpha: null, json: false });
+    assert.equal(parseTieringArgs(['--from=2026-11-01', '--json'], env).from, '2026-11-01T00:00:00.000Z');
   });
 
   it('refuses a date that is not ISO 8601, an unknown flag and a margin that is not a number', () => {
-    assert.throws(() => parseTieringArgs(['--from', 'yesterday'], env, now), /--from must be an ISO 8601 date/);
-    assert.throws(() => parseTieringArgs(['--frm', '2026-11-01'], env, now), /unknown argument --frm/);
-    assert.throws(() => parseTieringArgs(['--margin', 'x'], env, now), /--margin must be a number/);
-    assert.throws(() => parseTieringArgs([], {}, now), /give --url or ASSAY_URL/);
+    assert.throws(() => parseTieringArgs(['--from', 'yesterday'], env), /--from must be an ISO 8601 date/);
+    assert.throws(() => parseTieringArgs(['--frm', '2026-11-01'], env), /unknown argument --frm/);
+    assert.throws(() => parseTieringArgs(['--margin', 'x'], env), /--margin must be a number/);
+    assert.throws(() => parseTieringArgs([], {}), /give --url or ASSAY_URL/);
   });
 });

@@ -8,19 +8,17 @@ import { tieringTable } from './tiering-table.js';
 export const TIERING_USAGE = `usage: assay tiering --url URL --key KEY [--from ISO --to ISO] [--margin M] [--alpha A] [--json]
   prints, per journey, its calls, spend and models, and each cheaper model's verdict (switch, keep,
   insufficient) in one sentence; --json prints the report as the API gives it. The window defaults to
-  the last 7 days; margin and alpha to the project's tiering settings. Needs an owner or auditor key.
+  the server's (the 30 days before --to, or before now); margin and alpha to the project's tiering settings. Needs an owner or auditor key.
   ASSAY_URL and ASSAY_KEY stand in for --url and --key.
 exit codes: 0 done, 3 usage or error (unreachable server, refused key, bad option)`;
-
-const WEEK_MS = 7 * 86_400_000;
 
 class UsageError extends Error {}
 
 interface TieringOptions {
   url: string;
   key: string;
-  from: string;
-  to: string;
+  from: string | null;
+  to: string | null;
   margin: string | null;
   alpha: string | null;
   json: boolean;
@@ -32,7 +30,7 @@ function isoOf(value: string, flag: string): string {
   return new Date(ms).toISOString();
 }
 
-export function parseTieringArgs(args: readonly string[], env: NodeJS.ProcessEnv = process.env, now = new Date()): TieringOptions {
+export function parseTieringArgs(args: readonly string[], env: NodeJS.ProcessEnv = process.env): TieringOptions {
   const given: Record<string, string> = {};
   let json = false;
   for (let i = 0; i < args.length; i++) {
@@ -52,8 +50,8 @@ export function parseTieringArgs(args: readonly string[], env: NodeJS.ProcessEnv
   const key = given.key ?? env.ASSAY_KEY;
   if (!url) throw new UsageError('give --url or ASSAY_URL');
   if (!key) throw new UsageError('give --key or ASSAY_KEY');
-  const to = given.to !== undefined ? isoOf(given.to, '--to') : now.toISOString();
-  const from = given.from !== undefined ? isoOf(given.from, '--from') : new Date(Date.parse(to) - WEEK_MS).toISOString();
+  const to = given.to !== undefined ? isoOf(given.to, '--to') : null;
+  const from = given.from !== undefined ? isoOf(given.from, '--from') : null;
   for (const name of ['margin', 'alpha'] as const) {
     if (given[name] !== undefined && !Number.isFinite(Number(given[name]))) throw new UsageError(`--${name} must be a number`);
   }
@@ -72,7 +70,9 @@ export async function runTiering(args: readonly string[], io: CliIo = stdio()): 
     io.err(`assay tiering: ${(error as Error).message}\n${TIERING_USAGE}`);
     return ExitCode.Error;
   }
-  const query = new URLSearchParams({ from: options.from, to: options.to });
+  const query = new URLSearchParams();
+  if (options.from !== null) query.set('from', options.from);
+  if (options.to !== null) query.set('to', options.to);
   if (options.margin !== null) query.set('margin', options.margin);
   if (options.alpha !== null) query.set('alpha', options.alpha);
   try {
