@@ -96,6 +96,7 @@ export class ConsoleLedgerController {
     if (!spec) throw notFound(`report document "${document}" (envelope, html or cyclonedx)`);
     const report = await this.reports.get(request.principal!.projectId!, id);
     if (report.status !== 'ready') throw new DomainError(ErrorCode.Conflict, `the report is ${report.status}, not ready yet`);
+    if (report.kind === 'tiering' && spec.which === 'cyclonedx') throw notFound('a model card of a tiering report (it covers journeys, not one model)');
     const text = await this.reports.document(report.id, spec.which);
     if (text === null) throw notFound(`the ${document} of report ${id}`);
     // A download, never rendered under the console's origin: the printable page carries its own styles.

@@ -14,6 +14,7 @@ const NAV: Array<{ href: string; label: string; roles: Role[] }> = [
   { href: '/console/alerts', label: 'Alerts', roles: [Role.Owner, Role.Auditor] },
   { href: '/console/ledger', label: 'Ledger', roles: [Role.Owner, Role.Auditor, Role.Ci, Role.Admin] },
   { href: '/console/reports', label: 'Reports', roles: [Role.Owner, Role.Auditor] },
+  { href: '/console/tiering', label: 'Tiering', roles: [Role.Owner, Role.Auditor] },
   { href: '/console/start', label: 'Getting started', roles: [Role.Owner, Role.Auditor, Role.Ci] },
   { href: '/console/admin', label: 'Projects and keys', roles: [Role.Admin] },
 ];

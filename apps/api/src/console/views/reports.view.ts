@@ -26,15 +26,16 @@ ${reports.length === 0 ? html`<p class="muted">None yet.</p>` : html`<table><the
 
 export function reportView(context: PageContext, report: ReportEntity, modelName: string): Html {
   const ready = report.status === 'ready';
+  const tiering = report.kind === 'tiering';
   return page(
     context,
-    `Report of ${modelName}`,
+    tiering ? 'Tiering report' : `Report of ${modelName}`,
     html`<dl class="summary"><div><dt>status</dt><dd><span class="state ${report.status}" id="report-status">${report.status}</span></dd></div>
 <div><dt>period</dt><dd>${when(report.periodFrom)} to ${when(report.periodTo)}</dd></div><div><dt>requested</dt><dd>${when(report.createdAt)}</dd></div></dl>
 ${report.status === 'failed' ? html`<p role="alert" class="error">${report.error ?? 'the build failed'}</p>` : ''}
 ${ready
-  ? html`<ul class="downloads"><li><a href="/console/reports/${report.id}/envelope" download>DSSE envelope (JSON)</a></li><li><a href="/console/reports/${report.id}/html" download>printable page (HTML)</a></li><li><a href="/console/reports/${report.id}/cyclonedx" download>CycloneDX model card (JSON)</a></li></ul>
-<p>Verify offline: <code>assay verify report report.dsse.json --key assay.pub.pem</code>.</p>`
+  ? html`<ul class="downloads"><li><a href="/console/reports/${report.id}/envelope" download>DSSE envelope (JSON)</a></li><li><a href="/console/reports/${report.id}/html" download>printable page (HTML)</a></li>${tiering ? '' : html`<li><a href="/console/reports/${report.id}/cyclonedx" download>CycloneDX model card (JSON)</a></li>`}</ul>
+<p>Verify offline: <code>assay verify report report.dsse.json --key assay.pub.pem</code>${tiering && report.ledgerIndex !== null ? html`; its ledger entry: <code>assay verify entry ${String(report.ledgerIndex)} --url URL --key KEY</code>` : ''}.</p>`
   : html`<p class="muted" data-refresh-while-queued>Being built; this page refreshes itself while JavaScript is on, or reload it.</p>`}`,
   );
 }
