@@ -62,6 +62,7 @@ describe('PredicateType', () => {
       'https://assay.dev/attestation/drift-check/v1',
       'https://assay.dev/attestation/gate-decision/v1',
       'https://assay.dev/attestation/audit-report/v1',
+      'https://assay.dev/tiering-report/v1',
       'https://assay.dev/attestation/ledger-entry/v1',
     ]);
   });
