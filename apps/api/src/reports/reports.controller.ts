@@ -49,7 +49,7 @@ export class ReportsController {
   }
 
   @Get('v1/reports/:id')
-  @ApiOperation({ summary: 'Get a report: DSSE envelope, HTML page or CycloneDX model card' })
+  @ApiOperation({ summary: 'Get an audit or tiering report: DSSE envelope, HTML page or CycloneDX model card' })
   @Roles(Role.Auditor, Role.Owner)
   @ApiOkResponse({
     content: {
@@ -58,8 +58,8 @@ export class ReportsController {
       [CYCLONEDX_MEDIA_TYPE]: { schema: { type: 'object', additionalProperties: true, description: 'a CycloneDX 1.6 BOM' } },
     },
     description:
-      'Accept: application/json → the DSSE envelope (in-toto statement, audit-report predicate); text/html → the printable page; ' +
-      'application/vnd.cyclonedx+json → the model facts as a CycloneDX 1.6 model card, derived from the signed content (which its metadata names by digest)',
+      'Accept: application/json → the DSSE envelope (in-toto statement: the audit-report predicate, or for a tiering report the tiering report itself); text/html → the printable page; ' +
+      'application/vnd.cyclonedx+json → the model facts as a CycloneDX 1.6 model card, derived from the signed content (which its metadata names by digest); a tiering report has none (406)',
   })
   @ApiAcceptedResponse({ type: ReportStatusDto, description: 'not built yet; ask again later' })
   @ApiUnprocessableEntityResponse({ type: ReportStatusDto, description: 'the build failed for good: `error` says why' })
