@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { badInput, notFound } from '@assay/common';
 import { APP_CONFIG, type AppConfig } from '@assay/config';
 import { ModelRepository, PriceCatalogRepository, ProjectRepository, TieringRepository, type TieringProjectSettings } from '@assay/db';
-import { DistinctSketch } from '@assay/stats';
+import { DEFAULT_DISTINCT_PRECISION, DistinctSketch, mergeDistinctBytes } from '@assay/stats';
 import { buildTieringReport, type JourneyInputs } from './tiering-report-builder.js';
 import type { TieringQuery, TieringReport } from './tiering-report.js';
 
@@ -51,6 +51,23 @@ export class TieringService {
     return { from, to, margin, alpha };
   }
 
+  /** Each journey's hourly input sketches in the window, merged as they are read. */
+  private async journeyInputs(projectId: string, query: TieringQuery): Promise<Map<string, JourneyInputs>> {
+    const merged = new Map<string, { callsWithInput: number; precision: number; registers: Uint8Array }>();
+    await this.tiering.visitInputSketches(projectId, query.from, query.to, (journey, callsWithInput, bytes) => {
+      let into = merged.get(journey);
+      if (into === undefined) {
+        // Constructing a sketch first refuses a precision byte no sketch can have before it sizes an allocation.
+        const precision = new DistinctSketch(bytes[1] ?? DEFAULT_DISTINCT_PRECISION).precision;
+        into = { callsWithInput: 0, precision, registers: new Uint8Array(1 << precision) };
+        merged.set(journey, into);
+      }
+      into.callsWithInput += callsWithInput;
+      mergeDistinctBytes(bytes, into.precision, into.registers);
+    });
+    return new Map([...merged].map(([journey, m]) => [journey, { callsWithInput: m.callsWithInput, sketch: new DistinctSketch(m.precision, m.registers) }]));
+  }
+
   async report(projectId: string, request: TieringRequest): Promise<TieringReport> {
     const query = await this.resolve(projectId, request);
     const project = (await this.projects.findById(projectId))!;
@@ -60,18 +77,7 @@ export class TieringService {
     const scores = names.filter((n) => n.endsWith('.score'));
     const labels = names.filter((n) => n.endsWith('.label'));
     const read = await this.tiering.readWindow(projectId, query.from, query.to, scores, labels);
-    const inputs = new Map<string, JourneyInputs>();
-    await this.tiering.visitInputSketches(projectId, query.from, query.to, (journey, callsWithInput, bytes) => {
-      const sketch = new DistinctSketch(Math.log2(bytes.length), new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
-      const known = inputs.get(journey);
-      if (known === undefined) {
-        // The row's buffer is the driver's: the first sketch of a journey is copied before later ones merge into it.
-        inputs.set(journey, { callsWithInput, sketch: new DistinctSketch(sketch.precision, Uint8Array.from(bytes)) });
-        return;
-      }
-      known.callsWithInput += callsWithInput;
-      known.sketch.merge(sketch);
-    });
+    const inputs = await this.journeyInputs(projectId, query);
     const signalSettings = project.settings.tiering?.signals ?? {};
     return buildTieringReport({
       projectId,

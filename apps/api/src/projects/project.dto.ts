@@ -5,7 +5,7 @@ import {
   ValidatorConstraint, type ValidatorConstraintInterface,
 } from 'class-validator';
 import { DEFAULT_JOURNEY_ATTRIBUTES, DEFAULT_JOURNEY_LIMIT } from '@assay/otlp';
-import type { ProjectEntity, SignalOrientation } from '@assay/db';
+import type { ProjectEntity, ProjectSettings, SignalOrientation } from '@assay/db';
 
 const MAX_SIGNAL_SETTINGS = 64;
 const SIGNAL_NAME = /^eval\.[^\s]{1,200}\.(score|label)$/;
@@ -96,6 +96,11 @@ export class ProjectSettingsDto {
   @Min(0)
   @Max(1)
   maxProviderSpendShare?: number;
+}
+
+/** The validated settings as plain JSON: nested DTO instances would not canonicalize into the ledger entry. */
+export function plainSettings(settings: ProjectSettingsDto): ProjectSettings {
+  return JSON.parse(JSON.stringify(settings)) as ProjectSettings;
 }
 
 export class CreateProjectDto {

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestj
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Role } from '@assay/db';
 import { ApiErrors, CurrentPrincipal, Roles, type Principal } from '@assay/common';
-import { CreateProjectDto, ProjectDto, ProjectListDto, ProjectSettingsDto } from './project.dto.js';
+import { CreateProjectDto, plainSettings, ProjectDto, ProjectListDto, ProjectSettingsDto } from './project.dto.js';
 import { ProjectsService } from './projects.service.js';
 
 @ApiTags('projects')
@@ -16,7 +16,7 @@ export class ProjectsController {
   @Roles(Role.Admin)
   @ApiCreatedResponse({ type: ProjectDto })
   async create(@Body() body: CreateProjectDto): Promise<ProjectDto> {
-    return ProjectDto.from(await this.projects.create(body.name, body.settings));
+    return ProjectDto.from(await this.projects.create(body.name, body.settings && plainSettings(body.settings)));
   }
 
   @Get()
@@ -44,6 +44,6 @@ export class ProjectsController {
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: ProjectSettingsDto,
   ): Promise<ProjectDto> {
-    return ProjectDto.from(await this.projects.updateSettings(principal, id, body));
+    return ProjectDto.from(await this.projects.updateSettings(principal, id, plainSettings(body)));
   }
 }
