@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { NO_JOURNEY as REPORT_NO_JOURNEY, OTHER_JOURNEY as REPORT_OTHER_JOURNEY } from '@assay/tiering';
+import { DistinctSketch } from '@assay/stats';
 import { GENAI_CLIENTS } from '../fixtures/clients/catalog.js';
 import { AttributeKeySet } from './attribute-key-set.js';
 import { decodeTraceRequest } from './decode-trace-request.js';
@@ -79,6 +80,21 @@ describe(hashInputBytes.name, () => {
     assert.deepEqual(inputContentHash({ 'input.value': 'What is the capital of France?' }), plain);
     assert.notDeepEqual(hashInputBytes(Buffer.from('What is the capital of Spain?')), plain);
     assert.equal(hashInputBytes(Buffer.from(' \n')), null);
+  });
+
+  it('keeps its value across releases (stored sketches depend on it)', () => {
+    assert.deepEqual(hashInputBytes(Buffer.from('What is the capital of France?')), { high: 0xe2d82917, low: 0x9012532e });
+  });
+
+  it('spreads structured inputs evenly enough for the distinct-count sketch', () => {
+    for (const [n, input] of [[20_000, (i: number) => `question ${i}`], [50_000, (i: number) => JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: `Request ${i}` }] }])]] as const) {
+      const sketch = new DistinctSketch();
+      for (let i = 0; i < n; i++) {
+        const hashed = hashInputBytes(Buffer.from(input(i)))!;
+        sketch.addHash(hashed.high, hashed.low);
+      }
+      assert.ok(Math.abs(sketch.estimate() - n) / n < 3 * sketch.standardError, `${sketch.estimate()} of ${n}`);
+    }
   });
 
   it('takes the first input key holding a string', () => {
