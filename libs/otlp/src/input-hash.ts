@@ -40,9 +40,9 @@ export function hash64(bytes: Uint8Array, start: number, end: number): { high: n
     let k = bytes[i];
     if (rest > 1) k |= bytes[i + 1] << 8;
     if (rest > 2) k |= bytes[i + 2] << 16;
-    let k1 = Math.imul(k, C1);
+    const k1 = Math.imul(k, C1);
     h1 ^= Math.imul((k1 << 15) | (k1 >>> 17), C2);
-    let k2 = Math.imul(k, D1);
+    const k2 = Math.imul(k, D1);
     h2 ^= Math.imul((k2 << 13) | (k2 >>> 19), D2);
   }
   h1 = finalMix(h1 ^ length);
