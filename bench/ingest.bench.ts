@@ -3,6 +3,9 @@
 // which matches, samples, computes signals and commits every request before answering. Prints spans/s
 // accepted at 100% and at 10% sampling, p50/p99 request latency and peak RSS; the baseline, measured
 // in the same run, is a bare decode loop (decodeTraceRequest) over the same bodies.
+// Every span names its journey (assay.journey, one of eight) and carries its prompt as
+// gen_ai.input.messages (30% of them one of a few common questions), so that journeys are counted and
+// input hashes sketched for every span, sampled or not.
 // The logs phase sends /v1/logs requests of 100 gen_ai.choice log records (SDK LogRecords), one for
 // each span of a request of that round's 100% phase, so every record joins a stored sample: records/s
 // accepted, against a bare decodeLogsRequest loop over the same bodies; afterwards the samples that
@@ -87,6 +90,14 @@ function makeLogsBody(spans: readonly SentSpan[], seq: number): { body: Buffer; 
   return { body, outputChars };
 }
 
+const COMMON_QUESTIONS = Array.from({ length: 20 }, (_, q) => `Where is my order ${q}? It was placed last week and the tracking page shows nothing since the label was printed.`);
+
+// A prompt of 150 to 400 characters: 30% one of the common questions, the others unique.
+function prompt(seq: number, i: number): string {
+  const question = (seq * 7 + i) % 10 < 3 ? COMMON_QUESTIONS[(seq + i) % COMMON_QUESTIONS.length] : `Request ${seq}-${i}: ${completion(seq + 3, i).slice(0, 100 + ((seq * 13 + i * 7) % 250))}`;
+  return JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: question }] }]);
+}
+
 function makeBody(model: string, seq: number): { body: Buffer; spans: SentSpan[] } {
   const spans: ReadableSpan[] = [];
   const sent: SentSpan[] = [];
@@ -118,6 +129,8 @@ function makeBody(model: string, seq: number): { body: Buffer; spans: SentSpan[]
         'app.feature': 'answer',
         'http.response.status_code': 200,
         'user.tier': i % 3 === 0 ? 'pro' : 'free',
+        'assay.journey': `journey-${(seq + i) % 8}`,
+        'gen_ai.input.messages': prompt(seq, i),
       },
     });
     span.end(end);
@@ -420,6 +433,16 @@ async function main(): Promise<void> {
       );
       process.stdout.write(`peak RSS (server and client thread): ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB\n`);
       for (const r of stored) process.stdout.write(`stored: ${r.name} ${r.n} samples of ${r.seen} seen\n`);
+      // A build before journeys has no journey tables: the same bodies then measure it without them.
+      const [{ journeys }] = await setup.query<Array<{ journeys: boolean }>>(`SELECT to_regclass('journey_counts') IS NOT NULL AS journeys`);
+      if (journeys) {
+        const perJourney = await setup.query<Array<{ name: string; journeys: string; seen: string; sketched: string }>>(
+          `SELECT m.name, count(DISTINCT c.journey) AS journeys, sum(c.seen) AS seen,
+                  (SELECT coalesce(sum(calls_with_input), 0) FROM journey_input_sketches WHERE project_id = m.project_id) AS sketched
+             FROM journey_counts c JOIN models m ON m.id = c.model_id GROUP BY m.name, m.project_id ORDER BY m.name`,
+        );
+        for (const r of perJourney) process.stdout.write(`journeys: ${r.name} ${r.journeys} journeys, ${r.seen} seen; input sketches of the project hold ${r.sketched} calls so far\n`);
+      } else process.stdout.write('journeys: not recorded by this build\n');
       if (joined) {
         const records = logsAccepted * RECORDS_PER_REQUEST;
         const chars = Number(joined.chars ?? 0);

@@ -141,7 +141,7 @@ export function planIngest(body: Uint8Array, format: OtlpFormat, catalog: Projec
       last = counts.get(countKey) ?? counts.set(countKey, { modelId: model.id, version, minuteMs, seen: 0, sampled: 0 }).get(countKey)!;
     }
     last.seen++;
-    journeys.see(model.id, version, record.journey, minuteMs, record.startTimeMs, record.inputHash);
+    journeys.see(last, record.journey, record.startTimeMs, record.inputHash);
     if (!coinSays(model.sampling, options.random)) continue;
     candidates.push({ sample: sampleOf(completeInference(record), model, version, catalog, budget), minuteMs, maxPerMinute: model.sampling.maxPerMinute });
   }
@@ -165,31 +165,41 @@ export function planIngest(body: Uint8Array, format: OtlpFormat, catalog: Projec
 
 /** Every seen span's journey count and input hash, per request. */
 class JourneyTally {
-  private readonly byCount = new Map<string, JourneyCountToWrite>();
-  private readonly byHour = new Map<string, JourneyInputs>();
-  private last: JourneyCountToWrite | null = null;
+  // Keyed by the model's count object (model, version, minute) and then by journey: no key strings per span.
+  private readonly byCount = new Map<CountToWrite, Map<string, JourneyCountToWrite>>();
+  private readonly byHour = new Map<number, Map<string, JourneyInputs>>();
+  private readonly all: JourneyCountToWrite[] = [];
+  private readonly inputsList: JourneyInputs[] = [];
 
-  see(modelId: string, version: string, journey: string, minuteMs: number, startMs: number, inputHash: InputHash | null): void {
-    let count = this.last;
-    if (count === null || count.modelId !== modelId || count.version !== version || count.journey !== journey || count.minuteMs !== minuteMs) {
-      const key = `${modelId}\u0000${version}\u0000${journey}\u0000${minuteMs}`;
-      count = this.byCount.get(key) ?? this.byCount.set(key, { modelId, version, journey, minuteMs, seen: 0, sampled: 0 }).get(key)!;
-      this.last = count;
+  see(count: CountToWrite, journey: string, startMs: number, inputHash: InputHash | null): void {
+    let journeys = this.byCount.get(count);
+    if (journeys === undefined) this.byCount.set(count, (journeys = new Map()));
+    let journeyCount = journeys.get(journey);
+    if (journeyCount === undefined) {
+      journeyCount = { modelId: count.modelId, version: count.version, journey, minuteMs: count.minuteMs, seen: 0, sampled: 0 };
+      journeys.set(journey, journeyCount);
+      this.all.push(journeyCount);
     }
-    count.seen++;
+    journeyCount.seen++;
     if (inputHash === null) return;
     const hourMs = hourOf(startMs);
-    const key = `${journey}\u0000${hourMs}`;
-    const inputs = this.byHour.get(key) ?? this.byHour.set(key, { journey, hourMs, calls: 0, hashes: [] }).get(key)!;
+    let hour = this.byHour.get(hourMs);
+    if (hour === undefined) this.byHour.set(hourMs, (hour = new Map()));
+    let inputs = hour.get(journey);
+    if (inputs === undefined) {
+      inputs = { journey, hourMs, calls: 0, hashes: [] };
+      hour.set(journey, inputs);
+      this.inputsList.push(inputs);
+    }
     inputs.calls++;
     inputs.hashes.push(inputHash.high, inputHash.low);
   }
 
   counts(): JourneyCountToWrite[] {
-    return [...this.byCount.values()];
+    return this.all;
   }
 
   inputs(): JourneyInputs[] {
-    return [...this.byHour.values()];
+    return this.inputsList;
   }
 }

@@ -1,4 +1,4 @@
-import { hash } from 'node:crypto';
+import { hash64 } from './input-hash.js';
 import type { Attributes, AttrValue, Span, TraceRequest } from './trace-request.js';
 
 // The same names as libs/tiering's: the report reads what the ingest writes.
@@ -16,7 +16,7 @@ const MAX_ANCESTORS = 64;
  */
 export const INPUT_CONTENT_KEYS: readonly string[] = ['gen_ai.input.messages', 'ai.prompt.messages', 'input.value', 'ai.prompt', 'ai.values'];
 
-/** The first 64 bits of the SHA-256 of a call's normalised input, as two unsigned 32-bit halves. */
+/** A 64-bit hash of a call's normalised input (`hash64`), as two unsigned 32-bit halves. */
 export interface InputHash {
   high: number;
   low: number;
@@ -90,8 +90,7 @@ export function hashInputBytes(bytes: Uint8Array, start = 0, end = bytes.length)
   while (start < end && isAsciiSpace(bytes[start])) start++;
   while (end > start && isAsciiSpace(bytes[end - 1])) end--;
   if (start === end) return null;
-  const digest = hash('sha256', bytes.subarray(start, end), 'buffer');
-  return { high: digest.readUInt32BE(0), low: digest.readUInt32BE(4) };
+  return hash64(bytes, start, end);
 }
 
 /** The hash of the first input content attribute holding a string, or null. */

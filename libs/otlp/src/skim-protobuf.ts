@@ -48,8 +48,33 @@ const decodeScope = nested<PbScope>(InstrumentationScopeType);
  */
 const STRIDE = 7;
 const NOT_PLAIN = -2;
-const inputContentKeys = new AttributeKeySet(INPUT_CONTENT_KEYS);
 const NO_INPUT = INPUT_CONTENT_KEYS.length;
+
+/**
+ * The wanted keys followed by the input content keys that are not wanted, so that one lookup per
+ * attribute tells both: an index below `wanted` is a wanted key (the same index as in the wanted
+ * set), one above it an input key of rank `inputRank[index]`, read for its hash only.
+ */
+interface SkimKeys {
+  all: AttributeKeySet;
+  wanted: number;
+  inputRank: Int8Array;
+}
+
+const skimKeysOf = new WeakMap<AttributeKeySet, SkimKeys>();
+
+function skimKeys(wanted: AttributeKeySet): SkimKeys {
+  let found = skimKeysOf.get(wanted);
+  if (found === undefined) {
+    const keys = Array.from({ length: wanted.size }, (_, i) => wanted.keyAt(i));
+    const all = new AttributeKeySet([...keys, ...INPUT_CONTENT_KEYS.filter((key) => !wanted.has(key))]);
+    const inputRank = new Int8Array(all.size).fill(-1);
+    for (let i = wanted.size; i < all.size; i++) inputRank[i] = INPUT_CONTENT_KEYS.indexOf(all.keyAt(i));
+    found = { all, wanted: wanted.size, inputRank };
+    skimKeysOf.set(wanted, found);
+  }
+  return found;
+}
 
 /** One request's skim: its body, and every attribute's ranges and wanted key. */
 class SkimContext {
@@ -58,12 +83,15 @@ class SkimContext {
   /** The span being skimmed: the rank in INPUT_CONTENT_KEYS of the input it hashed, and the hash. */
   inputRank = NO_INPUT;
   inputHash: InputHash | null = null;
+  readonly lookup: SkimKeys;
 
   constructor(
     readonly body: Buffer,
     readonly keys: AttributeKeySet,
     readonly limit: AttributeValueLimit,
-  ) {}
+  ) {
+    this.lookup = skimKeys(keys);
+  }
 
   push(start: number, end: number, keyIndex: number, keyStart: number, keyEnd: number, valueStart: number, valueEnd: number): void {
     if (this.used + STRIDE > this.keyValues.length) {
@@ -349,14 +377,16 @@ function skimKeyValue(r: Reader, context: SkimContext, attributes: Attributes): 
     r.skipType(wireType, KEY_VALUE_DEPTH, field);
   }
   leave(r, end, outer);
-  const keyIndex = keyStart < 0 ? NO_KEY : context.keys.indexOf(r.buf, keyStart, keyEnd);
+  const { lookup } = context;
+  const found = keyStart < 0 ? NO_KEY : lookup.all.indexOf(r.buf, keyStart, keyEnd);
+  const keyIndex = found >= lookup.wanted ? NO_KEY : found;
   if (keyIndex === NO_KEY) {
     if (plain) {
       if (keyStart >= 0) checkUtf8(r.buf, keyStart, keyEnd);
       if (valueStart >= 0) {
         r.pos = valueStart;
         checkAnyValue(r, valueEnd - valueStart, ANY_VALUE_DEPTH);
-        if (keyStart >= 0) hashIfInput(r, context, keyStart, keyEnd, valueStart, valueEnd);
+        if (found !== NO_KEY) hashIfInput(r, context, lookup.inputRank[found], valueStart, valueEnd);
       }
     } else {
       r.pos = start;
@@ -380,9 +410,8 @@ function skimKeyValue(r: Reader, context: SkimContext, attributes: Attributes): 
  * Hashes the bytes of a string AnyValue held under an input content key ranked before the one the
  * span's input was taken from so far, the way `inputContentHash` hashes the decoded string.
  */
-function hashIfInput(r: Reader, context: SkimContext, keyStart: number, keyEnd: number, valueStart: number, valueEnd: number): void {
-  const rank = inputContentKeys.indexOf(r.buf, keyStart, keyEnd);
-  if (rank < 0 || rank >= context.inputRank) return;
+function hashIfInput(r: Reader, context: SkimContext, rank: number, valueStart: number, valueEnd: number): void {
+  if (rank >= context.inputRank) return;
   r.pos = valueStart;
   if (r.uint32() !== STRING_VALUE_TAG) return;
   const size = r.uint32();

@@ -7,9 +7,10 @@
 //        records as OTLP/JSON export requests instead (golden fixtures)
 // FAKE_OPENAI_URL is the server's base URL (…/v1). The last stdout line is {scenario: traceId}.
 // DRIVE_REPEAT_SECONDS=n repeats the scenarios for n seconds (the exporter soak).
+// DRIVE_HTTP_ROUTE=1 makes each root span a SERVER span with http.route /scenario/<scenario> (journeys).
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { trace, type Span } from '@opentelemetry/api';
+import { SpanKind, trace, type Span, type SpanOptions } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { JsonLogsSerializer, JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { InMemoryLogRecordExporter, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
@@ -109,9 +110,11 @@ async function main(): Promise<void> {
   const tracer = trace.getTracer('genai-client-driver');
   const traces: Partial<Record<Scenario, string>> = {};
   const until = Date.now() + Number(process.env.DRIVE_REPEAT_SECONDS ?? 0) * 1000;
+  const routed = process.env.DRIVE_HTTP_ROUTE === '1';
   do {
     for (const [scenario, run] of Object.entries(calls) as Array<[Scenario, Call]>) {
-      await tracer.startActiveSpan(`scenario ${scenario}`, async (span: Span) => {
+      const options: SpanOptions = routed ? { kind: SpanKind.SERVER, attributes: { 'http.route': `/scenario/${scenario}` } } : {};
+      await tracer.startActiveSpan(`scenario ${scenario}`, options, async (span: Span) => {
         traces[scenario] = span.spanContext().traceId;
         try {
           await run();
