@@ -6,6 +6,7 @@ import {
   JOURNEY_COUNT_PARAMETERS, addJourneyCounts, addJourneyOverflow, journeyCountKey, journeyCountParameters, journeyOverflowParameters, mergedJourneyCounts, mergedJourneyOverflow,
 } from './journey-rows.js';
 import type { SampleSignals } from './sample.repository.js';
+import { inPoolTransaction } from './pool-transaction.js';
 
 export type { WriteRefusal } from './ingest-batch-parts.js';
 
@@ -529,25 +530,10 @@ export class IngestRepository {
     return result;
   }
 
-  private async inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    let released = false;
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {
-        // A broken connection must not go back to the pool.
-        client.release(error as Error);
-        released = true;
-      });
-      throw error;
-    } finally {
-      if (!released) client.release();
-    }
+  private inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    return inPoolTransaction(this.pool, work);
   }
+
 
   async purgeExpiredEvaluations(): Promise<number> {
     const result = await this.pool.query('DELETE FROM pending_evaluations WHERE expires_at < now()');

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
+import { inPoolTransaction } from './pool-transaction.js';
 
 /** One process's input hashes of a journey's calls in one hour, to be added to the stored sketch. */
 export interface InputSketchToAdd {
@@ -118,22 +119,8 @@ export class JourneyRepository {
     return result.rows.map((r) => ({ journey: r.journey, hour: r.hour, callsWithInput: Number(r.calls_with_input), sketch: r.sketch }));
   }
 
-  private async inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    let released = false;
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {
-        client.release(error as Error);
-        released = true;
-      });
-      throw error;
-    } finally {
-      if (!released) client.release();
-    }
+  private inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    return inPoolTransaction(this.pool, work);
   }
+
 }

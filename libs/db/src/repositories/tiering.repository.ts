@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
+import { inPoolTransaction } from './pool-transaction.js';
 
 /** Latency buckets grow by 1% each: a quantile read from them is within 0.5% of the exact one. */
 export const LATENCY_BUCKET_RATIO = 1.01;
@@ -184,22 +185,8 @@ export class TieringRepository {
     }
   }
 
-  private async inSnapshot<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    let released = false;
-    try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {
-        client.release(error as Error);
-        released = true;
-      });
-      throw error;
-    } finally {
-      if (!released) client.release();
-    }
+  private inSnapshot<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    return inPoolTransaction(this.pool, work, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   }
+
 }
